@@ -1,0 +1,26 @@
+import { createRequire } from "node:module";
+import { defineConfig } from "hardhat/config";
+import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+import hardhatViem from "@nomicfoundation/hardhat-viem";
+
+// The compiler is solc-js from npm: Hardhat's own compiler download needs the internet (see TOOLCHAIN.md).
+const require = createRequire(import.meta.url);
+const SOLC_PATH = require.resolve("solc/soljson.js");
+const SOLC_VERSION: string = require("solc/package.json").version;
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthers, hardhatViem],
+  solidity: {
+    version: SOLC_VERSION,
+    path: SOLC_PATH,
+    settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
+    npmFilesToBuild: ["@chainlink/contracts/src/v0.8/vrf/mocks/VRFCoordinatorV2_5Mock.sol"],
+  },
+  paths: { ignition: "deploy" },
+  typechain: { outDir: "typechain-types" },
+  networks: {
+    // Large listings are filled in batches; a generous block gas limit keeps the benchmark fast.
+    default: { type: "edr-simulated", chainType: "l1", blockGasLimit: 100_000_000n, allowUnlimitedContractSize: false },
+  },
+  test: { solidity: { fuzz: { runs: 256 }, invariant: { runs: 64, depth: 64, failOnRevert: true } } },
+});
