@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
+import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
+import {IVRFCoordinatorV2Plus} from "@chainlink/contracts/src/v0.8/vrf/dev/interfaces/IVRFCoordinatorV2Plus.sol";
+import {VRFV2PlusClient} from "@chainlink/contracts/src/v0.8/vrf/dev/libraries/VRFV2PlusClient.sol";
+import {AutomationCompatibleInterface} from "@chainlink/contracts/src/v0.8/automation/interfaces/AutomationCompatibleInterface.sol";
+import {IMarketplace} from "./interfaces/IMarketplace.sol";
+import {IListing} from "./interfaces/IListing.sol";
+import {IBidToken} from "./interfaces/IBidToken.sol";
+import {IAssetDeed} from "./interfaces/IAssetDeed.sol";
+
+/// @dev Every module reports the marketplace it serves; `setModules` checks it.
+interface IModule {
+    function marketplace() external view returns (address);
+}
+
+/// @title Marketplace
+/// @notice Agreement I (seller verification, asset submission, approval, acceptance and listing creation), the
+/// single Chainlink Automation upkeep and the single Chainlink VRF v2.5 consumer of the system.
+/// @dev The VRF consumer is written against `IVRFCoordinatorV2Plus` instead of inheriting
+/// `VRFConsumerBaseV2Plus`: that base lets a separate owner swap the coordinator at any time, while here the
+/// coordinator is guarded by the admin role and cannot change while a draw waits for its word (attack A17).
+contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompatibleInterface {
+    /// @notice Approves listings and configures operations.
+    bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR_ROLE");
+    /// @notice Records sellers' off-chain verification.
+    bytes32 public constant VERIFIER_ROLE = keccak256("VERIFIER_ROLE");
+    /// @notice Pauses new listings and purchases.
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+    /// @notice Longest sale, opening to Time-Date A.
+    uint256 public constant MAX_SALE_DURATION = 366 days;
+    /// @notice Listings `checkUpkeep` inspects per call, which bounds its gas.
+    uint256 public constant UPKEEP_SCAN_LIMIT = 50;
+    /// @notice Bounds of the draw timeout.
+    uint256 public constant MIN_DRAW_TIMEOUT = 1 hours;
+    /// @notice Bounds of the draw timeout.
+    uint256 public constant MAX_DRAW_TIMEOUT = 30 days;
+    /// @notice Bounds of the VRF callback gas: the callback only stores a word.
+    uint32 public constant MIN_CALLBACK_GAS = 60_000;
+    /// @notice Bounds of the VRF callback gas.
+    uint32 public constant MAX_CALLBACK_GAS = 2_500_000;
+
+    address private immutable _PAYMENT_TOKEN;
+
+    Modules private _modules;
+    VrfConfig private _vrf;
+    uint256 private _drawTimeout = 1 days;
+    uint256 private _pendingDraws;
+    uint256 private _applicationCount;
+    address[] private _listings;
+    address[] private _active;
+
+    mapping(address account => bool) private _verifiedSellers;
+    mapping(uint256 applicationId => Application) private _applications;
+    mapping(address listing => uint256 listingId) private _listingIds;
+    mapping(address listing => uint256 oneBasedIndex) private _activeIndex;
+    mapping(address listing => Draw) private _draws;
+    mapping(uint256 requestId => address listing) private _requestListing;
+
+    modifier onlyListing() {
+        if (_listingIds[msg.sender] == 0) revert UnknownListing(msg.sender);
+        _;
+    }
+
+    /// @param admin Receives the admin role (hand it to a Safe in production).
+    /// @param paymentToken_ The ERC-20 stablecoin all prices are paid in.
+    constructor(address admin, address paymentToken_) {
+        if (admin == address(0) || paymentToken_ == address(0)) revert ZeroAddress();
+        _PAYMENT_TOKEN = paymentToken_;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    }
+
+    // ---------------------------------------------------------------- wiring and configuration
+
+    /// @inheritdoc IMarketplace
+    function setModules(Modules calldata modules_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (_modules.bidToken != address(0)) revert ModulesAlreadySet();
+        _checkModule(modules_.bidToken);
+        _checkModule(modules_.assetDeed);
+        _checkModule(modules_.escrow);
+        _checkModule(modules_.revenueVault);
+        _checkModule(modules_.listingImplementation);
+        _modules = modules_;
+        emit ModulesSet(modules_);
+    }
+
+    /// @inheritdoc IMarketplace
+    function setVrfConfig(VrfConfig calldata config) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (_pendingDraws != 0) revert DrawsInFlight(_pendingDraws);
+        if (
+            config.coordinator == address(0) ||
+            config.keyHash == bytes32(0) ||
+            config.subscriptionId == 0 ||
+            config.callbackGasLimit < MIN_CALLBACK_GAS ||
+            config.callbackGasLimit > MAX_CALLBACK_GAS
+        ) revert InvalidVrfConfig();
+        _vrf = config;
+        emit VrfConfigSet(config);
+    }
+
+    /// @inheritdoc IMarketplace
+    function setDrawTimeout(uint256 timeout) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (timeout < MIN_DRAW_TIMEOUT || timeout > MAX_DRAW_TIMEOUT) revert DrawTimeoutOutOfRange(timeout);
+        _drawTimeout = timeout;
+        emit DrawTimeoutSet(timeout);
+    }
+
+    /// @inheritdoc IMarketplace
+    function pause() external onlyRole(PAUSER_ROLE) {
+        _pause();
+        IBidToken(_wired().bidToken).setSalesPaused(true);
+    }
+
+    /// @inheritdoc IMarketplace
+    function unpause() external onlyRole(PAUSER_ROLE) {
+        _unpause();
+        IBidToken(_wired().bidToken).setSalesPaused(false);
+    }
+
+    // ---------------------------------------------------------------- agreement I
+
+    /// @inheritdoc IMarketplace
+    function verifySeller(address seller, bytes32 kycRef) external onlyRole(VERIFIER_ROLE) {
+        if (seller == address(0)) revert ZeroAddress();
+        _verifiedSellers[seller] = true;
+        emit SellerVerified(seller, kycRef);
+    }
+
+    /// @inheritdoc IMarketplace
+    function revokeSeller(address seller, bytes32 reason) external onlyRole(VERIFIER_ROLE) {
+        if (!_verifiedSellers[seller]) revert NotVerifiedSeller(seller);
+        _verifiedSellers[seller] = false;
+        emit SellerRevoked(seller, reason);
+    }
+
+    /// @inheritdoc IMarketplace
+    function submitAsset(
+        string calldata uri,
+        bytes32 contentHash
+    ) external whenNotPaused returns (uint256 applicationId, uint256 deedId) {
+        if (!_verifiedSellers[msg.sender]) revert NotVerifiedSeller(msg.sender);
+        Modules memory m = _wired();
+        applicationId = ++_applicationCount;
+        deedId = IAssetDeed(m.assetDeed).mint(msg.sender, uri, contentHash);
+        _applications[applicationId] = Application({
+            seller: msg.sender,
+            status: ApplicationStatus.Pending,
+            deedId: deedId,
+            listing: address(0),
+            termsHash: bytes32(0)
+        });
+        emit AssetSubmitted(applicationId, msg.sender, deedId, uri, contentHash);
+    }
+
+    /// @inheritdoc IMarketplace
+    function approveListing(
+        uint256 applicationId,
+        IListing.Terms calldata terms
+    ) external onlyRole(OPERATOR_ROLE) returns (bytes32 termsHash) {
+        Application storage app = _applications[applicationId];
+        if (app.status != ApplicationStatus.Pending && app.status != ApplicationStatus.Approved) {
+            revert WrongApplicationStatus(applicationId, app.status);
+        }
+        if (
+            terms.seller != app.seller ||
+            terms.deedId != app.deedId ||
+            terms.contentHash != IAssetDeed(_modules.assetDeed).contentHash(app.deedId)
+        ) revert TermsForAnotherAsset();
+        _validateTerms(terms);
+        termsHash = keccak256(abi.encode(terms));
+        app.status = ApplicationStatus.Approved;
+        app.termsHash = termsHash;
+        emit ListingApproved(applicationId, termsHash, terms);
+    }
+
+    /// @inheritdoc IMarketplace
+    function rejectApplication(uint256 applicationId, bytes32 reason) external onlyRole(OPERATOR_ROLE) {
+        Application storage app = _applications[applicationId];
+        if (app.status != ApplicationStatus.Pending && app.status != ApplicationStatus.Approved) {
+            revert WrongApplicationStatus(applicationId, app.status);
+        }
+        app.status = ApplicationStatus.Rejected;
+        emit ApplicationRejected(applicationId, reason);
+    }
+
+    /// @inheritdoc IMarketplace
+    function acceptTerms(
+        uint256 applicationId,
+        IListing.Terms calldata terms
+    ) external whenNotPaused returns (address listing) {
+        Application storage app = _applications[applicationId];
+        if (app.seller != msg.sender) revert NotApplicationSeller(applicationId, msg.sender);
+        if (!_verifiedSellers[msg.sender]) revert NotVerifiedSeller(msg.sender);
+        if (app.status != ApplicationStatus.Approved) revert WrongApplicationStatus(applicationId, app.status);
+        bytes32 accepted = keccak256(abi.encode(terms));
+        if (accepted != app.termsHash) revert TermsMismatch(app.termsHash, accepted);
+        // Approved terms can go stale while the seller waits; a listing must still have its whole sale ahead.
+        if (terms.deadline <= block.timestamp) revert InvalidSchedule(terms.opensAt, terms.deadline);
+
+        Modules memory m = _modules;
+        uint256 listingId = _listings.length + 1;
+        listing = Clones.cloneWithImmutableArgs(m.listingImplementation, abi.encode(listingId, terms));
+        app.status = ApplicationStatus.Listed;
+        app.listing = listing;
+        _listings.push(listing);
+        _listingIds[listing] = listingId;
+        _active.push(listing);
+        _activeIndex[listing] = _active.length;
+        emit ListingCreated(listingId, listing, applicationId, msg.sender, terms.category, terms);
+
+        IBidToken(m.bidToken).enrol(listing);
+        IERC721(m.assetDeed).transferFrom(msg.sender, listing, app.deedId);
+    }
+
+    // ---------------------------------------------------------------- randomness (Chainlink VRF v2.5)
+
+    /// @inheritdoc IMarketplace
+    function requestRandomness() external onlyListing returns (uint256 requestId) {
+        Draw storage draw = _draws[msg.sender];
+        if (draw.status != DrawStatus.None) revert RandomnessAlreadyRequested(msg.sender, draw.requestId);
+        VrfConfig memory c = _vrf;
+        if (c.coordinator == address(0)) revert VrfNotConfigured();
+        draw.status = DrawStatus.Pending;
+        ++_pendingDraws;
+        requestId = IVRFCoordinatorV2Plus(c.coordinator).requestRandomWords(
+            VRFV2PlusClient.RandomWordsRequest({
+                keyHash: c.keyHash,
+                subId: c.subscriptionId,
+                requestConfirmations: c.requestConfirmations,
+                callbackGasLimit: c.callbackGasLimit,
+                numWords: 1,
+                extraArgs: VRFV2PlusClient._argsToBytes(VRFV2PlusClient.ExtraArgsV1({nativePayment: c.nativePayment}))
+            })
+        );
+        draw.requestId = requestId;
+        _requestListing[requestId] = msg.sender;
+        emit RandomnessRequested(msg.sender, requestId);
+    }
+
+    /// @inheritdoc IMarketplace
+    function rawFulfillRandomWords(uint256 requestId, uint256[] calldata randomWords) external {
+        address coordinator = _vrf.coordinator;
+        if (msg.sender != coordinator) revert OnlyCoordinatorCanFulfill(msg.sender, coordinator);
+        address listing = _requestListing[requestId];
+        if (listing == address(0)) revert UnknownRequest(requestId);
+        Draw storage draw = _draws[listing];
+        // Store and emit only (attack A3): the listing's own finalize does the work later.
+        if (draw.status != DrawStatus.Pending) {
+            emit LateRandomnessIgnored(requestId);
+            return;
+        }
+        draw.status = DrawStatus.Fulfilled;
+        draw.word = randomWords[0];
+        --_pendingDraws;
+        emit RandomnessFulfilled(listing, requestId, randomWords[0]);
+    }
+
+    /// @inheritdoc IMarketplace
+    function abandonRandomness() external onlyListing {
+        Draw storage draw = _draws[msg.sender];
+        if (draw.status != DrawStatus.Pending) revert NoPendingRandomness(msg.sender);
+        draw.status = DrawStatus.Abandoned;
+        --_pendingDraws;
+        emit RandomnessAbandoned(msg.sender, draw.requestId);
+    }
+
+    // ---------------------------------------------------------------- automation
+
+    /// @notice Finds one listing with due work among at most `UPKEEP_SCAN_LIMIT` active listings, starting at
+    /// an offset that rotates with the block so no listing can starve the others.
+    /// @return upkeepNeeded Whether there is work.
+    /// @return performData abi.encode(listing, UpkeepAction).
+    function checkUpkeep(bytes calldata) external view returns (bool upkeepNeeded, bytes memory performData) {
+        uint256 count = _active.length;
+        uint256 scan = count < UPKEEP_SCAN_LIMIT ? count : UPKEEP_SCAN_LIMIT;
+        uint256 start = count == 0 ? 0 : block.number % count;
+        for (uint256 i; i < scan; ++i) {
+            address listing = _active[(start + i) % count];
+            UpkeepAction action = _upkeepActionFor(listing);
+            if (action != UpkeepAction.None) return (true, abi.encode(listing, action));
+        }
+        return (false, "");
+    }
+
+    /// @notice Performs the work `checkUpkeep` found, after checking it is still due. Anyone may call it.
+    /// @dev Reverts cheaply with `UpkeepNotNeeded` on stale or forged data, so a repeat is harmless.
+    /// @param performData abi.encode(listing, UpkeepAction).
+    function performUpkeep(bytes calldata performData) external {
+        (address listing, UpkeepAction action) = abi.decode(performData, (address, UpkeepAction));
+        if (_activeIndex[listing] == 0) revert UnknownListing(listing);
+        if (action == UpkeepAction.None || _upkeepActionFor(listing) != action) {
+            revert UpkeepNotNeeded(listing, action);
+        }
+        if (action == UpkeepAction.Settle) IListing(listing).settle();
+        else if (action == UpkeepAction.Finalize) IListing(listing).finalize();
+        else if (action == UpkeepAction.Expire) IListing(listing).expireDraw();
+        else _retire(listing);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IMarketplace
+    function isVerifiedSeller(address account) external view returns (bool) {
+        return _verifiedSellers[account];
+    }
+
+    /// @inheritdoc IMarketplace
+    function isListing(address account) external view returns (bool) {
+        return _listingIds[account] != 0;
+    }
+
+    /// @inheritdoc IMarketplace
+    function listingAt(uint256 listingId) external view returns (address) {
+        return listingId == 0 || listingId > _listings.length ? address(0) : _listings[listingId - 1];
+    }
+
+    /// @inheritdoc IMarketplace
+    function listingCount() external view returns (uint256) {
+        return _listings.length;
+    }
+
+    /// @inheritdoc IMarketplace
+    function application(uint256 applicationId) external view returns (Application memory) {
+        return _applications[applicationId];
+    }
+
+    /// @inheritdoc IMarketplace
+    function drawOf(address listing) external view returns (Draw memory) {
+        return _draws[listing];
+    }
+
+    /// @inheritdoc IMarketplace
+    function randomWord(address listing) external view returns (DrawStatus status, uint256 word) {
+        Draw storage draw = _draws[listing];
+        return (draw.status, draw.word);
+    }
+
+    /// @inheritdoc IMarketplace
+    function activeListingCount() external view returns (uint256) {
+        return _active.length;
+    }
+
+    /// @inheritdoc IMarketplace
+    function modules() external view returns (Modules memory) {
+        return _modules;
+    }
+
+    /// @inheritdoc IMarketplace
+    function vrfConfig() external view returns (VrfConfig memory) {
+        return _vrf;
+    }
+
+    /// @inheritdoc IMarketplace
+    function drawTimeout() external view returns (uint256) {
+        return _drawTimeout;
+    }
+
+    /// @inheritdoc IMarketplace
+    function pendingDraws() external view returns (uint256) {
+        return _pendingDraws;
+    }
+
+    /// @inheritdoc IMarketplace
+    function paymentToken() external view returns (address) {
+        return _PAYMENT_TOKEN;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    function _validateTerms(IListing.Terms calldata t) private view {
+        if (t.price == 0 || t.stakePrice == 0 || t.stakeCount == 0) revert ZeroPrice();
+        uint256 proceeds = uint256(t.stakeCount) * t.stakePrice;
+        if (proceeds < t.price) revert StakesBelowPrice(proceeds, t.price);
+        if (t.threshold == 0 || t.threshold > t.stakeCount) revert InvalidThreshold(t.threshold, t.stakeCount);
+        // Settlement must always be able to pay P: even a sale that just meets T raises at least P.
+        uint256 thresholdProceeds = uint256(t.threshold) * t.stakePrice;
+        if (thresholdProceeds < t.price) revert StakesBelowPrice(thresholdProceeds, t.price);
+        if (t.opensAt >= t.deadline || t.deadline <= block.timestamp) revert InvalidSchedule(t.opensAt, t.deadline);
+        if (t.deadline - t.opensAt > MAX_SALE_DURATION) revert SaleTooLong(t.deadline - t.opensAt);
+    }
+
+    function _upkeepActionFor(address listing) private view returns (UpkeepAction) {
+        IListing.Status status = IListing(listing).status();
+        if (status != IListing.Status.Open && status != IListing.Status.Drawing) return UpkeepAction.Retire;
+        IListing.Action action = IListing(listing).pendingAction();
+        if (action == IListing.Action.Settle) return UpkeepAction.Settle;
+        if (action == IListing.Action.Finalize) return UpkeepAction.Finalize;
+        if (action == IListing.Action.Expire) return UpkeepAction.Expire;
+        return UpkeepAction.None;
+    }
+
+    /// @dev Swap-and-pop: O(1), and the order of the active set carries no meaning.
+    function _retire(address listing) private {
+        uint256 index = _activeIndex[listing] - 1;
+        address last = _active[_active.length - 1];
+        _active[index] = last;
+        _activeIndex[last] = index + 1;
+        _active.pop();
+        delete _activeIndex[listing];
+        emit ListingRetired(listing);
+    }
+
+    function _wired() private view returns (Modules memory m) {
+        m = _modules;
+        if (m.bidToken == address(0)) revert ModulesNotSet();
+    }
+
+    function _checkModule(address module) private view {
+        if (module == address(0) || IModule(module).marketplace() != address(this)) revert InvalidModule(module);
+    }
+}

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.27;
+
+/// @title IListing
+/// @notice One listing: the per-listing DAO whose only purpose is to buy one asset (SPEC §4.2).
+/// @dev Deployed as an EIP-1167 clone whose charter travels in the clone's immutable arguments.
+interface IListing {
+    /// @notice The life-cycle states. Open → Drawing → Settled, Open → Failed, Drawing → Failed (VRF timeout),
+    /// Open → Dissolved.
+    enum Status {
+        Open,
+        Drawing,
+        Settled,
+        Failed,
+        Dissolved
+    }
+
+    /// @notice Why a listing failed.
+    enum FailureReason {
+        ThresholdNotMet,
+        SellerRevoked,
+        RandomnessTimedOut
+    }
+
+    /// @notice What a keeper should do next for this listing.
+    enum Action {
+        None,
+        Settle,
+        Finalize,
+        Expire
+    }
+
+    /// @notice The charter, immutable once the listing exists.
+    /// @param seller The verified seller who deposited the deed.
+    /// @param deedId The AssetDeed token held by the listing.
+    /// @param price P, the seller's price in payment-token units.
+    /// @param stakePrice s, the price of one stake.
+    /// @param stakeCount N, the number of stakes for sale.
+    /// @param threshold T, the stakes that must be sold for the draw to happen.
+    /// @param opensAt First second at which stakes can be bought.
+    /// @param deadline Time-Date A: sales stop and settlement becomes possible.
+    /// @param category Catalogue category chosen by the operator.
+    /// @param drawAtSellOut Whether settlement may run as soon as all N stakes are sold.
+    /// @param contentHash Hash of the asset's documents (also recorded on the deed).
+    struct Terms {
+        address seller;
+        uint256 deedId;
+        uint96 price;
+        uint96 stakePrice;
+        uint64 stakeCount;
+        uint64 threshold;
+        uint40 opensAt;
+        uint40 deadline;
+        uint32 category;
+        bool drawAtSellOut;
+        bytes32 contentHash;
+    }
+
+    /// @notice Thrown when the implementation contract itself is called instead of a clone.
+    error ImplementationNotUsable();
+    /// @notice Thrown when a call needs another status.
+    /// @param current The listing's status.
+    error WrongStatus(Status current);
+    /// @notice Thrown when buying before the opening time.
+    /// @param opensAt The opening time.
+    error NotOpenYet(uint40 opensAt);
+    /// @notice Thrown when buying or voting at or after Time-Date A.
+    /// @param deadline Time-Date A.
+    error SalesClosed(uint40 deadline);
+    /// @notice Thrown when buying zero stakes.
+    error ZeroStakes();
+    /// @notice Thrown when buying more stakes than remain.
+    /// @param requested Stakes asked for.
+    /// @param remaining Stakes still for sale.
+    error ExceedsRemaining(uint256 requested, uint256 remaining);
+    /// @notice Thrown when the seller tries to buy stakes of its own listing.
+    /// @param seller The seller.
+    error SellerCannotBuy(address seller);
+    /// @notice Thrown when settlement is attempted before it is due.
+    /// @param deadline Time-Date A.
+    /// @param sold Stakes sold so far.
+    error SettlementNotDue(uint40 deadline, uint64 sold);
+    /// @notice Thrown when finalize runs before the random word arrived.
+    /// @param requestId The VRF request still pending.
+    error RandomnessPending(uint256 requestId);
+    /// @notice Thrown when expiring a draw whose random word already arrived (it must be finalized instead).
+    /// @param requestId The fulfilled VRF request.
+    error RandomnessArrived(uint256 requestId);
+    /// @notice Thrown when expiring a draw before its timeout.
+    /// @param expiresAt When the draw may be expired.
+    error DrawNotExpired(uint40 expiresAt);
+    /// @notice Thrown when a finalize hint does not hold the winning stake.
+    /// @param purchaseIndex The hinted purchase.
+    /// @param stake The winning stake number.
+    error WrongHint(uint256 purchaseIndex, uint256 stake);
+    /// @notice Thrown when a token has nothing to refund here (never bought, or already refunded).
+    /// @param tokenId The bid token.
+    error NothingToRefund(uint256 tokenId);
+    /// @notice Thrown when a token without stakes tries to vote.
+    /// @param tokenId The bid token.
+    error NoStakes(uint256 tokenId);
+    /// @notice Thrown when a token votes again without new stakes, or withdraws a vote it never cast.
+    /// @param tokenId The bid token.
+    error VoteUnchanged(uint256 tokenId);
+    /// @notice Thrown when someone other than the revenue vault asks for the markup, or asks twice.
+    /// @param caller The caller.
+    error MarkupUnavailable(address caller);
+
+    /// @notice Emitted on every purchase; stake numbers firstStake … firstStake + count − 1 belong to tokenId.
+    /// @param tokenId The bid token the stakes are recorded against.
+    /// @param buyer The paying wallet.
+    /// @param purchaseIndex Index of this purchase in the purchase log (0-based).
+    /// @param firstStake First stake number of the range.
+    /// @param count Stakes bought.
+    event StakesPurchased(
+        uint256 indexed tokenId,
+        address indexed buyer,
+        uint256 purchaseIndex,
+        uint256 firstStake,
+        uint256 count
+    );
+    /// @notice Emitted when settlement opens the escrow order and requests randomness (Open → Drawing).
+    /// @param requestId The VRF request id.
+    /// @param orderId The delivery-escrow order holding P and the deed.
+    /// @param sold Stakes sold, frozen from here on.
+    /// @param expiresAt When the draw may be expired if no random word arrived.
+    event DrawRequested(uint256 requestId, uint256 orderId, uint256 sold, uint40 expiresAt);
+    /// @notice Emitted when the winner is drawn (Drawing → Settled).
+    /// @param stake The winning stake number, word mod sold + 1.
+    /// @param tokenId The bid token holding that stake.
+    /// @param winner The token's owner at finalization.
+    /// @param purchaseIndex The purchase that holds the stake.
+    /// @param word The VRF random word.
+    event WinnerDrawn(
+        uint256 indexed stake,
+        uint256 indexed tokenId,
+        address indexed winner,
+        uint256 purchaseIndex,
+        uint256 word
+    );
+    /// @notice Emitted when the listing fails (Open → Failed or Drawing → Failed); refunds open.
+    /// @param reason Why.
+    /// @param sold Stakes sold.
+    event ListingFailed(FailureReason reason, uint256 sold);
+    /// @notice Emitted when a token's stakes vote for dissolution.
+    /// @param tokenId The bid token.
+    /// @param voter The token's owner or operator who voted.
+    /// @param stakes The token's stakes now counted.
+    /// @param votedStakes All stakes that voted.
+    /// @param sold All stakes sold.
+    event DissolutionVoted(uint256 indexed tokenId, address indexed voter, uint256 stakes, uint256 votedStakes, uint256 sold);
+    /// @notice Emitted when a token's vote is withdrawn.
+    /// @param tokenId The bid token.
+    /// @param votedStakes All stakes still voting.
+    event DissolutionVoteWithdrawn(uint256 indexed tokenId, uint256 votedStakes);
+    /// @notice Emitted when every stake voted and the listing dissolved (Open → Dissolved); refunds open.
+    /// @param sold Stakes sold.
+    event ListingDissolved(uint256 sold);
+    /// @notice Emitted when a token's refund is paid.
+    /// @param tokenId The bid token.
+    /// @param to The token's owner, who receives the refund.
+    /// @param amount Payment-token units.
+    event RefundClaimed(uint256 indexed tokenId, address indexed to, uint256 amount);
+    /// @notice Emitted when the markup is handed to the revenue vault.
+    /// @param amount Payment-token units.
+    event MarkupReleased(uint256 amount);
+
+    /// @notice Buys `count` stakes paid from the caller's wallet (approve this listing first).
+    /// @param tokenId The caller's bid token, or 0 to be issued a new one in this transaction.
+    /// @param count Stakes to buy, at most what remains.
+    /// @return usedTokenId The token the stakes are recorded against.
+    /// @return firstStake The first stake number bought.
+    function buy(uint256 tokenId, uint256 count) external returns (uint256 usedTokenId, uint256 firstStake);
+
+    /// @notice Same as `buy`, with an EIP-2612 permit for exactly count × stakePrice, in one transaction.
+    /// @dev A permit that fails (e.g. front-run) is ignored when the allowance already suffices.
+    /// @param tokenId The caller's bid token, or 0 to be issued a new one.
+    /// @param count Stakes to buy.
+    /// @param permitDeadline The permit's deadline.
+    /// @param v Signature part.
+    /// @param r Signature part.
+    /// @param s Signature part.
+    /// @return usedTokenId The token the stakes are recorded against.
+    /// @return firstStake The first stake number bought.
+    function buyWithPermit(
+        uint256 tokenId,
+        uint256 count,
+        uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external returns (uint256 usedTokenId, uint256 firstStake);
+
+    /// @notice Settles at or after Time-Date A (or at sell-out if the charter says so). Permissionless.
+    /// @dev sold ≥ T: opens the escrow order (P and the deed) and requests one random word.
+    /// sold < T, or the seller's verification was revoked: the listing fails and refunds open.
+    function settle() external;
+
+    /// @notice Draws the winner once the random word arrived, by binary search over purchases. Permissionless.
+    /// @return winner The owner of the winning stake's token.
+    function finalize() external returns (address winner);
+
+    /// @notice Draws the winner with the index of the purchase holding the winning stake, checked in O(1).
+    /// @param purchaseIndex The purchase that holds stake `word mod sold + 1` (computable from events).
+    /// @return winner The owner of the winning stake's token.
+    function finalizeWithHint(uint256 purchaseIndex) external returns (address winner);
+
+    /// @notice Fails a draw whose random word did not arrive before the timeout; refunds open. Never re-requests.
+    function expireDraw() external;
+
+    /// @notice Pays a token's full refund to its owner after failure or dissolution. Once per token.
+    /// @param tokenId The bid token; the caller must be its owner or approved for it.
+    function claimRefund(uint256 tokenId) external;
+
+    /// @notice Counts all of a token's stakes for unanimous dissolution; when every stake sold voted, the
+    /// listing dissolves, the deed returns to the seller and refunds open.
+    /// @param tokenId The bid token; the caller must be its owner or approved for it.
+    function voteToDissolve(uint256 tokenId) external;
+
+    /// @notice Withdraws a token's dissolution vote.
+    /// @param tokenId The bid token; the caller must be its owner or approved for it.
+    function withdrawDissolutionVote(uint256 tokenId) external;
+
+    /// @notice Transfers the markup (sold × s − P) to the revenue vault once the listing is settled.
+    /// @return amount Payment-token units transferred.
+    function releaseMarkup() external returns (uint256 amount);
+
+    /// @notice The charter.
+    /// @return listingId The marketplace's id for this listing.
+    /// @return terms The terms.
+    function charter() external view returns (uint256 listingId, Terms memory terms);
+
+    /// @notice The current status.
+    /// @return The status.
+    function status() external view returns (Status);
+
+    /// @notice Stakes sold and purchases recorded.
+    /// @return sold Stakes sold.
+    /// @return purchases Purchases recorded.
+    function sales() external view returns (uint256 sold, uint256 purchases);
+
+    /// @notice A token's stakes and the odds they give: `stakes` in `sold`.
+    /// @param tokenId The bid token.
+    /// @return stakes Stakes held by the token (0 after its refund).
+    /// @return sold Stakes sold in all.
+    function oddsOf(uint256 tokenId) external view returns (uint256 stakes, uint256 sold);
+
+    /// @notice One purchase of the log.
+    /// @param index Purchase index.
+    /// @return tokenId The token.
+    /// @return firstStake First stake number.
+    /// @return lastStake Last stake number.
+    function purchase(uint256 index) external view returns (uint256 tokenId, uint256 firstStake, uint256 lastStake);
+
+    /// @notice What a keeper should do now.
+    /// @return The action.
+    function pendingAction() external view returns (Action);
+
+    /// @notice The winner draw's data once it can be computed.
+    /// @return ready Whether the random word is known.
+    /// @return stake The winning stake number (0 if not ready).
+    /// @return purchaseIndex The purchase holding it (0 if not ready).
+    function winningStake() external view returns (bool ready, uint256 stake, uint256 purchaseIndex);
+
+    /// @notice Payment-token units this listing owes: stakes paid in while open or drawing, the markup once
+    /// settled until released, unclaimed refunds once failed or dissolved.
+    /// @return The amount.
+    function owed() external view returns (uint256);
+
+    /// @notice The marketplace that created this listing.
+    /// @return The marketplace.
+    function marketplace() external view returns (address);
+
+    /// @notice The delivery-escrow order opened at settlement (0 before).
+    /// @return The order id.
+    function escrowOrderId() external view returns (uint256);
+}
