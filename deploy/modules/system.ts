@@ -1,0 +1,71 @@
+import type { ArgumentType, IgnitionModuleBuilder } from "@nomicfoundation/ignition-core";
+
+/**
+ * The inputs every deployment of the system needs. On local networks they come from mocks deployed in the same
+ * module; on live networks from per-network parameters (deploy/parameters/<network>.json).
+ */
+export interface SystemInputs {
+  paymentToken: ArgumentType;
+  vrfCoordinator: ArgumentType;
+  subscriptionId: ArgumentType;
+}
+
+/** Deploys Marketplace, its modules and the Listing implementation, wires them and sets the Chainlink config. */
+export function deploySystem(m: IgnitionModuleBuilder, inputs: SystemInputs) {
+  const deployer = m.getAccount(0);
+
+  const marketplace = m.contract("Marketplace", [deployer, inputs.paymentToken]);
+  const bidToken = m.contract("BidToken", [marketplace]);
+  const assetDeed = m.contract("AssetDeed", [marketplace]);
+  const escrow = m.contract("DeliveryEscrow", [marketplace, inputs.paymentToken, assetDeed]);
+  const revenueVault = m.contract("RevenueVault", [marketplace, inputs.paymentToken]);
+  const listingImplementation = m.contract("Listing", [
+    marketplace,
+    inputs.paymentToken,
+    bidToken,
+    assetDeed,
+    escrow,
+    revenueVault,
+  ]);
+
+  const wired = m.call(marketplace, "setModules", [[bidToken, assetDeed, escrow, revenueVault, listingImplementation]]);
+  const vrf = m.call(
+    marketplace,
+    "setVrfConfig",
+    [
+      [
+        inputs.vrfCoordinator,
+        m.getParameter("keyHash", "0x787d74caea10b2b357790d5b5247c2f63d1d91572a9846f780606e4d953677ae"),
+        inputs.subscriptionId,
+        m.getParameter("callbackGasLimit", 100_000),
+        m.getParameter("requestConfirmations", 3),
+        m.getParameter("nativePayment", false),
+      ],
+    ],
+    { after: [wired] },
+  );
+  const timeout = m.call(marketplace, "setDrawTimeout", [m.getParameter("drawTimeout", 86_400)], { after: [vrf] });
+
+  const roleCalls = [];
+  for (const [role, param] of [
+    ["OPERATOR_ROLE", "operator"],
+    ["VERIFIER_ROLE", "verifier"],
+    ["PAUSER_ROLE", "pauser"],
+  ] as const) {
+    const roleId = m.staticCall(marketplace, role, [], 0, { id: `${role}_id` });
+    roleCalls.push(
+      m.call(marketplace, "grantRole", [roleId, m.getParameter(param, deployer)], { id: `grant_${role}`, after: [timeout] }),
+    );
+  }
+
+  // One revenue recipient takes 100% at first; the admin splits it later (revenue:recipients task).
+  const recipients = m.call(
+    revenueVault,
+    "setRecipients",
+    [[[m.getParameter("revenueRecipient", deployer), 10_000]]],
+    { after: [wired] },
+  );
+
+  void recipients;
+  return { marketplace, bidToken, assetDeed, escrow, revenueVault, listingImplementation };
+}

@@ -1,0 +1,123 @@
+import { network } from "hardhat";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import LocalCopurchase from "../deploy/modules/LocalCopurchase.js";
+import {
+  AssetDeed__factory,
+  BidToken__factory,
+  DeliveryEscrow__factory,
+  Listing__factory,
+  Marketplace__factory,
+  MockUSDC__factory,
+  RevenueVault__factory,
+  VRFCoordinatorV2_5Mock__factory,
+} from "../typechain-types/index.js";
+import type { IListing, Listing } from "../typechain-types/index.js";
+
+export const connection = await network.getOrCreate();
+export const { ethers, networkHelpers, ignition } = connection;
+
+/** 1 USDC in units (6 decimals). */
+export const USDC = 1_000_000n;
+export const DAY = 86_400;
+
+export type Terms = IListing.TermsStruct;
+
+/**
+ * Deploys the whole system with the same Ignition module the deploy scripts use, and returns typed handles plus
+ * named accounts: admin (all roles), seller, buyers, a stranger.
+ */
+export async function deployFixture() {
+  const deployed = await ignition.deploy(LocalCopurchase);
+  const [admin, seller, alice, bob, carol, dave, stranger] = await ethers.getSigners();
+  const at = async (c: { getAddress(): Promise<string> }) => c.getAddress();
+  const sys = {
+    admin,
+    seller,
+    alice,
+    bob,
+    carol,
+    dave,
+    stranger,
+    usdc: MockUSDC__factory.connect(await at(deployed.usdc), admin),
+    coordinator: VRFCoordinatorV2_5Mock__factory.connect(await at(deployed.coordinator), admin),
+    marketplace: Marketplace__factory.connect(await at(deployed.marketplace), admin),
+    bidToken: BidToken__factory.connect(await at(deployed.bidToken), admin),
+    deed: AssetDeed__factory.connect(await at(deployed.assetDeed), admin),
+    escrow: DeliveryEscrow__factory.connect(await at(deployed.escrow), admin),
+    vault: RevenueVault__factory.connect(await at(deployed.revenueVault), admin),
+    listingImplementation: Listing__factory.connect(await at(deployed.listingImplementation), admin),
+  };
+  for (const buyer of [alice, bob, carol, dave, stranger]) {
+    await sys.usdc.mint(buyer.address, 10_000_000n * USDC);
+  }
+  await sys.marketplace.verifySeller(seller.address, ethers.id("kyc:seller"));
+  return sys;
+}
+
+export type System = Awaited<ReturnType<typeof deployFixture>>;
+
+/** Terms of a small listing opening now: P = 1,000 USDC, N = 200 stakes of 10 USDC, T = 100, 7 days. */
+export async function defaultTerms(sys: System, deedId: bigint, overrides: Partial<Terms> = {}): Promise<Terms> {
+  const now = await networkHelpers.time.latest();
+  return {
+    seller: sys.seller.address,
+    deedId,
+    price: 1_000n * USDC,
+    stakePrice: 10n * USDC,
+    stakeCount: 200n,
+    threshold: 100n,
+    opensAt: BigInt(now),
+    deadline: BigInt(now + 7 * DAY),
+    category: 1n,
+    drawAtSellOut: false,
+    contentHash: ethers.id(`asset-${deedId}`),
+    ...overrides,
+  };
+}
+
+/** Agreement I: the seller submits an asset, the operator approves terms, the seller accepts. */
+export async function createListing(
+  sys: System,
+  overrides: Partial<Terms> = {},
+): Promise<{ listing: Listing; terms: Terms; deedId: bigint; applicationId: bigint }> {
+  const applicationId = (await sys.marketplace.application(0)).seller === ethers.ZeroAddress ? 0n : 0n;
+  void applicationId;
+  const uri = `ipfs://asset-${Date.now()}`;
+  const tx = await sys.marketplace.connect(sys.seller).submitAsset(uri, ethers.id("placeholder"));
+  const receipt = await tx.wait();
+  const submitted = receipt!.logs
+    .map((l) => sys.marketplace.interface.parseLog(l))
+    .find((e) => e?.name === "AssetSubmitted")!;
+  const appId: bigint = submitted.args.applicationId;
+  const deedId: bigint = submitted.args.deedId;
+  const terms = await defaultTerms(sys, deedId, { contentHash: ethers.id("placeholder"), ...overrides });
+  await sys.marketplace.approveListing(appId, terms);
+  await sys.marketplace.connect(sys.seller).acceptTerms(appId, terms);
+  const listingAddress = (await sys.marketplace.application(appId)).listing;
+  return { listing: Listing__factory.connect(listingAddress, sys.admin), terms, deedId, applicationId: appId };
+}
+
+/** Approves and buys `count` stakes for `buyer`, using `tokenId` (0 = issue a new token). Returns the token id. */
+export async function buy(
+  sys: System,
+  listing: Listing,
+  buyer: HardhatEthersSigner,
+  count: bigint,
+  tokenId = 0n,
+): Promise<bigint> {
+  const stakePrice = (await listing.charter())[1].stakePrice;
+  await sys.usdc.connect(buyer).approve(await listing.getAddress(), count * stakePrice);
+  const receipt = await (await listing.connect(buyer).buy(tokenId, count)).wait();
+  const event = receipt!.logs
+    .map((l) => listing.interface.parseLog(l))
+    .find((e) => e?.name === "StakesPurchased")!;
+  return event.args.tokenId;
+}
+
+/** Answers the listing's pending VRF request with `word` (or the mock's default word). */
+export async function fulfil(sys: System, listing: Listing, word?: bigint) {
+  const draw = await sys.marketplace.drawOf(await listing.getAddress());
+  const marketplaceAddress = await sys.marketplace.getAddress();
+  if (word === undefined) return sys.coordinator.fulfillRandomWords(draw.requestId, marketplaceAddress);
+  return sys.coordinator.fulfillRandomWordsWithOverride(draw.requestId, marketplaceAddress, [word]);
+}
