@@ -33,6 +33,7 @@ contract DeliveryEscrow is IDeliveryEscrow, ReentrancyGuardTransient {
     uint256 private _totalHeld;
     mapping(uint256 orderId => Order) private _orders;
     mapping(address account => uint256) private _owed;
+    mapping(address listing => uint256 orderId) private _listingOrders;
 
     /// @param marketplace_ The marketplace whose listings open orders.
     /// @param paymentToken The ERC-20 held.
@@ -51,11 +52,14 @@ contract DeliveryEscrow is IDeliveryEscrow, ReentrancyGuardTransient {
     ) external nonReentrant returns (uint256 orderId) {
         if (!_MARKETPLACE.isListing(msg.sender)) revert NotAListing(msg.sender);
         if (seller == address(0) || amount == 0) revert InvalidOrder();
+        if (_listingOrders[msg.sender] != 0) revert OrderAlreadyOpened(msg.sender, _listingOrders[msg.sender]);
         orderId = ++_orderCount;
+        _listingOrders[msg.sender] = orderId;
         _orders[orderId] = Order({
             buyer: address(0),
             status: OrderStatus.AwaitingDraw,
-            shipBy: 0,
+            // The window is snapshotted here so that finalize reads one slot; it becomes a time at assignment.
+            shipBy: uint40(_shipWindow),
             seller: seller,
             amount: uint96(amount),
             listing: msg.sender,
@@ -69,11 +73,11 @@ contract DeliveryEscrow is IDeliveryEscrow, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IDeliveryEscrow
-    function assignBuyer(uint256 orderId, address buyer) external {
-        Order storage o = _orderOfListing(orderId);
+    function assignBuyer(address buyer) external {
+        (uint256 orderId, Order storage o) = _orderOfCaller();
         if (o.status != OrderStatus.AwaitingDraw) revert WrongOrderStatus(orderId, o.status);
         if (buyer == address(0)) revert InvalidOrder();
-        uint40 shipBy = uint40(block.timestamp + _shipWindow);
+        uint40 shipBy = uint40(block.timestamp + o.shipBy);
         o.buyer = buyer;
         o.status = OrderStatus.AwaitingShipment;
         o.shipBy = shipBy;
@@ -81,14 +85,14 @@ contract DeliveryEscrow is IDeliveryEscrow, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IDeliveryEscrow
-    function voidOrder(uint256 orderId) external nonReentrant {
-        Order storage o = _orderOfListing(orderId);
+    function voidOrder() external nonReentrant {
+        (uint256 orderId, Order storage o) = _orderOfCaller();
         if (o.status != OrderStatus.AwaitingDraw) revert WrongOrderStatus(orderId, o.status);
         o.status = OrderStatus.Voided;
         uint256 amount = o.amount;
         _totalHeld -= amount;
         emit OrderVoided(orderId);
-        _PAYMENT_TOKEN.safeTransfer(o.listing, amount);
+        _PAYMENT_TOKEN.safeTransfer(msg.sender, amount);
         _DEED.transferFrom(address(this), o.seller, o.deedId);
     }
 
@@ -157,6 +161,11 @@ contract DeliveryEscrow is IDeliveryEscrow, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IDeliveryEscrow
+    function orderOfListing(address listing) external view returns (uint256) {
+        return _listingOrders[listing];
+    }
+
+    /// @inheritdoc IDeliveryEscrow
     function owedTo(address account) external view returns (uint256) {
         return _owed[account];
     }
@@ -181,8 +190,9 @@ contract DeliveryEscrow is IDeliveryEscrow, ReentrancyGuardTransient {
         return address(_MARKETPLACE);
     }
 
-    function _orderOfListing(uint256 orderId) private view returns (Order storage o) {
+    function _orderOfCaller() private view returns (uint256 orderId, Order storage o) {
+        orderId = _listingOrders[msg.sender];
+        if (orderId == 0) revert NoOrderForListing(msg.sender);
         o = _orders[orderId];
-        if (o.listing != msg.sender) revert NotOrderListing(orderId, msg.sender);
     }
 }

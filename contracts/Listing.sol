@@ -12,6 +12,7 @@ import {IMarketplace} from "./interfaces/IMarketplace.sol";
 import {IBidToken} from "./interfaces/IBidToken.sol";
 import {IDeliveryEscrow} from "./interfaces/IDeliveryEscrow.sol";
 import {PurchaseLog} from "./libraries/PurchaseLog.sol";
+import {CloneArgs} from "./libraries/CloneArgs.sol";
 
 /// @title Listing
 /// @notice The per-listing DAO (agreements II and III): sells N equal stakes until Time-Date A, then either
@@ -45,6 +46,13 @@ contract Listing is IListing, ReentrancyGuardTransient {
     IDeliveryEscrow private immutable _ESCROW;
     address private immutable _REVENUE_VAULT;
     address private immutable _SELF;
+
+    // Word positions of the charter in the clone's arguments, abi.encode(listingId, Terms).
+    uint256 private constant _SELLER_WORD = 1;
+    uint256 private constant _STAKE_PRICE_WORD = 4;
+    uint256 private constant _STAKE_COUNT_WORD = 5;
+    uint256 private constant _OPENS_AT_WORD = 7;
+    uint256 private constant _DEADLINE_WORD = 8;
 
     State private _state;
     uint64 private _dissolutionVotes;
@@ -96,7 +104,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
         bytes32 r,
         bytes32 s
     ) external returns (uint256 usedTokenId, uint256 firstStake) {
-        uint256 cost = count * _terms().stakePrice;
+        uint256 cost = count * CloneArgs.word(_STAKE_PRICE_WORD);
         // A permit can be front-run by anyone who saw it; if it was, the allowance is already in place.
         try
             IERC20Permit(address(_PAYMENT_TOKEN)).permit(msg.sender, address(this), cost, permitDeadline, v, r, s)
@@ -108,15 +116,18 @@ contract Listing is IListing, ReentrancyGuardTransient {
         uint256 tokenId,
         uint256 count
     ) private nonReentrant onlyClone returns (uint256 usedTokenId, uint256 firstStake) {
-        Terms memory terms = _terms();
         State memory state = _state;
         if (state.status != Status.Open) revert WrongStatus(state.status);
-        if (block.timestamp < terms.opensAt) revert NotOpenYet(terms.opensAt);
-        if (block.timestamp >= terms.deadline) revert SalesClosed(terms.deadline);
+        // The charter was validated at approval, so its words fit their declared types.
+        uint40 opensAt = uint40(CloneArgs.word(_OPENS_AT_WORD));
+        if (block.timestamp < opensAt) revert NotOpenYet(opensAt);
+        uint40 deadline = uint40(CloneArgs.word(_DEADLINE_WORD));
+        if (block.timestamp >= deadline) revert SalesClosed(deadline);
         if (count == 0) revert ZeroStakes();
-        uint256 remaining = terms.stakeCount - state.sold;
+        uint256 remaining = CloneArgs.word(_STAKE_COUNT_WORD) - state.sold;
         if (count > remaining) revert ExceedsRemaining(count, remaining);
-        if (msg.sender == terms.seller) revert SellerCannotBuy(terms.seller);
+        address seller = address(uint160(CloneArgs.word(_SELLER_WORD)));
+        if (msg.sender == seller) revert SellerCannotBuy(seller);
 
         usedTokenId = _BID_TOKEN.admit(msg.sender, tokenId);
 
@@ -131,7 +142,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
         _state = state;
         emit StakesPurchased(usedTokenId, msg.sender, index, firstStake, count);
 
-        _PAYMENT_TOKEN.safeTransferFrom(msg.sender, address(this), count * terms.stakePrice);
+        _PAYMENT_TOKEN.safeTransferFrom(msg.sender, address(this), count * CloneArgs.word(_STAKE_PRICE_WORD));
     }
 
     // ---------------------------------------------------------------- settlement
@@ -197,7 +208,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
         state.status = Status.Settled;
         _state = state;
         emit WinnerDrawn(stake, tokenId, winner, index, word);
-        _ESCROW.assignBuyer(_orderId, winner);
+        _ESCROW.assignBuyer(winner);
     }
 
     /// @inheritdoc IListing
@@ -213,7 +224,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
         _state = state;
         emit ListingFailed(FailureReason.RandomnessTimedOut, state.sold);
         _MARKETPLACE.abandonRandomness();
-        _ESCROW.voidOrder(_orderId); // P comes back here for the refunds, the deed goes to the seller
+        _ESCROW.voidOrder(); // P comes back here for the refunds, the deed goes to the seller
     }
 
     // ---------------------------------------------------------------- refunds and dissolution
@@ -229,7 +240,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
         delete _positions[tokenId];
         state.refundedStakes += stakes;
         _state = state;
-        uint256 amount = stakes * _terms().stakePrice;
+        uint256 amount = stakes * CloneArgs.word(_STAKE_PRICE_WORD);
         emit RefundClaimed(tokenId, holder, amount);
         _PAYMENT_TOKEN.safeTransfer(holder, amount);
     }
@@ -307,9 +318,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IListing
-    function purchase(
-        uint256 index
-    ) external view returns (uint256 tokenId, uint256 firstStake, uint256 lastStake) {
+    function purchase(uint256 index) external view returns (uint256 tokenId, uint256 firstStake, uint256 lastStake) {
         if (index >= _state.purchases) return (0, 0, 0);
         return _log.range(index);
     }

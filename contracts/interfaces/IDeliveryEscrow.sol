@@ -19,7 +19,8 @@ interface IDeliveryEscrow {
     /// @notice One order.
     /// @param buyer The winner (zero while the draw is pending).
     /// @param status The state.
-    /// @param shipBy Deadline for the seller to mark the order shipped.
+    /// @param shipBy Deadline for the seller to mark the order shipped; while awaiting the draw, the ship window
+    /// in seconds snapshotted at opening.
     /// @param seller Who is paid on release.
     /// @param amount Payment-token units held (P for a settlement order).
     /// @param listing The listing that opened the order.
@@ -39,10 +40,13 @@ interface IDeliveryEscrow {
     /// @notice Thrown when the caller is not a listing of the marketplace.
     /// @param caller The caller.
     error NotAListing(address caller);
-    /// @notice Thrown when a listing acts on an order it did not open.
-    /// @param orderId The order.
+    /// @notice Thrown when a caller without a settlement order acts on one.
     /// @param caller The caller.
-    error NotOrderListing(uint256 orderId, address caller);
+    error NoOrderForListing(address caller);
+    /// @notice Thrown when a listing opens a second settlement order.
+    /// @param listing The listing.
+    /// @param orderId Its order.
+    error OrderAlreadyOpened(address listing, uint256 orderId);
     /// @notice Thrown when the caller is not the order's buyer.
     /// @param orderId The order.
     /// @param caller The caller.
@@ -83,7 +87,13 @@ interface IDeliveryEscrow {
     /// @param seller The seller.
     /// @param amount P.
     /// @param deedId The deed.
-    event OrderOpened(uint256 indexed orderId, address indexed listing, address indexed seller, uint256 amount, uint256 deedId);
+    event OrderOpened(
+        uint256 indexed orderId,
+        address indexed listing,
+        address indexed seller,
+        uint256 amount,
+        uint256 deedId
+    );
     /// @notice Emitted when the drawn winner becomes the order's buyer.
     /// @param orderId The order.
     /// @param buyer The winner.
@@ -123,15 +133,18 @@ interface IDeliveryEscrow {
     /// @return orderId The new order.
     function openSettlementOrder(address seller, uint256 amount, uint256 deedId) external returns (uint256 orderId);
 
-    /// @notice Makes the drawn winner the order's buyer and starts the ship-by clock. The opening listing only.
-    /// @param orderId The order.
+    /// @notice Makes the drawn winner the buyer of the calling listing's order and starts the ship-by clock.
     /// @param buyer The winner.
-    function assignBuyer(uint256 orderId, address buyer) external;
+    function assignBuyer(address buyer) external;
 
-    /// @notice Voids an order whose draw failed: P back to the listing, the deed to the seller. The opening
-    /// listing only.
-    /// @param orderId The order.
-    function voidOrder(uint256 orderId) external;
+    /// @notice Voids the calling listing's order after its draw failed: P back to the listing, the deed to the
+    /// seller.
+    function voidOrder() external;
+
+    /// @notice The settlement order a listing opened (0 if none).
+    /// @param listing The listing.
+    /// @return The order id.
+    function orderOfListing(address listing) external view returns (uint256);
 
     /// @notice The seller marks the order shipped before the ship-by time.
     /// @param orderId The order.

@@ -148,7 +148,13 @@ interface IListing {
     /// @param stakes The token's stakes now counted.
     /// @param votedStakes All stakes that voted.
     /// @param sold All stakes sold.
-    event DissolutionVoted(uint256 indexed tokenId, address indexed voter, uint256 stakes, uint256 votedStakes, uint256 sold);
+    event DissolutionVoted(
+        uint256 indexed tokenId,
+        address indexed voter,
+        uint256 stakes,
+        uint256 votedStakes,
+        uint256 sold
+    );
     /// @notice Emitted when a token's vote is withdrawn.
     /// @param tokenId The bid token.
     /// @param votedStakes All stakes still voting.

@@ -174,7 +174,13 @@ interface IMarketplace {
     /// @param deedId The deed.
     /// @param uri The metadata URI.
     /// @param contentHash Hash of the asset's documents.
-    event AssetSubmitted(uint256 indexed applicationId, address indexed seller, uint256 deedId, string uri, bytes32 contentHash);
+    event AssetSubmitted(
+        uint256 indexed applicationId,
+        address indexed seller,
+        uint256 deedId,
+        string uri,
+        bytes32 contentHash
+    );
     /// @notice Emitted when the operator approves an application with listing terms.
     /// @param applicationId The application.
     /// @param termsHash keccak256(abi.encode(terms)); the seller accepts this hash.
@@ -244,7 +250,10 @@ interface IMarketplace {
     /// @param contentHash Hash of the asset's documents.
     /// @return applicationId The application.
     /// @return deedId The deed.
-    function submitAsset(string calldata uri, bytes32 contentHash) external returns (uint256 applicationId, uint256 deedId);
+    function submitAsset(
+        string calldata uri,
+        bytes32 contentHash
+    ) external returns (uint256 applicationId, uint256 deedId);
 
     /// @notice Approves an application with listing terms. Operator only.
     /// @param applicationId The application.
