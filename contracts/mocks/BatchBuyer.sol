@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
+import {IListing} from "../interfaces/IListing.sol";
+
+/// @title BatchBuyer
+/// @notice Test-only: fills a listing with many purchases per transaction through the real `Listing.buy`, so
+/// benchmarks can reach 100,000 purchases quickly.
+contract BatchBuyer is IERC721Receiver {
+    /// @notice The bid token this buyer uses (issued on its first purchase).
+    uint256 public tokenId;
+
+    /// @notice Buys `count` stakes `times` times in one transaction.
+    /// @param listing The listing.
+    /// @param token The payment token (this contract must hold enough).
+    /// @param count Stakes per purchase.
+    /// @param times Purchases.
+    function buyMany(IListing listing, IERC20 token, uint256 count, uint256 times) external {
+        token.approve(address(listing), type(uint256).max);
+        uint256 id = tokenId;
+        for (uint256 i; i < times; ++i) {
+            (id, ) = listing.buy(id, count);
+        }
+        tokenId = id;
+    }
+
+    /// @inheritdoc IERC721Receiver
+    function onERC721Received(address, address, uint256, bytes calldata) external pure returns (bytes4) {
+        return IERC721Receiver.onERC721Received.selector;
+    }
+}

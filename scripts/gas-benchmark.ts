@@ -1,0 +1,155 @@
+/**
+ * Gas benchmark: total transaction gas of the operations the issues set targets for, at several sizes, measured
+ * with the real contracts deployed by the real Ignition module. Prints a table and writes it to gas-report.md.
+ *
+ *   npm run gas
+ */
+import { writeFileSync } from "node:fs";
+import type { ContractTransactionResponse } from "ethers";
+import { BatchBuyer__factory } from "../typechain-types/index.js";
+import type { Listing } from "../typechain-types/index.js";
+import { buy, createListing, deployFixture, ethers, networkHelpers, USDC } from "../test/fixtures.js";
+import type { System } from "../test/fixtures.js";
+
+interface Row {
+  operation: string;
+  size: string;
+  gas: bigint;
+  target?: bigint;
+}
+const rows: Row[] = [];
+const record = (operation: string, size: string, gas: bigint, target?: bigint) => {
+  rows.push({ operation, size, gas, target });
+  const verdict = target === undefined ? "" : gas <= target ? "  ok" : `  OVER target ${target}`;
+  console.log(`  ${operation} [${size}]: ${gas.toLocaleString("en-US")}${verdict}`);
+};
+const gasOf = async (tx: Promise<ContractTransactionResponse>) => (await (await tx).wait())!.gasUsed;
+
+/** Fills `listing` with `purchases` purchases of `stakesEach` stakes through BatchBuyer contracts. */
+async function fill(sys: System, listing: Listing, purchases: number, stakesEach: bigint) {
+  const perTx = 400;
+  const buyers = await Promise.all(
+    [0, 1, 2].map(async () => {
+      const b = await new BatchBuyer__factory(sys.admin).deploy();
+      await sys.usdc.mint(await b.getAddress(), 10n ** 15n * USDC);
+      return b;
+    }),
+  );
+  const listingAddress = await listing.getAddress();
+  let done = 0;
+  let nextReport = purchases / 10;
+  while (done < purchases) {
+    const times = Math.min(perTx, purchases - done);
+    await (await buyers[(done / perTx) % buyers.length].buyMany(listingAddress, await sys.usdc.getAddress(), stakesEach, times, { gasLimit: 16_000_000 })).wait();
+    done += times;
+    if (done >= nextReport && purchases >= 10_000) {
+      console.log(`    … ${done.toLocaleString("en-US")} / ${purchases.toLocaleString("en-US")} purchases`);
+      nextReport += purchases / 10;
+    }
+  }
+}
+
+/** The gas spent inside rawFulfillRandomWords: the coordinator's call, replayed directly and without intrinsic costs. */
+async function callbackGas(sys: System, listing: Listing, word: bigint): Promise<bigint> {
+  const snapshot = await networkHelpers.takeSnapshot();
+  const coordinator = await sys.coordinator.getAddress();
+  await networkHelpers.impersonateAccount(coordinator);
+  await networkHelpers.setBalance(coordinator, 10n ** 18n);
+  const signer = await ethers.getSigner(coordinator);
+  const { requestId } = await sys.marketplace.drawOf(await listing.getAddress());
+  const tx = await sys.marketplace.connect(signer).rawFulfillRandomWords(requestId, [word]);
+  const receipt = (await tx.wait())!;
+  const data = ethers.getBytes(tx.data);
+  const calldataGas = data.reduce((sum, b) => sum + (b === 0 ? 4n : 16n), 0n);
+  await snapshot.restore();
+  return receipt.gasUsed - 21_000n - calldataGas;
+}
+
+/** Settles, answers and finalizes `listing`, recording finalize with the search and with the hint. */
+async function drawAndFinalize(sys: System, listing: Listing, size: string, targets: { search?: bigint; hint?: bigint }) {
+  const deadline = (await listing.charter())[1].deadline;
+  if ((await networkHelpers.time.latest()) < deadline) await networkHelpers.time.increaseTo(deadline);
+  const settleGas = await gasOf(listing.settle());
+  const word = BigInt(ethers.id(`benchmark-${size}`));
+  const inside = await callbackGas(sys, listing, word);
+  const { requestId } = await sys.marketplace.drawOf(await listing.getAddress());
+  const fulfilGas = await gasOf(
+    sys.coordinator.fulfillRandomWordsWithOverride(requestId, await sys.marketplace.getAddress(), [word]),
+  );
+  const [, , index] = await listing.winningStake();
+  const snapshot = await networkHelpers.takeSnapshot();
+  const hintGas = await gasOf(listing.finalizeWithHint(index));
+  await snapshot.restore();
+  const searchGas = await gasOf(listing.finalize());
+  record("settle (escrow order + VRF request)", size, settleGas);
+  record("VRF callback, gas inside rawFulfillRandomWords", size, inside, 50_000n);
+  record("VRF mock fulfilment transaction (whole)", size, fulfilGas);
+  record("finalize, on-chain binary search", size, searchGas, targets.search);
+  record("finalize with purchase-index hint", size, hintGas, targets.hint);
+  return [settleGas, fulfilGas, searchGas, hintGas];
+}
+
+async function main() {
+  const sys = await deployFixture();
+  const { alice, bob, carol } = sys;
+
+  console.log("Purchases from the wallet");
+  const { listing: big } = await createListing(sys, { stakeCount: 1_000_000n, threshold: 100n });
+  const bigAddress = await big.getAddress();
+  await buy(sys, big, bob, 5n); // the listing already holds funds, as in any busy listing
+  await sys.usdc.connect(alice).approve(bigAddress, 10n ** 30n);
+  record("first purchase incl. new bid token (standing approval)", "k=10", await gasOf(big.connect(alice).buy(0, 10)), 150_000n);
+  await sys.usdc.connect(carol).approve(bigAddress, 10n * 10n * USDC);
+  record("first purchase incl. new bid token (exact approval)", "k=10", await gasOf(big.connect(carol).buy(0, 10)), 150_000n);
+  const aliceId = 2n; // bob got 1, alice 2, carol 3
+  for (const k of [1n, 10n, 1_000n, 10_000n]) {
+    record("buy k stakes, token already in listing (standing approval)", `k=${k}`, await gasOf(big.connect(alice).buy(aliceId, k)), 90_000n);
+  }
+  for (const k of [1n, 10_000n]) {
+    await sys.usdc.connect(carol).approve(bigAddress, k * 10n * USDC);
+    record("buy k stakes, token already in listing (exact approval)", `k=${k}`, await gasOf(big.connect(carol).buy(3n, k)), 90_000n);
+  }
+
+  console.log("Refunds");
+  const { listing: failing, terms: failingTerms } = await createListing(sys, { threshold: 150n });
+  const a = await buy(sys, failing, alice, 10n, aliceId);
+  await buy(sys, failing, bob, 10n, 1n);
+  await networkHelpers.time.increaseTo(failingTerms.deadline);
+  await failing.settle();
+  record("refund claim, holder already has a balance", "1 of 2 tokens", await gasOf(failing.connect(alice).claimRefund(a)), 50_000n);
+
+  console.log("Draws at 1, 1,000 and 100,000 purchases");
+  const { listing: one } = await createListing(sys, { stakeCount: 100n, threshold: 1n, price: 10n * USDC });
+  await buy(sys, one, alice, 1n, aliceId);
+  await drawAndFinalize(sys, one, "1 purchase", { hint: 70_000n });
+
+  const { listing: thousand } = await createListing(sys, { stakeCount: 100_000n, threshold: 1n, price: 10n * USDC });
+  await fill(sys, thousand, 1_000, 10n);
+  await drawAndFinalize(sys, thousand, "1,000 purchases", { hint: 70_000n });
+
+  console.log("The villa: 2,000,000 stakes of 10 USDC bought in 100,000 purchases");
+  const { listing: villa } = await createListing(sys, {
+    price: 10_000_000n * USDC,
+    stakeCount: 2_000_000n,
+    threshold: 1_000_000n,
+    stakePrice: 10n * USDC,
+  });
+  await fill(sys, villa, 100_000, 20n);
+  const villaGas = await drawAndFinalize(sys, villa, "100,000 purchases", { search: 110_000n, hint: 70_000n });
+  const largest = villaGas.reduce((m, g) => (g > m ? g : m), 0n);
+  record("largest transaction settling the 2,000,000-stake villa", "100,000 purchases", largest, 1_000_000n);
+
+  const table = [
+    "| operation | size | gas | target | within |",
+    "|---|---|---:|---:|---|",
+    ...rows.map(
+      (r) =>
+        `| ${r.operation} | ${r.size} | ${r.gas.toLocaleString("en-US")} | ${r.target === undefined ? "" : r.target.toLocaleString("en-US")} | ${r.target === undefined ? "" : r.gas <= r.target ? "yes" : "**no**"} |`,
+    ),
+  ].join("\n");
+  const report = `# Gas report\n\nTotal transaction gas unless stated, measured by \`npm run gas\` (scripts/gas-benchmark.ts) with the real contracts deployed by the Ignition module on the in-process network (solc 0.8.30, optimizer 200 runs, cancun).\n\n${table}\n`;
+  writeFileSync(new URL("../gas-report.md", import.meta.url), report);
+  console.log(`\n${table}\n\nWritten to gas-report.md`);
+}
+
+await main();
