@@ -97,17 +97,25 @@ async function main() {
   const { listing: big } = await createListing(sys, { stakeCount: 1_000_000n, threshold: 100n });
   const bigAddress = await big.getAddress();
   await buy(sys, big, bob, 5n); // the listing already holds funds, as in any busy listing
-  await sys.usdc.connect(alice).approve(bigAddress, 10n ** 30n);
-  record("first purchase incl. new bid token (standing approval)", "k=10", await gasOf(big.connect(alice).buy(0, 10)), 150_000n);
+  // Three ways a wallet approves the listing: unlimited (the common dapp default; the token skips the allowance
+  // write), a large limited allowance (written on every purchase), or exactly the cost (cleared, so refunded).
+  const { dave } = sys;
+  await sys.usdc.connect(alice).approve(bigAddress, ethers.MaxUint256);
+  record("first purchase incl. new bid token (unlimited approval)", "k=10", await gasOf(big.connect(alice).buy(0, 10)), 150_000n);
+  await sys.usdc.connect(dave).approve(bigAddress, 10n ** 30n);
+  record("first purchase incl. new bid token (limited approval)", "k=10", await gasOf(big.connect(dave).buy(0, 10)), 150_000n);
   await sys.usdc.connect(carol).approve(bigAddress, 10n * 10n * USDC);
   record("first purchase incl. new bid token (exact approval)", "k=10", await gasOf(big.connect(carol).buy(0, 10)), 150_000n);
-  const aliceId = 2n; // bob got 1, alice 2, carol 3
+  const [aliceId, daveId, carolId] = [2n, 3n, 4n]; // bob was issued 1
   for (const k of [1n, 10n, 1_000n, 10_000n]) {
-    record("buy k stakes, token already in listing (standing approval)", `k=${k}`, await gasOf(big.connect(alice).buy(aliceId, k)), 90_000n);
+    record("buy k stakes, token already in listing (unlimited approval)", `k=${k}`, await gasOf(big.connect(alice).buy(aliceId, k)), 90_000n);
+  }
+  for (const k of [1n, 10_000n]) {
+    record("buy k stakes, token already in listing (limited approval)", `k=${k}`, await gasOf(big.connect(dave).buy(daveId, k)), 90_000n);
   }
   for (const k of [1n, 10_000n]) {
     await sys.usdc.connect(carol).approve(bigAddress, k * 10n * USDC);
-    record("buy k stakes, token already in listing (exact approval)", `k=${k}`, await gasOf(big.connect(carol).buy(3n, k)), 90_000n);
+    record("buy k stakes, token already in listing (exact approval)", `k=${k}`, await gasOf(big.connect(carol).buy(carolId, k)), 90_000n);
   }
 
   console.log("Refunds");
