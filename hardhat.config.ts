@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { defineConfig } from "hardhat/config";
+import { configVariable, defineConfig } from "hardhat/config";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import hardhatViem from "@nomicfoundation/hardhat-viem";
 
@@ -21,6 +21,14 @@ export default defineConfig({
   networks: {
     // Large listings are filled in batches; a generous block gas limit keeps the benchmark fast.
     default: { type: "edr-simulated", chainType: "l1", blockGasLimit: 100_000_000n, allowUnlimitedContractSize: false },
+    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // Live networks read their RPC URL and deployer key from Hardhat's keystore or the environment, never the repo.
+    sepolia: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("SEPOLIA_RPC_URL"),
+      accounts: [configVariable("SEPOLIA_PRIVATE_KEY")],
+    },
   },
   test: { solidity: { fuzz: { runs: 256 }, invariant: { runs: 64, depth: 64, failOnRevert: true } } },
 });
