@@ -104,11 +104,14 @@ contract Listing is IListing, ReentrancyGuardTransient {
         bytes32 r,
         bytes32 s
     ) external returns (uint256 usedTokenId, uint256 firstStake) {
-        uint256 cost = count * CloneArgs.word(_STAKE_PRICE_WORD);
-        // A permit can be front-run by anyone who saw it; if it was, the allowance is already in place.
-        try
-            IERC20Permit(address(_PAYMENT_TOKEN)).permit(msg.sender, address(this), cost, permitDeadline, v, r, s)
-        {} catch {} // solhint-disable-line no-empty-blocks
+        // A count above N cannot be bought: skip the permit so `_buy` names the error instead of overflowing here.
+        if (count <= CloneArgs.word(_STAKE_COUNT_WORD)) {
+            uint256 cost = count * CloneArgs.word(_STAKE_PRICE_WORD);
+            // A permit can be front-run by anyone who saw it; if it was, the allowance is already in place.
+            try
+                IERC20Permit(address(_PAYMENT_TOKEN)).permit(msg.sender, address(this), cost, permitDeadline, v, r, s)
+            {} catch {} // solhint-disable-line no-empty-blocks
+        }
         return _buy(tokenId, count);
     }
 

@@ -1,43 +1,95 @@
-/** Human-facing formatting shared by scripts and tasks. */
+/** Human-facing formatting shared by scripts and tasks: USDC amounts, counts, odds, addresses, steps, tables. */
 
 const USDC_DECIMALS = 6n;
+const USDC_UNIT = 10n ** USDC_DECIMALS;
 
-/** 355000000000n → "355,000.00 USDC". */
-export function formatUsdc(units: bigint): string {
-  const negative = units < 0n;
-  const abs = negative ? -units : units;
-  const whole = abs / 10n ** USDC_DECIMALS;
-  const cents = (abs % 10n ** USDC_DECIMALS) / 10n ** (USDC_DECIMALS - 2n);
-  return `${negative ? "-" : ""}${whole.toLocaleString("en-US")}.${cents.toString().padStart(2, "0")} USDC`;
+/** Groups the digits of a non-negative integer string in thousands: "355000" → "355,000". */
+function group(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
-/** "0x1234…abcd". */
-export function shortAddress(address: string): string {
-  return `${address.slice(0, 6)}…${address.slice(-4)}`;
+/** 355000000000n (6-decimals units) → "355,000.00 USDC". Sub-cent units are truncated. */
+export function formatUsdc(units: bigint, withSymbol = true): string {
+  const negative = units < 0n;
+  const abs = negative ? -units : units;
+  const whole = abs / USDC_UNIT;
+  const cents = (abs % USDC_UNIT) / (USDC_UNIT / 100n);
+  const text = `${negative ? "-" : ""}${group(whole.toString())}.${cents.toString().padStart(2, "0")}`;
+  return withSymbol ? `${text} USDC` : text;
 }
 
 /** 71000n → "71,000". */
 export function formatCount(n: bigint | number): string {
-  return n.toLocaleString("en-US");
+  const value = typeof n === "bigint" ? n : BigInt(Math.round(n));
+  return value < 0n ? `-${group((-value).toString())}` : group(value.toString());
 }
 
-/** Odds of `stakes` in `sold` as "1 in 7.1" and a percentage. */
-export function formatOdds(stakes: bigint, sold: bigint): string {
-  if (stakes === 0n || sold === 0n) return "no chance";
-  const basisPoints = (stakes * 1_000_000n) / sold;
-  const percent = `${(Number(basisPoints) / 10_000).toFixed(2)}%`;
-  const oneIn = Number(sold) / Number(stakes);
-  return `1 in ${oneIn >= 100 ? formatCount(Math.round(oneIn)) : oneIn.toFixed(2)} (${percent})`;
+/** Gas as "183,803 gas". */
+export function formatGas(gas: bigint): string {
+  return `${formatCount(gas)} gas`;
 }
+
+/** "0x1234…abcd". */
+export function shortAddress(address: string): string {
+  return address.length <= 12 ? address : `${address.slice(0, 6)}…${address.slice(-4)}`;
+}
+
+/** A 32-byte word or hash as "0x1a2b3c4d…9f8e7d6c". */
+export function shortHex(hex: string | bigint): string {
+  const text = typeof hex === "bigint" ? `0x${hex.toString(16).padStart(64, "0")}` : hex;
+  return text.length <= 20 ? text : `${text.slice(0, 10)}…${text.slice(-8)}`;
+}
+
+/** Odds of holding `stakes` of `total`: "1 in 71,000 (0.0014%)" or "1 in 5.92 (16.90%)". */
+export function formatOdds(stakes: bigint, total: bigint): string {
+  if (stakes === 0n || total === 0n) return "no chance";
+  const oneIn = Number(total) / Number(stakes);
+  const ratio = oneIn >= 100 ? formatCount(Math.round(oneIn)) : oneIn.toFixed(2);
+  // Two decimals, or two significant digits for odds below 0.1%.
+  const percent = (Number(stakes) / Number(total)) * 100;
+  const shown = percent >= 0.1 ? percent.toFixed(2) : Number(percent.toPrecision(2)).toFixed(12).replace(/0+$/, "");
+  return `1 in ${ratio} (${shown}%)`;
+}
+
+/** Seconds since the epoch as "2025-12-24 23:30 UTC". */
+export function formatTime(seconds: bigint | number): string {
+  return `${new Date(Number(seconds) * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+let stepNumber = 0;
 
 /** Prints a numbered step header. */
-let stepNumber = 0;
 export function step(title: string): void {
   stepNumber += 1;
-  console.log(`\n== ${stepNumber}. ${title}`);
+  const header = `Step ${stepNumber} · ${title}`;
+  console.log(`\n${header}\n${"─".repeat(Math.min(header.length, 100))}`);
+}
+
+/** Prints a section banner (one per listing). */
+export function banner(title: string): void {
+  const line = "═".repeat(Math.min(title.length + 4, 100));
+  console.log(`\n${line}\n  ${title}\n${line}`);
 }
 
 /** Prints an indented detail line. */
 export function detail(text: string): void {
   console.log(`   ${text}`);
+}
+
+/** Prints a check that passed, or throws with `what` when it did not. */
+export function check(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`check failed: ${what}`);
+  console.log(`   ✓ ${what}`);
+}
+
+/** Prints a table; columns whose header starts with ">" (the mark is dropped) are right-aligned. */
+export function table(headers: string[], rows: string[][]): void {
+  const right = headers.map((h) => h.startsWith(">"));
+  const titles = headers.map((h) => (h.startsWith(">") ? h.slice(1) : h));
+  const widths = titles.map((t, i) => Math.max(t.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    "   " + cells.map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
+  console.log(line(titles));
+  console.log("   " + widths.map((w) => "─".repeat(w)).join("  "));
+  for (const row of rows) console.log(line(row));
 }

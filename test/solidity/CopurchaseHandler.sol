@@ -1,0 +1,854 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {CommonBase} from "forge-std/Base.sol";
+import {StdUtils} from "forge-std/StdUtils.sol";
+import {StdAssertions} from "forge-std/StdAssertions.sol";
+import {VRFCoordinatorV2_5Mock} from "@chainlink/contracts/src/v0.8/vrf/mocks/VRFCoordinatorV2_5Mock.sol";
+import {Marketplace} from "../../contracts/Marketplace.sol";
+import {BidToken} from "../../contracts/BidToken.sol";
+import {AssetDeed} from "../../contracts/AssetDeed.sol";
+import {DeliveryEscrow} from "../../contracts/DeliveryEscrow.sol";
+import {RevenueVault} from "../../contracts/RevenueVault.sol";
+import {Listing} from "../../contracts/Listing.sol";
+import {MockUSDC} from "../../contracts/mocks/MockUSDC.sol";
+import {IMarketplace} from "../../contracts/interfaces/IMarketplace.sol";
+import {IListing} from "../../contracts/interfaces/IListing.sol";
+import {IBidToken} from "../../contracts/interfaces/IBidToken.sol";
+import {IDeliveryEscrow} from "../../contracts/interfaces/IDeliveryEscrow.sol";
+import {IRevenueVault} from "../../contracts/interfaces/IRevenueVault.sol";
+
+/// @title CopurchaseHandler
+/// @notice Test-only invariant handler: random actors buy, vote, transfer tokens and claim refunds on a few
+/// listings while time passes, settlement, the VRF mock, finalization, expiry, the escrow and the vault run.
+/// @dev Every action either skips when its precondition does not hold, or predicts the exact custom error and
+/// asserts it with `vm.expectRevert`, so that `failOnRevert` reports any unexpected revert as a failure.
+contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
+    struct System {
+        MockUSDC usdc;
+        VRFCoordinatorV2_5Mock coordinator;
+        Marketplace marketplace;
+        BidToken bidToken;
+        AssetDeed deed;
+        DeliveryEscrow escrow;
+        RevenueVault vault;
+        address admin;
+        address seller;
+        address operations;
+        address donations;
+    }
+
+    /// @dev One purchase in the making.
+    struct Purchase {
+        Listing listing;
+        address actor;
+        uint256 tokenId;
+        uint256 count;
+        uint256 cost;
+        uint256 sold;
+        uint256 balanceBefore;
+        uint256 used;
+        uint256 firstStake;
+    }
+
+    uint256 private constant MAX_BUY = 25;
+
+    MockUSDC private immutable _USDC;
+    VRFCoordinatorV2_5Mock private immutable _COORDINATOR;
+    Marketplace private immutable _MARKETPLACE;
+    BidToken private immutable _BID_TOKEN;
+    AssetDeed private immutable _DEED;
+    DeliveryEscrow private immutable _ESCROW;
+    RevenueVault private immutable _VAULT;
+    address private immutable _ADMIN;
+    address private immutable _SELLER;
+    address private immutable _OPERATIONS;
+    address private immutable _DONATIONS;
+
+    bytes32 private constant _PERMIT_TYPEHASH =
+        keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
+
+    Listing[] private _listings;
+    address[] private _actors;
+    mapping(address actor => uint256) private _keys;
+    uint256[] private _tokens;
+
+    // ---- ghost books, per listing
+    mapping(address listing => uint256) public paidIn;
+    mapping(address listing => uint256) public refundsPaid;
+    mapping(address listing => uint256) public refundedStakes;
+    mapping(address listing => uint256) public drawExpiresAt;
+    mapping(address listing => bool) public collected;
+    mapping(address listing => bool) public requestConsumed;
+    mapping(address listing => address) public winnerOf;
+    mapping(address listing => mapping(uint256 tokenId => uint256)) public votedStakes;
+    uint256 public totalPaidIn;
+    uint256 public totalRefunds;
+    /// @notice How often each action did real work (not a skip), to check the run reaches every path.
+    mapping(string action => uint256) public calls;
+
+    constructor(System memory s, Listing[] memory listings_, address[] memory actors_, uint256[] memory keys_) {
+        _USDC = s.usdc;
+        _COORDINATOR = s.coordinator;
+        _MARKETPLACE = s.marketplace;
+        _BID_TOKEN = s.bidToken;
+        _DEED = s.deed;
+        _ESCROW = s.escrow;
+        _VAULT = s.vault;
+        _ADMIN = s.admin;
+        _SELLER = s.seller;
+        _OPERATIONS = s.operations;
+        _DONATIONS = s.donations;
+        for (uint256 i; i < listings_.length; ++i) _listings.push(listings_[i]);
+        for (uint256 i; i < actors_.length; ++i) {
+            _actors.push(actors_[i]);
+            _keys[actors_[i]] = keys_[i];
+        }
+    }
+
+    // ================================================================ actions: buyers
+
+    /// @notice A buyer buys, reusing one of its tokens when it has one and `reuse` says so.
+    function buy(uint256 actorSeed, uint256 listingSeed, uint256 count, bool reuse) external {
+        address actor = _actor(actorSeed);
+        _buy(_listing(listingSeed), actor, reuse ? _tokenOwnedBy(actor, count) : 0, count);
+    }
+
+    /// @notice A buyer buys again on one of its tokens (a new one if it has none).
+    /// @dev Buying is the action every other path depends on, so it has several selectors: the fuzzer picks
+    /// selectors uniformly, and this weights purchases up.
+    function buyAgain(uint256 actorSeed, uint256 listingSeed, uint256 count) external {
+        address actor = _actor(actorSeed);
+        _buy(_listing(listingSeed), actor, _tokenOwnedBy(actor, count), count);
+    }
+
+    /// @notice A buyer buys on the other listing than the seed says (keeps both listings busy).
+    function buyOther(uint256 actorSeed, uint256 listingSeed, uint256 count) external {
+        address actor = _actor(actorSeed);
+        _buy(_listing((listingSeed % 2) + 1), actor, _tokenOwnedBy(actor, count), count);
+    }
+
+    /// @notice A buyer buys in one transaction with an EIP-2612 permit; when `frontRun`, someone who saw the
+    /// permit submits it first, and the purchase must still go through on the allowance already in place.
+    function buyWithPermit(uint256 actorSeed, uint256 listingSeed, uint256 count, bool frontRun) external {
+        Purchase memory p = _preparePurchase(_listing(listingSeed), _actor(actorSeed), count);
+        if (p.count == 0 || _BID_TOKEN.salesPaused()) return;
+        p.tokenId = _tokenOwnedBy(p.actor, count);
+        (uint8 v, bytes32 r, bytes32 s) = _signPermit(p.actor, address(p.listing), p.cost);
+        if (frontRun) _USDC.permit(p.actor, address(p.listing), p.cost, block.timestamp, v, r, s);
+        vm.prank(p.actor);
+        (p.used, p.firstStake) = p.listing.buyWithPermit(p.tokenId, p.count, block.timestamp, v, r, s);
+        _recordPurchase(p);
+        assertEq(_USDC.allowance(p.actor, address(p.listing)), 0, "permit allowance not spent exactly");
+        ++calls[frontRun ? "buyWithPermitFrontRun" : "buyWithPermit"];
+        // Back to the standing approval the other purchase actions rely on.
+        vm.prank(p.actor);
+        _USDC.approve(address(p.listing), type(uint256).max);
+    }
+
+    /// @notice A buyer buys on a freshly issued token.
+    function buyWithNewToken(uint256 actorSeed, uint256 listingSeed, uint256 count) external {
+        _buy(_listing(listingSeed), _actor(actorSeed), 0, count);
+    }
+
+    /// @notice The seller tries to buy its own listing: always refused.
+    function sellerTriesToBuy(uint256 listingSeed) external {
+        Listing l = _listing(listingSeed);
+        IListing.Terms memory t = _termsOf(l);
+        if (!_onSale(l, t) || _BID_TOKEN.salesPaused()) return;
+        vm.expectRevert(abi.encodeWithSelector(IListing.SellerCannotBuy.selector, _SELLER));
+        vm.prank(_SELLER);
+        l.buy(0, 1);
+        ++calls["sellerTriesToBuy"];
+    }
+
+    /// @notice A token changes hands; its positions and votes move with it.
+    function transferToken(uint256 tokenSeed, uint256 toSeed) external {
+        uint256 token = _anyToken(tokenSeed);
+        if (token == 0) return;
+        address from = _BID_TOKEN.ownerOf(token);
+        address to = _actor(toSeed);
+        if (from == to) return;
+        vm.prank(from);
+        _BID_TOKEN.transferFrom(from, to, token);
+        ++calls["transferToken"];
+    }
+
+    /// @notice A holder votes to dissolve (gated: one call in two acts, so that most listings live on).
+    function voteToDissolve(uint256 listingSeed, uint256 tokenSeed) external {
+        Listing l = _listing(listingSeed);
+        uint256 token = _anyToken(tokenSeed);
+        if (!_gate(tokenSeed, 2) || token == 0 || !_votingOpen(l)) return;
+        _vote(l, token);
+    }
+
+    /// @notice Every holder votes (gated, so that unanimity happens now and then, not in every run).
+    function voteAll(uint256 listingSeed, uint256 gate) external {
+        Listing l = _listing(listingSeed);
+        if (!_gate(gate, 6) || !_votingOpen(l)) return;
+        (uint256 sold, ) = l.sales();
+        if (sold == 0) return;
+        for (uint256 i; i < _tokens.length && l.status() == IListing.Status.Open; ++i) {
+            (uint256 stakes, ) = l.oddsOf(_tokens[i]);
+            if (stakes != 0 && votedStakes[address(l)][_tokens[i]] != stakes) _vote(l, _tokens[i]);
+        }
+        assertEq(uint256(l.status()), uint256(IListing.Status.Dissolved), "unanimous vote did not dissolve");
+        ++calls["voteAll"];
+    }
+
+    function withdrawDissolutionVote(uint256 listingSeed, uint256 tokenSeed) external {
+        Listing l = _listing(listingSeed);
+        uint256 token = _anyToken(tokenSeed);
+        if (token == 0 || l.status() != IListing.Status.Open) return;
+        address holder = _BID_TOKEN.ownerOf(token);
+        if (votedStakes[address(l)][token] == 0) {
+            vm.expectRevert(abi.encodeWithSelector(IListing.VoteUnchanged.selector, token));
+        }
+        vm.prank(holder);
+        l.withdrawDissolutionVote(token);
+        votedStakes[address(l)][token] = 0;
+        ++calls["withdrawDissolutionVote"];
+    }
+
+    function claimRefund(uint256 listingSeed, uint256 tokenSeed) external {
+        (Listing l, ) = _pick(listingSeed, _isRefunding);
+        uint256 token = _anyToken(tokenSeed);
+        if (token == 0) return;
+        address holder = _BID_TOKEN.ownerOf(token);
+        IListing.Status s = l.status();
+        if (s != IListing.Status.Failed && s != IListing.Status.Dissolved) {
+            vm.expectRevert(abi.encodeWithSelector(IListing.WrongStatus.selector, s));
+            vm.prank(holder);
+            l.claimRefund(token);
+            return;
+        }
+        (uint256 stakes, ) = l.oddsOf(token);
+        if (stakes == 0) {
+            vm.expectRevert(abi.encodeWithSelector(IListing.NothingToRefund.selector, token));
+            vm.prank(holder);
+            l.claimRefund(token);
+            return;
+        }
+        _refund(l, token, holder, stakes);
+    }
+
+    // ================================================================ actions: time, settlement, randomness
+
+    function warp(uint256 secondsSeed) external {
+        vm.warp(block.timestamp + _bound(secondsSeed, 30 minutes, 16 hours));
+        vm.roll(block.number + 1);
+        ++calls["warp"];
+    }
+
+    function settle(uint256 listingSeed) external {
+        (Listing l, bool due) = _pick(listingSeed, _isSettleDue);
+        if (l.status() != IListing.Status.Open) return;
+        if (!due) {
+            IListing.Terms memory t = _termsOf(l);
+            (uint256 sold, ) = l.sales();
+            vm.expectRevert(abi.encodeWithSelector(IListing.SettlementNotDue.selector, t.deadline, uint64(sold)));
+            l.settle();
+            return;
+        }
+        bool drawExpected = _drawExpected(l);
+        l.settle();
+        _afterSettle(l, drawExpected);
+    }
+
+    /// @notice The keeper: whatever `checkUpkeep` finds, `performUpkeep` does.
+    function upkeep() external {
+        _upkeep();
+    }
+
+    /// @notice As on a live chain: the VRF oracle usually answers pending requests (three seeds in four), time
+    /// passes (30 minutes to 16 hours), then the keeper runs once if it finds work.
+    function warpAndUpkeep(uint256 secondsSeed) external {
+        if (!_gate(secondsSeed, 4)) {
+            for (uint256 i; i < _listings.length; ++i) {
+                IMarketplace.Draw memory d = _MARKETPLACE.drawOf(address(_listings[i]));
+                if (d.status != IMarketplace.DrawStatus.Pending) continue;
+                _fulfilWord(d.requestId, uint256(keccak256(abi.encode(secondsSeed, i))));
+                requestConsumed[address(_listings[i])] = true;
+                ++calls["fulfil"];
+            }
+        }
+        vm.warp(block.timestamp + _bound(secondsSeed, 30 minutes, 16 hours));
+        vm.roll(block.number + 1);
+        ++calls["warp"];
+        _upkeep();
+    }
+
+    function _upkeep() private {
+        (bool needed, bytes memory data) = _MARKETPLACE.checkUpkeep("");
+        if (!needed) return;
+        (address target, IMarketplace.UpkeepAction action) = abi.decode(data, (address, IMarketplace.UpkeepAction));
+        Listing l = Listing(target);
+        if (action == IMarketplace.UpkeepAction.Settle) {
+            bool drawExpected = _drawExpected(l);
+            _MARKETPLACE.performUpkeep(data);
+            _afterSettle(l, drawExpected);
+        } else if (action == IMarketplace.UpkeepAction.Finalize) {
+            (address expected, ) = _expectedWinner(l);
+            _MARKETPLACE.performUpkeep(data);
+            _afterFinalize(l, expected);
+        } else if (action == IMarketplace.UpkeepAction.Expire) {
+            _MARKETPLACE.performUpkeep(data);
+            _afterExpire(l);
+        } else {
+            uint256 active = _MARKETPLACE.activeListingCount();
+            _MARKETPLACE.performUpkeep(data);
+            assertEq(_MARKETPLACE.activeListingCount(), active - 1, "retire");
+        }
+        ++calls["upkeep"];
+    }
+
+    /// @notice The VRF mock answers a pending request with `word`, or answers an abandoned one late.
+    function fulfil(uint256 listingSeed, uint256 word) external {
+        (Listing l, ) = _pick(listingSeed, _isAwaitingWord);
+        IMarketplace.Draw memory d = _MARKETPLACE.drawOf(address(l));
+        if (d.status == IMarketplace.DrawStatus.Pending) {
+            _fulfilWord(d.requestId, word);
+            requestConsumed[address(l)] = true;
+            (IMarketplace.DrawStatus status, uint256 stored) = _MARKETPLACE.randomWord(address(l));
+            assertEq(uint256(status), uint256(IMarketplace.DrawStatus.Fulfilled), "VRF callback failed");
+            assertEq(stored, word);
+            ++calls["fulfil"];
+        } else if (d.status == IMarketplace.DrawStatus.Abandoned && !requestConsumed[address(l)]) {
+            // Attack A3 / re-roll: a late answer must be ignored.
+            _fulfilWord(d.requestId, word);
+            requestConsumed[address(l)] = true;
+            (IMarketplace.DrawStatus status, uint256 stored) = _MARKETPLACE.randomWord(address(l));
+            assertEq(uint256(status), uint256(IMarketplace.DrawStatus.Abandoned), "late word accepted");
+            assertEq(stored, 0);
+            ++calls["fulfilLate"];
+        }
+    }
+
+    function finalize(uint256 listingSeed, bool hinted) external {
+        (Listing l, ) = _pick(listingSeed, _isDrawn);
+        if (l.status() != IListing.Status.Drawing) return;
+        IMarketplace.Draw memory d = _MARKETPLACE.drawOf(address(l));
+        if (d.status != IMarketplace.DrawStatus.Fulfilled) {
+            vm.expectRevert(abi.encodeWithSelector(IListing.RandomnessPending.selector, d.requestId));
+            l.finalize();
+            return;
+        }
+        (address expected, uint256 index) = _expectedWinner(l);
+        address winner = hinted ? l.finalizeWithHint(index) : l.finalize();
+        assertEq(winner, expected, "winner");
+        _afterFinalize(l, expected);
+    }
+
+    function expireDraw(uint256 listingSeed) external {
+        (Listing l, ) = _pick(listingSeed, _isDrawing);
+        if (l.status() != IListing.Status.Drawing) return;
+        IMarketplace.Draw memory d = _MARKETPLACE.drawOf(address(l));
+        if (d.status == IMarketplace.DrawStatus.Fulfilled) {
+            vm.expectRevert(abi.encodeWithSelector(IListing.RandomnessArrived.selector, d.requestId));
+            l.expireDraw();
+            return;
+        }
+        if (block.timestamp < drawExpiresAt[address(l)]) {
+            vm.expectRevert(abi.encodeWithSelector(IListing.DrawNotExpired.selector, uint40(drawExpiresAt[address(l)])));
+            l.expireDraw();
+            return;
+        }
+        l.expireDraw();
+        _afterExpire(l);
+    }
+
+    // ================================================================ actions: escrow and vault
+
+    /// @notice The seller marks the order shipped (gated: one call in two acts, so that ship-by can pass).
+    function markShipped(uint256 listingSeed) external {
+        if (!_gate(listingSeed, 2)) return;
+        (Listing l, ) = _pick(listingSeed, _isAwaitingShipment);
+        (uint256 orderId, IDeliveryEscrow.Order memory o) = _orderOf(l);
+        if (orderId == 0 || o.status != IDeliveryEscrow.OrderStatus.AwaitingShipment) return;
+        if (block.timestamp > o.shipBy) {
+            vm.expectRevert(abi.encodeWithSelector(IDeliveryEscrow.ShipByPassed.selector, orderId, o.shipBy));
+        } else {
+            ++calls["markShipped"];
+        }
+        vm.prank(_SELLER);
+        _ESCROW.markShipped(orderId, keccak256(abi.encode("tracking", orderId)));
+    }
+
+    /// @notice The winner authorizes delivery (gated: one call in two acts, so that ship-by can pass).
+    function release(uint256 listingSeed) external {
+        if (!_gate(listingSeed, 2)) return;
+        (Listing l, ) = _pick(listingSeed, _isDeliverable);
+        (uint256 orderId, IDeliveryEscrow.Order memory o) = _orderOf(l);
+        if (
+            orderId == 0 ||
+            (o.status != IDeliveryEscrow.OrderStatus.AwaitingShipment && o.status != IDeliveryEscrow.OrderStatus.Shipped)
+        ) return;
+        uint256 owedBefore = _ESCROW.owedTo(o.seller);
+        vm.prank(o.buyer);
+        _ESCROW.release(orderId);
+        assertEq(_DEED.ownerOf(o.deedId), o.buyer, "deed not delivered");
+        assertEq(_ESCROW.owedTo(o.seller), owedBefore + o.amount, "seller not credited");
+        ++calls["release"];
+    }
+
+    function refundUnshipped(uint256 listingSeed) external {
+        (Listing l, ) = _pick(listingSeed, _isAwaitingShipment);
+        (uint256 orderId, IDeliveryEscrow.Order memory o) = _orderOf(l);
+        if (orderId == 0 || o.status != IDeliveryEscrow.OrderStatus.AwaitingShipment) return;
+        if (block.timestamp <= o.shipBy) {
+            vm.expectRevert(abi.encodeWithSelector(IDeliveryEscrow.ShipByNotPassed.selector, orderId, o.shipBy));
+            vm.prank(o.buyer);
+            _ESCROW.refundUnshipped(orderId);
+            return;
+        }
+        uint256 owedBefore = _ESCROW.owedTo(o.buyer);
+        vm.prank(o.buyer);
+        _ESCROW.refundUnshipped(orderId);
+        assertEq(_DEED.ownerOf(o.deedId), o.seller, "deed not returned");
+        assertEq(_ESCROW.owedTo(o.buyer), owedBefore + o.amount, "winner not credited");
+        ++calls["refundUnshipped"];
+    }
+
+    /// @notice A buyer (seed < actors) or the seller withdraws what the escrow owes it.
+    function escrowWithdraw(uint256 whoSeed) external {
+        // The first party, from the seed's one on, that is owed something; else the seed's own (negative path).
+        uint256 n = _actors.length + 1;
+        address who = _party(whoSeed % n);
+        for (uint256 k; k < n; ++k) {
+            address candidate = _party(((whoSeed % n) + k) % n);
+            if (_ESCROW.owedTo(candidate) != 0) {
+                who = candidate;
+                break;
+            }
+        }
+        uint256 amount = _ESCROW.owedTo(who);
+        if (amount == 0) {
+            vm.expectRevert(abi.encodeWithSelector(IDeliveryEscrow.NothingToWithdraw.selector, who));
+            vm.prank(who);
+            _ESCROW.withdraw(who);
+            return;
+        }
+        uint256 before = _USDC.balanceOf(who);
+        vm.prank(who);
+        assertEq(_ESCROW.withdraw(who), amount);
+        assertEq(_USDC.balanceOf(who), before + amount);
+        ++calls["escrowWithdraw"];
+    }
+
+    function collect(uint256 listingSeed) external {
+        (Listing l, ) = _pick(listingSeed, _isCollectable);
+        IListing.Status s = l.status();
+        if (collected[address(l)]) {
+            vm.expectRevert(abi.encodeWithSelector(IListing.MarkupUnavailable.selector, address(_VAULT)));
+        } else if (s != IListing.Status.Settled) {
+            vm.expectRevert(abi.encodeWithSelector(IListing.WrongStatus.selector, s));
+        } else {
+            _collect(l);
+            return;
+        }
+        _VAULT.collect(address(l));
+    }
+
+    function vaultWithdraw(uint256 whoSeed) external {
+        address who = whoSeed % 2 == 0 ? _OPERATIONS : _DONATIONS;
+        if (_VAULT.owedTo(who) == 0) who = who == _OPERATIONS ? _DONATIONS : _OPERATIONS;
+        if (_VAULT.owedTo(who) == 0 && _gate(whoSeed, 2)) who = whoSeed % 2 == 0 ? _OPERATIONS : _DONATIONS;
+        uint256 amount = _VAULT.owedTo(who);
+        if (amount == 0) {
+            vm.expectRevert(abi.encodeWithSelector(IRevenueVault.NothingToWithdraw.selector, who));
+            vm.prank(who);
+            _VAULT.withdraw(who);
+            return;
+        }
+        uint256 before = _USDC.balanceOf(who);
+        vm.prank(who);
+        assertEq(_VAULT.withdraw(who), amount);
+        assertEq(_USDC.balanceOf(who), before + amount);
+        ++calls["vaultWithdraw"];
+    }
+
+    // ================================================================ actions: operators
+
+    /// @notice The pauser pauses or unpauses new sales (gated: one call in twelve acts).
+    function togglePause(uint256 gate) external {
+        if (!_gate(gate, 12)) return;
+        bool paused = _MARKETPLACE.paused();
+        vm.prank(_ADMIN);
+        if (paused) _MARKETPLACE.unpause();
+        else _MARKETPLACE.pause();
+        assertEq(_BID_TOKEN.salesPaused(), _MARKETPLACE.paused());
+        ++calls["togglePause"];
+    }
+
+    /// @notice The verifier revokes or re-verifies the seller (gated: one call in twelve acts).
+    function toggleSeller(uint256 gate) external {
+        if (!_gate(gate, 12)) return;
+        bool verified = _MARKETPLACE.isVerifiedSeller(_SELLER);
+        vm.prank(_ADMIN);
+        if (verified) _MARKETPLACE.revokeSeller(_SELLER, "test");
+        else _MARKETPLACE.verifySeller(_SELLER, "test");
+        ++calls["toggleSeller"];
+    }
+
+    // ================================================================ drain (used by afterInvariant)
+
+    /// @notice Runs every listing to its end and pays everyone out: afterwards no contract may hold USDC.
+    function drainAll() external {
+        for (uint256 i; i < _listings.length; ++i) _drain(_listings[i]);
+        for (uint256 i; i < _actors.length; ++i) _withdrawEscrow(_actors[i]);
+        _withdrawEscrow(_SELLER);
+        for (uint256 k; k < 2; ++k) {
+            address who = k == 0 ? _OPERATIONS : _DONATIONS;
+            if (_VAULT.owedTo(who) != 0) {
+                vm.prank(who);
+                _VAULT.withdraw(who);
+            }
+        }
+    }
+
+    // ================================================================ views for the invariants
+
+    function listingCount() external view returns (uint256) {
+        return _listings.length;
+    }
+
+    function listingAt(uint256 i) external view returns (Listing) {
+        return _listings[i];
+    }
+
+    function actorCount() external view returns (uint256) {
+        return _actors.length;
+    }
+
+    function actorAt(uint256 i) external view returns (address) {
+        return _actors[i];
+    }
+
+    function tokenCount() external view returns (uint256) {
+        return _tokens.length;
+    }
+
+    function tokenAt(uint256 i) external view returns (uint256) {
+        return _tokens[i];
+    }
+
+    function dissolutionVotes(address l) public view returns (uint256 votes) {
+        for (uint256 i; i < _tokens.length; ++i) votes += votedStakes[l][_tokens[i]];
+    }
+
+    // ================================================================ internals
+
+    function _buy(Listing l, address actor, uint256 tokenId, uint256 count) private {
+        Purchase memory p = _preparePurchase(l, actor, count);
+        if (p.count == 0) return;
+        p.tokenId = tokenId;
+        if (_BID_TOKEN.salesPaused()) {
+            vm.expectRevert(IBidToken.SalesPaused.selector);
+            vm.prank(actor);
+            l.buy(tokenId, p.count);
+            return;
+        }
+        vm.prank(actor);
+        (p.used, p.firstStake) = l.buy(tokenId, p.count);
+        _recordPurchase(p);
+        ++calls[tokenId == 0 ? "buyNewToken" : "buyReuse"];
+    }
+
+    /// @dev A purchase the listing must accept now, or `count == 0` when it is not on sale.
+    function _preparePurchase(Listing l, address actor, uint256 countSeed) private view returns (Purchase memory p) {
+        IListing.Terms memory t = _termsOf(l);
+        if (!_onSale(l, t)) return p;
+        p.listing = l;
+        p.actor = actor;
+        (p.sold, ) = l.sales();
+        uint256 remaining = t.stakeCount - p.sold;
+        p.count = _bound(countSeed, 1, remaining < MAX_BUY ? remaining : MAX_BUY);
+        p.cost = p.count * t.stakePrice;
+        p.balanceBefore = _USDC.balanceOf(actor);
+    }
+
+    function _recordPurchase(Purchase memory p) private {
+        assertEq(p.firstStake, p.sold + 1, "stake numbers not in sale order");
+        assertEq(_USDC.balanceOf(p.actor), p.balanceBefore - p.cost, "buyer charged wrongly");
+        if (p.tokenId == 0) _tokens.push(p.used);
+        else assertEq(p.used, p.tokenId, "token not reused");
+        assertEq(_BID_TOKEN.ownerOf(p.used), p.actor);
+        paidIn[address(p.listing)] += p.cost;
+        totalPaidIn += p.cost;
+    }
+
+    function _vote(Listing l, uint256 token) private {
+        (uint256 stakes, uint256 sold) = l.oddsOf(token);
+        address holder = _BID_TOKEN.ownerOf(token);
+        if (stakes == 0) {
+            vm.expectRevert(abi.encodeWithSelector(IListing.NoStakes.selector, token));
+            vm.prank(holder);
+            l.voteToDissolve(token);
+            return;
+        }
+        if (votedStakes[address(l)][token] == stakes) {
+            vm.expectRevert(abi.encodeWithSelector(IListing.VoteUnchanged.selector, token));
+            vm.prank(holder);
+            l.voteToDissolve(token);
+            return;
+        }
+        vm.prank(holder);
+        l.voteToDissolve(token);
+        votedStakes[address(l)][token] = stakes;
+        if (dissolutionVotes(address(l)) == sold) {
+            assertEq(uint256(l.status()), uint256(IListing.Status.Dissolved), "unanimity did not dissolve");
+            assertEq(_DEED.ownerOf(_termsOf(l).deedId), _SELLER, "deed not returned on dissolution");
+            ++calls["dissolved"];
+        } else {
+            assertEq(uint256(l.status()), uint256(IListing.Status.Open), "dissolved without unanimity");
+        }
+        ++calls["voteToDissolve"];
+    }
+
+    function _refund(Listing l, uint256 token, address holder, uint256 stakes) private {
+        uint256 amount = stakes * _termsOf(l).stakePrice;
+        uint256 before = _USDC.balanceOf(holder);
+        vm.prank(holder);
+        l.claimRefund(token);
+        assertEq(_USDC.balanceOf(holder), before + amount, "refund amount");
+        (uint256 left, ) = l.oddsOf(token);
+        assertEq(left, 0, "position not cleared");
+        refundsPaid[address(l)] += amount;
+        refundedStakes[address(l)] += stakes;
+        totalRefunds += amount;
+        ++calls["claimRefund"];
+    }
+
+    function _collect(Listing l) private {
+        IListing.Terms memory t = _termsOf(l);
+        (uint256 sold, ) = l.sales();
+        uint256 markup = sold * t.stakePrice - t.price;
+        uint256 ops = _VAULT.owedTo(_OPERATIONS);
+        uint256 don = _VAULT.owedTo(_DONATIONS);
+        assertEq(_VAULT.collect(address(l)), markup, "markup");
+        uint256 donShare = (markup * 3_000) / 10_000;
+        assertEq(_VAULT.owedTo(_DONATIONS), don + donShare, "donations share");
+        assertEq(_VAULT.owedTo(_OPERATIONS), ops + markup - donShare, "operations share");
+        collected[address(l)] = true;
+        ++calls["collect"];
+    }
+
+    function _afterSettle(Listing l, bool drawExpected) private {
+        IListing.Status s = l.status();
+        IListing.Terms memory t = _termsOf(l);
+        if (drawExpected) {
+            assertEq(uint256(s), uint256(IListing.Status.Drawing), "settle: expected a draw");
+            drawExpiresAt[address(l)] = block.timestamp + _MARKETPLACE.drawTimeout();
+            assertEq(_DEED.ownerOf(t.deedId), address(_ESCROW));
+            ++calls["settleToDraw"];
+        } else {
+            assertEq(uint256(s), uint256(IListing.Status.Failed), "settle: expected a failure");
+            assertEq(_DEED.ownerOf(t.deedId), _SELLER);
+            ++calls["settleToFail"];
+        }
+    }
+
+    function _afterFinalize(Listing l, address expected) private {
+        assertEq(uint256(l.status()), uint256(IListing.Status.Settled), "finalize: status");
+        (uint256 orderId, IDeliveryEscrow.Order memory o) = _orderOf(l);
+        assertGt(orderId, 0);
+        assertEq(o.buyer, expected, "order buyer is not the winner");
+        assertEq(uint256(o.status), uint256(IDeliveryEscrow.OrderStatus.AwaitingShipment));
+        winnerOf[address(l)] = expected;
+        ++calls["finalize"];
+    }
+
+    function _afterExpire(Listing l) private {
+        assertEq(uint256(l.status()), uint256(IListing.Status.Failed), "expire: status");
+        assertEq(uint256(_MARKETPLACE.drawOf(address(l)).status), uint256(IMarketplace.DrawStatus.Abandoned));
+        (, IDeliveryEscrow.Order memory o) = _orderOf(l);
+        assertEq(uint256(o.status), uint256(IDeliveryEscrow.OrderStatus.Voided));
+        assertEq(_DEED.ownerOf(_termsOf(l).deedId), _SELLER);
+        ++calls["expireDraw"];
+    }
+
+    function _drain(Listing l) private {
+        IListing.Terms memory t = _termsOf(l);
+        if (l.status() == IListing.Status.Open) {
+            if (block.timestamp < t.deadline) vm.warp(t.deadline);
+            l.settle();
+        }
+        if (l.status() == IListing.Status.Drawing) {
+            IMarketplace.Draw memory d = _MARKETPLACE.drawOf(address(l));
+            if (d.status == IMarketplace.DrawStatus.Pending) {
+                _fulfilWord(d.requestId, uint256(keccak256(abi.encode(address(l), block.timestamp))));
+                requestConsumed[address(l)] = true;
+            }
+            (address expected, ) = _expectedWinner(l);
+            assertEq(l.finalize(), expected);
+            _afterFinalize(l, expected);
+        }
+        IListing.Status s = l.status();
+        if (s == IListing.Status.Settled) {
+            if (!collected[address(l)]) _collect(l);
+            (uint256 orderId, IDeliveryEscrow.Order memory o) = _orderOf(l);
+            if (
+                o.status == IDeliveryEscrow.OrderStatus.AwaitingShipment ||
+                o.status == IDeliveryEscrow.OrderStatus.Shipped
+            ) {
+                vm.prank(o.buyer);
+                _ESCROW.release(orderId);
+            }
+        } else {
+            for (uint256 i; i < _tokens.length; ++i) {
+                (uint256 stakes, ) = l.oddsOf(_tokens[i]);
+                if (stakes != 0) _refund(l, _tokens[i], _BID_TOKEN.ownerOf(_tokens[i]), stakes);
+            }
+        }
+    }
+
+    function _withdrawEscrow(address who) private {
+        if (_ESCROW.owedTo(who) == 0) return;
+        vm.prank(who);
+        _ESCROW.withdraw(who);
+    }
+
+    function _signPermit(address owner, address spender, uint256 value) private view returns (uint8, bytes32, bytes32) {
+        bytes32 structHash = keccak256(
+            abi.encode(_PERMIT_TYPEHASH, owner, spender, value, _USDC.nonces(owner), block.timestamp)
+        );
+        bytes32 digest = keccak256(abi.encodePacked("\x19\x01", _USDC.DOMAIN_SEPARATOR(), structHash));
+        return vm.sign(_keys[owner], digest);
+    }
+
+    function _fulfilWord(uint256 requestId, uint256 word) private {
+        uint256[] memory words = new uint256[](1);
+        words[0] = word;
+        _COORDINATOR.fulfillRandomWordsWithOverride(requestId, address(_MARKETPLACE), words);
+    }
+
+    /// @dev The winner recomputed from the purchase(i) views alone, by linear scan.
+    function _expectedWinner(Listing l) private view returns (address winner, uint256 index) {
+        (, uint256 word) = _MARKETPLACE.randomWord(address(l));
+        (uint256 sold, uint256 purchases) = l.sales();
+        uint256 stake = (word % sold) + 1;
+        for (uint256 i; i < purchases; ++i) {
+            (uint256 token, uint256 first, uint256 last) = l.purchase(i);
+            if (first <= stake && stake <= last) return (_BID_TOKEN.ownerOf(token), i);
+        }
+        revert("no purchase holds the drawn stake");
+    }
+
+    function _drawExpected(Listing l) private view returns (bool) {
+        (uint256 sold, ) = l.sales();
+        return sold >= _termsOf(l).threshold && _MARKETPLACE.isVerifiedSeller(_SELLER);
+    }
+
+    function _onSale(Listing l, IListing.Terms memory t) private view returns (bool) {
+        if (l.status() != IListing.Status.Open) return false;
+        if (block.timestamp < t.opensAt || block.timestamp >= t.deadline) return false;
+        (uint256 sold, ) = l.sales();
+        return sold < t.stakeCount;
+    }
+
+    function _votingOpen(Listing l) private view returns (bool) {
+        return l.status() == IListing.Status.Open && block.timestamp < _termsOf(l).deadline;
+    }
+
+    function _orderOf(Listing l) private view returns (uint256 orderId, IDeliveryEscrow.Order memory o) {
+        orderId = l.escrowOrderId();
+        if (orderId != 0) o = _ESCROW.order(orderId);
+    }
+
+    function _termsOf(Listing l) private view returns (IListing.Terms memory t) {
+        (, t) = l.charter();
+    }
+
+    /// @dev The first listing, from the seed's one on, that `ready` accepts; else the seed's own listing (for the
+    /// negative paths). Picking a ready listing keeps the run from wasting calls on listings with nothing to do.
+    function _pick(
+        uint256 seed,
+        function(Listing) view returns (bool) ready
+    ) private view returns (Listing l, bool found) {
+        uint256 n = _listings.length;
+        for (uint256 i; i < n; ++i) {
+            l = _listings[((seed % n) + i) % n];
+            if (ready(l)) return (l, true);
+        }
+        return (_listings[seed % n], false);
+    }
+
+    function _isSettleDue(Listing l) private view returns (bool) {
+        return l.status() == IListing.Status.Open && l.pendingAction() == IListing.Action.Settle;
+    }
+
+    function _isAwaitingWord(Listing l) private view returns (bool) {
+        IMarketplace.DrawStatus d = _MARKETPLACE.drawOf(address(l)).status;
+        return
+            d == IMarketplace.DrawStatus.Pending ||
+            (d == IMarketplace.DrawStatus.Abandoned && !requestConsumed[address(l)]);
+    }
+
+    function _isDrawing(Listing l) private view returns (bool) {
+        return l.status() == IListing.Status.Drawing;
+    }
+
+    function _isDrawn(Listing l) private view returns (bool) {
+        return
+            l.status() == IListing.Status.Drawing &&
+            _MARKETPLACE.drawOf(address(l)).status == IMarketplace.DrawStatus.Fulfilled;
+    }
+
+    function _isAwaitingShipment(Listing l) private view returns (bool) {
+        (uint256 orderId, IDeliveryEscrow.Order memory o) = _orderOf(l);
+        return orderId != 0 && o.status == IDeliveryEscrow.OrderStatus.AwaitingShipment;
+    }
+
+    function _isDeliverable(Listing l) private view returns (bool) {
+        (uint256 orderId, IDeliveryEscrow.Order memory o) = _orderOf(l);
+        return
+            orderId != 0 &&
+            (o.status == IDeliveryEscrow.OrderStatus.AwaitingShipment ||
+                o.status == IDeliveryEscrow.OrderStatus.Shipped);
+    }
+
+    function _isCollectable(Listing l) private view returns (bool) {
+        return l.status() == IListing.Status.Settled && !collected[address(l)];
+    }
+
+    function _isRefunding(Listing l) private view returns (bool) {
+        IListing.Status s = l.status();
+        return s == IListing.Status.Failed || s == IListing.Status.Dissolved;
+    }
+
+    /// @dev True for about one seed in `oneIn`. Hashing first: fuzzers favour 0 and other edge values, which
+    /// would pass a plain `seed % oneIn == 0` far too often.
+    function _gate(uint256 seed, uint256 oneIn) private pure returns (bool) {
+        return uint256(keccak256(abi.encode(seed))) % oneIn == 0;
+    }
+
+    function _party(uint256 i) private view returns (address) {
+        return i == _actors.length ? _SELLER : _actors[i];
+    }
+
+    function _listing(uint256 seed) private view returns (Listing) {
+        return _listings[seed % _listings.length];
+    }
+
+    function _actor(uint256 seed) private view returns (address) {
+        return _actors[seed % _actors.length];
+    }
+
+    function _anyToken(uint256 seed) private view returns (uint256) {
+        return _tokens.length == 0 ? 0 : _tokens[seed % _tokens.length];
+    }
+
+    function _tokenOwnedBy(address actor, uint256 seed) private view returns (uint256) {
+        uint256 owned;
+        for (uint256 i; i < _tokens.length; ++i) if (_BID_TOKEN.ownerOf(_tokens[i]) == actor) ++owned;
+        if (owned == 0) return 0;
+        uint256 pick = seed % owned;
+        for (uint256 i; i < _tokens.length; ++i) {
+            if (_BID_TOKEN.ownerOf(_tokens[i]) == actor) {
+                if (pick == 0) return _tokens[i];
+                --pick;
+            }
+        }
+        return 0;
+    }
+}

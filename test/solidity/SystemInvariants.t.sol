@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {StdInvariant} from "forge-std/StdInvariant.sol";
+import {Listing} from "../../contracts/Listing.sol";
+import {IListing} from "../../contracts/interfaces/IListing.sol";
+import {IMarketplace} from "../../contracts/interfaces/IMarketplace.sol";
+import {IDeliveryEscrow} from "../../contracts/interfaces/IDeliveryEscrow.sol";
+import {SystemSetup} from "./SystemSetup.sol";
+import {CopurchaseHandler} from "./CopurchaseHandler.sol";
+
+/// @title System invariants
+/// @notice Random actors drive two listings through every path (buy, vote, dissolve, settle, draw, expire,
+/// refund, deliver, collect, withdraw) while the books, the balances and the deeds are checked after every call.
+/// @dev Each invariant runs with depth 150 (inline override of the project's 64): a listing needs about 60 calls to
+/// go from its first purchase through the draw to delivery, so at depth 64 the escrow and vault paths were
+/// reached in only a few runs. The whole suite still runs in seconds.
+contract SystemInvariantsTest is SystemSetup {
+    uint256 private constant ACTORS = 5;
+    uint256 private constant FUNDING = 100_000 * USDC;
+
+    CopurchaseHandler private handler;
+    uint256 private minted;
+
+    function setUp() public {
+        _deploySystem();
+        vm.startPrank(admin);
+        marketplace.setDrawTimeout(8 hours);
+        escrow.setShipWindow(1 days);
+        vm.stopPrank();
+
+        Listing[] memory listings = new Listing[](2);
+        // A: a plain sale to its deadline; T × s = 150 > P = 120.
+        listings[0] = _createListing(
+            IListing.Terms({
+                seller: address(0),
+                deedId: 0,
+                price: uint96(120 * USDC),
+                stakePrice: uint96(10 * USDC),
+                stakeCount: 100,
+                threshold: 15,
+                opensAt: uint40(block.timestamp),
+                deadline: uint40(block.timestamp + 30 hours),
+                category: 1,
+                drawAtSellOut: false,
+                contentHash: bytes32(0)
+            }),
+            "ipfs://watch"
+        );
+        // B: opens later, draws as soon as sold out, and its threshold pays P exactly (zero markup at T).
+        listings[1] = _createListing(
+            IListing.Terms({
+                seller: address(0),
+                deedId: 0,
+                price: uint96(125 * USDC),
+                stakePrice: uint96(25 * USDC),
+                stakeCount: 40,
+                threshold: 5,
+                opensAt: uint40(block.timestamp + 2 hours),
+                deadline: uint40(block.timestamp + 20 hours),
+                category: 2,
+                drawAtSellOut: true,
+                contentHash: bytes32(0)
+            }),
+            "ipfs://car"
+        );
+
+        address[] memory actors = new address[](ACTORS);
+        uint256[] memory keys = new uint256[](ACTORS);
+        for (uint256 i; i < ACTORS; ++i) {
+            (actors[i], keys[i]) = makeAddrAndKey(string.concat("actor", vm.toString(i)));
+            usdc.mint(actors[i], FUNDING);
+            minted += FUNDING;
+            for (uint256 j; j < listings.length; ++j) {
+                vm.prank(actors[i]);
+                usdc.approve(address(listings[j]), type(uint256).max);
+            }
+        }
+
+        handler = new CopurchaseHandler(
+            CopurchaseHandler.System({
+                usdc: usdc,
+                coordinator: coordinator,
+                marketplace: marketplace,
+                bidToken: bidToken,
+                deed: deed,
+                escrow: escrow,
+                vault: vault,
+                admin: admin,
+                seller: seller,
+                operations: operations,
+                donations: donations
+            }),
+            listings,
+            actors,
+            keys
+        );
+
+        bytes4[] memory selectors = new bytes4[](26);
+        selectors[0] = CopurchaseHandler.buy.selector;
+        selectors[1] = CopurchaseHandler.buyWithNewToken.selector;
+        selectors[2] = CopurchaseHandler.sellerTriesToBuy.selector;
+        selectors[3] = CopurchaseHandler.transferToken.selector;
+        selectors[4] = CopurchaseHandler.voteToDissolve.selector;
+        selectors[5] = CopurchaseHandler.voteAll.selector;
+        selectors[6] = CopurchaseHandler.withdrawDissolutionVote.selector;
+        selectors[7] = CopurchaseHandler.claimRefund.selector;
+        selectors[8] = CopurchaseHandler.warp.selector;
+        selectors[9] = CopurchaseHandler.settle.selector;
+        selectors[10] = CopurchaseHandler.upkeep.selector;
+        selectors[11] = CopurchaseHandler.fulfil.selector;
+        selectors[12] = CopurchaseHandler.finalize.selector;
+        selectors[13] = CopurchaseHandler.expireDraw.selector;
+        selectors[14] = CopurchaseHandler.markShipped.selector;
+        selectors[15] = CopurchaseHandler.release.selector;
+        selectors[16] = CopurchaseHandler.refundUnshipped.selector;
+        selectors[17] = CopurchaseHandler.escrowWithdraw.selector;
+        selectors[18] = CopurchaseHandler.collect.selector;
+        selectors[19] = CopurchaseHandler.vaultWithdraw.selector;
+        selectors[20] = CopurchaseHandler.togglePause.selector;
+        selectors[21] = CopurchaseHandler.toggleSeller.selector;
+        selectors[22] = CopurchaseHandler.buyAgain.selector;
+        selectors[23] = CopurchaseHandler.buyOther.selector;
+        selectors[24] = CopurchaseHandler.warpAndUpkeep.selector;
+        selectors[25] = CopurchaseHandler.buyWithPermit.selector;
+        targetContract(address(handler));
+        targetSelector(StdInvariant.FuzzSelector({addr: address(handler), selectors: selectors}));
+    }
+
+    // ================================================================ books equal balances
+
+    /// @notice Every listing holds exactly what its books say it owes.
+    /// hardhat-config: invariant.depth = 150
+    function invariant_listingBalanceEqualsOwed() public view {
+        for (uint256 i; i < handler.listingCount(); ++i) {
+            Listing l = handler.listingAt(i);
+            assertEq(usdc.balanceOf(address(l)), l.owed(), "listing balance != owed()");
+        }
+    }
+
+    /// @notice The escrow holds exactly its total, which is the open orders plus what it owes.
+    /// hardhat-config: invariant.depth = 150
+    function invariant_escrowBalanceEqualsTotalHeld() public view {
+        uint256 held = escrow.totalHeld();
+        assertEq(usdc.balanceOf(address(escrow)), held, "escrow balance != totalHeld()");
+        uint256 expected;
+        for (uint256 i; i < handler.listingCount(); ++i) {
+            uint256 orderId = handler.listingAt(i).escrowOrderId();
+            if (orderId == 0) continue;
+            IDeliveryEscrow.Order memory o = escrow.order(orderId);
+            if (
+                o.status == IDeliveryEscrow.OrderStatus.AwaitingDraw ||
+                o.status == IDeliveryEscrow.OrderStatus.AwaitingShipment ||
+                o.status == IDeliveryEscrow.OrderStatus.Shipped
+            ) expected += o.amount;
+        }
+        expected += escrow.owedTo(seller);
+        for (uint256 i; i < handler.actorCount(); ++i) expected += escrow.owedTo(handler.actorAt(i));
+        assertEq(held, expected, "totalHeld != open orders + credits");
+    }
+
+    /// @notice The vault holds exactly what it owes its recipients.
+    /// hardhat-config: invariant.depth = 150
+    function invariant_vaultBalanceEqualsTotalOwed() public view {
+        uint256 owed = vault.totalOwed();
+        assertEq(usdc.balanceOf(address(vault)), owed, "vault balance != totalOwed()");
+        assertEq(owed, vault.owedTo(operations) + vault.owedTo(donations), "totalOwed != recipients' credits");
+    }
+
+    /// @notice No USDC is created or lost: everything minted is with a party or a contract of the system.
+    /// hardhat-config: invariant.depth = 150
+    function invariant_usdcConserved() public view {
+        uint256 total = usdc.balanceOf(address(escrow)) + usdc.balanceOf(address(vault));
+        for (uint256 i; i < handler.listingCount(); ++i) total += usdc.balanceOf(address(handler.listingAt(i)));
+        for (uint256 i; i < handler.actorCount(); ++i) total += usdc.balanceOf(handler.actorAt(i));
+        total += usdc.balanceOf(seller) + usdc.balanceOf(operations) + usdc.balanceOf(donations);
+        assertEq(total, minted, "USDC not conserved");
+        assertEq(usdc.totalSupply(), minted, "supply changed");
+    }
+
+    /// @notice Refunds never exceed what was paid in, per listing and in total; in a failed or dissolved
+    /// listing the balance is exactly what was paid in minus what was refunded.
+    /// hardhat-config: invariant.depth = 150
+    function invariant_refundsNeverExceedPayments() public view {
+        for (uint256 i; i < handler.listingCount(); ++i) {
+            Listing l = handler.listingAt(i);
+            uint256 paid = handler.paidIn(address(l));
+            uint256 refunded = handler.refundsPaid(address(l));
+            assertLe(refunded, paid, "refunded more than paid");
+            IListing.Status s = l.status();
+            if (s == IListing.Status.Failed || s == IListing.Status.Dissolved) {
+                assertEq(usdc.balanceOf(address(l)), paid - refunded, "failed listing balance");
+            } else {
+                assertEq(refunded, 0, "refund outside Failed/Dissolved");
+            }
+            if (s == IListing.Status.Open) assertEq(usdc.balanceOf(address(l)), paid, "open listing balance");
+        }
+        assertLe(handler.totalRefunds(), handler.totalPaidIn(), "total refunds exceed payments");
+    }
+
+    // ================================================================ stakes, draws, deeds
+
+    /// @notice Positions add up to stakes sold (minus refunded ones), and sold × s is what was paid in.
+    /// hardhat-config: invariant.depth = 150
+    function invariant_stakesAccounted() public view {
+        for (uint256 i; i < handler.listingCount(); ++i) {
+            Listing l = handler.listingAt(i);
+            (, IListing.Terms memory t) = l.charter();
+            (uint256 sold, ) = l.sales();
+            assertLe(sold, t.stakeCount, "oversold");
+            assertEq(sold * t.stakePrice, handler.paidIn(address(l)), "sold x s != paid in");
+            uint256 positions;
+            for (uint256 k; k < handler.tokenCount(); ++k) {
+                (uint256 stakes, ) = l.oddsOf(handler.tokenAt(k));
+                positions += stakes;
+            }
+            assertEq(positions + handler.refundedStakes(address(l)), sold, "positions + refunded != sold");
+            if (l.status() == IListing.Status.Open) {
+                assertLe(handler.dissolutionVotes(address(l)), sold, "votes exceed sold");
+            }
+        }
+    }
+
+    /// @notice The draw, the escrow order and the deed are where the listing's status says they are:
+    /// Open → listing; Drawing → escrow; Settled → escrow until delivery, then the winner (or the seller after a
+    /// refund); Failed or Dissolved → seller.
+    /// hardhat-config: invariant.depth = 150
+    function invariant_deedAndDrawFollowStatus() public view {
+        uint256 pending;
+        for (uint256 i; i < handler.listingCount(); ++i) {
+            Listing l = handler.listingAt(i);
+            (, IListing.Terms memory t) = l.charter();
+            IListing.Status s = l.status();
+            IMarketplace.DrawStatus d = marketplace.drawOf(address(l)).status;
+            if (d == IMarketplace.DrawStatus.Pending) ++pending;
+            uint256 orderId = l.escrowOrderId();
+            IDeliveryEscrow.Order memory o;
+            if (orderId != 0) o = escrow.order(orderId);
+            address owner = deed.ownerOf(t.deedId);
+
+            if (s == IListing.Status.Open) {
+                assertEq(owner, address(l), "Open: deed");
+                assertEq(orderId, 0, "Open: order");
+                assertEq(uint256(d), uint256(IMarketplace.DrawStatus.None), "Open: draw");
+            } else if (s == IListing.Status.Drawing) {
+                assertEq(owner, address(escrow), "Drawing: deed");
+                assertEq(uint256(o.status), uint256(IDeliveryEscrow.OrderStatus.AwaitingDraw), "Drawing: order");
+                assertTrue(
+                    d == IMarketplace.DrawStatus.Pending || d == IMarketplace.DrawStatus.Fulfilled,
+                    "Drawing: draw"
+                );
+            } else if (s == IListing.Status.Settled) {
+                assertEq(uint256(d), uint256(IMarketplace.DrawStatus.Fulfilled), "Settled: draw");
+                assertEq(o.buyer, handler.winnerOf(address(l)), "Settled: order buyer != drawn winner");
+                if (o.status == IDeliveryEscrow.OrderStatus.Released) {
+                    assertEq(owner, o.buyer, "Released: deed not with winner");
+                } else if (o.status == IDeliveryEscrow.OrderStatus.Refunded) {
+                    assertEq(owner, seller, "Refunded: deed not with seller");
+                } else {
+                    assertTrue(
+                        o.status == IDeliveryEscrow.OrderStatus.AwaitingShipment ||
+                            o.status == IDeliveryEscrow.OrderStatus.Shipped,
+                        "Settled: order status"
+                    );
+                    assertEq(owner, address(escrow), "Settled: deed not in escrow");
+                }
+            } else {
+                // Failed (threshold, revoked seller or expired draw) or Dissolved
+                assertEq(owner, seller, "Failed/Dissolved: deed not with seller");
+                assertTrue(orderId == 0 || o.status == IDeliveryEscrow.OrderStatus.Voided, "Failed: order");
+                assertTrue(
+                    d == IMarketplace.DrawStatus.None || d == IMarketplace.DrawStatus.Abandoned,
+                    "Failed: draw"
+                );
+            }
+        }
+        assertEq(marketplace.pendingDraws(), pending, "pendingDraws");
+    }
+
+    // ================================================================ the end of every run
+
+    /// @notice Whatever happened, every listing can still be run to its end and every unit paid out: afterwards
+    /// the listings, the escrow and the vault hold nothing, and nothing was lost.
+    function afterInvariant() public {
+        handler.drainAll();
+        for (uint256 i; i < handler.listingCount(); ++i) {
+            Listing l = handler.listingAt(i);
+            assertEq(usdc.balanceOf(address(l)), 0, "listing not drained");
+            assertEq(l.owed(), 0, "listing still owes");
+        }
+        assertEq(usdc.balanceOf(address(escrow)), 0, "escrow not drained");
+        assertEq(escrow.totalHeld(), 0);
+        assertEq(usdc.balanceOf(address(vault)), 0, "vault not drained");
+        assertEq(vault.totalOwed(), 0);
+        invariant_usdcConserved();
+        invariant_deedAndDrawFollowStatus();
+    }
+}
