@@ -12,6 +12,7 @@ import {IBidToken} from "./interfaces/IBidToken.sol";
 /// Every purchase calls `admit`, which is why the sales pause lives here (one storage read on the hot path).
 contract BidToken is IBidToken, ERC721 {
     /// @notice The highest id that can ever exist.
+    /// Fits the 24-bit token-id lane of the listings' purchase log (tested).
     uint256 public constant MAX_SUPPLY = 7_777_777;
 
     /// @dev Packed: the purchase path reads both in one slot.

@@ -204,7 +204,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
         } else {
             index = _log.find(state.purchases, stake);
         }
-        uint256 tokenId = _log.entries[index].tokenId;
+        (uint256 tokenId, ) = _log.entry(index);
         // The winner is whoever owns the token now: positions move with the token (SPEC §4.3).
         winner = IERC721(address(_BID_TOKEN)).ownerOf(tokenId);
 

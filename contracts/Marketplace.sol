@@ -12,6 +12,7 @@ import {IMarketplace} from "./interfaces/IMarketplace.sol";
 import {IListing} from "./interfaces/IListing.sol";
 import {IBidToken} from "./interfaces/IBidToken.sol";
 import {IAssetDeed} from "./interfaces/IAssetDeed.sol";
+import {PurchaseLog} from "./libraries/PurchaseLog.sol";
 
 /// @dev Every module reports the marketplace it serves; `setModules` checks it.
 interface IModule {
@@ -373,6 +374,7 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
 
     function _validateTerms(IListing.Terms calldata t) private view {
         if (t.price == 0 || t.stakePrice == 0 || t.stakeCount == 0) revert ZeroPrice();
+        if (t.stakeCount > PurchaseLog.MAX_STAKE) revert TooManyStakes(t.stakeCount, PurchaseLog.MAX_STAKE);
         uint256 proceeds = uint256(t.stakeCount) * t.stakePrice;
         if (proceeds < t.price) revert StakesBelowPrice(proceeds, t.price);
         if (t.threshold == 0 || t.threshold > t.stakeCount) revert InvalidThreshold(t.threshold, t.stakeCount);

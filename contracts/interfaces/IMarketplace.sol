@@ -112,6 +112,10 @@ interface IMarketplace {
     /// @param proceeds N × s.
     /// @param price P.
     error StakesBelowPrice(uint256 proceeds, uint256 price);
+    /// @notice Thrown when N exceeds what the purchase log can number (2**40 − 1 stakes).
+    /// @param stakeCount The proposed N.
+    /// @param max The largest N allowed.
+    error TooManyStakes(uint256 stakeCount, uint256 max);
     /// @notice Thrown when T is 0 or above N.
     /// @param threshold T.
     /// @param stakeCount N.

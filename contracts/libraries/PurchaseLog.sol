@@ -5,32 +5,39 @@ pragma solidity ^0.8.27;
 /// @notice An append-only log of stake purchases. Purchase i holds the consecutive stake numbers
 /// (lastStake of purchase i−1) + 1 … lastStake of purchase i, so the last stakes increase strictly and the
 /// holder of any stake number is found by binary search in O(log purchases), or checked in O(1) from a hint.
-/// @dev One storage slot per purchase: the only storage a purchase must create.
+/// @dev Four purchases share one storage slot (64-bit lanes: a 24-bit token id above a 40-bit last stake), so
+/// only one purchase in four pays for a fresh slot; the other three rewrite a slot that is already non-zero.
+/// Callers keep token ids ≤ MAX_TOKEN_ID and stake numbers ≤ MAX_STAKE.
 library PurchaseLog {
-    /// @notice One purchase.
-    /// @param tokenId The bid token the stakes are recorded against.
-    /// @param lastStake The last stake number of this purchase (= stakes sold right after it).
-    struct Purchase {
-        uint64 tokenId;
-        uint64 lastStake;
-    }
+    /// @notice The largest token id a lane can hold.
+    uint256 internal constant MAX_TOKEN_ID = (1 << 24) - 1;
+    /// @notice The largest stake number a lane can hold.
+    uint256 internal constant MAX_STAKE = (1 << 40) - 1;
+
+    uint256 private constant _LANES_PER_SLOT = 4;
+    uint256 private constant _LANE_BITS = 64;
+    uint256 private constant _STAKE_BITS = 40;
+    uint256 private constant _LANE_MASK = (1 << 64) - 1;
 
     /// @notice The log; its length is kept by the caller, packed with its other counters.
     struct Log {
-        mapping(uint256 index => Purchase) entries;
+        mapping(uint256 slot => uint256 lanes) slots;
     }
 
     /// @notice Appends purchase number `index` (which must equal the current length).
     /// @param self The log.
     /// @param index The new purchase's index.
-    /// @param tokenId The bid token.
-    /// @param lastStake The last stake number of the purchase, above every earlier one.
+    /// @param tokenId The bid token (≤ MAX_TOKEN_ID).
+    /// @param lastStake The last stake number of the purchase (≤ MAX_STAKE), above every earlier one.
     function append(Log storage self, uint256 index, uint256 tokenId, uint256 lastStake) internal {
-        self.entries[index] = Purchase(uint64(tokenId), uint64(lastStake));
+        uint256 shift = (index % _LANES_PER_SLOT) * _LANE_BITS;
+        // The lane is still zero: the log only grows, so OR-ing writes it without touching its neighbours.
+        self.slots[index / _LANES_PER_SLOT] |= ((tokenId << _STAKE_BITS) | lastStake) << shift;
     }
 
     /// @notice Finds the purchase holding `stake`.
-    /// @dev Requires 1 ≤ stake ≤ the last purchase's lastStake and length ≥ 1; reads ⌈log2(length)⌉ + 1 slots.
+    /// @dev Requires 1 ≤ stake ≤ the last purchase's lastStake and length ≥ 1; reads ⌈log2(length)⌉ + 1 lanes,
+    /// the last two probes usually in a slot already read.
     /// @param self The log.
     /// @param length Purchases in the log.
     /// @param stake The stake number.
@@ -44,7 +51,7 @@ library PurchaseLog {
             unchecked {
                 mid = (low + high) / 2;
             }
-            if (self.entries[mid].lastStake < stake) {
+            if (lastStakeAt(self, mid) < stake) {
                 low = mid + 1;
             } else {
                 high = mid;
@@ -57,11 +64,11 @@ library PurchaseLog {
     /// @param self The log.
     /// @param length Purchases in the log.
     /// @param index The purchase.
-    /// @param stake The stake number.
+    /// @param stake The stake number (≥ 1).
     /// @return Whether it does.
     function holds(Log storage self, uint256 length, uint256 index, uint256 stake) internal view returns (bool) {
-        if (index >= length || self.entries[index].lastStake < stake) return false;
-        return index == 0 || self.entries[index - 1].lastStake < stake;
+        if (stake == 0 || index >= length || lastStakeAt(self, index) < stake) return false;
+        return index == 0 || lastStakeAt(self, index - 1) < stake;
     }
 
     /// @notice The stake range of purchase `index`.
@@ -74,8 +81,29 @@ library PurchaseLog {
         Log storage self,
         uint256 index
     ) internal view returns (uint256 tokenId, uint256 firstStake, uint256 lastStake) {
-        Purchase memory entry = self.entries[index];
-        firstStake = index == 0 ? 1 : uint256(self.entries[index - 1].lastStake) + 1;
-        return (entry.tokenId, firstStake, entry.lastStake);
+        (tokenId, lastStake) = entry(self, index);
+        firstStake = index == 0 ? 1 : lastStakeAt(self, index - 1) + 1;
+    }
+
+    /// @notice The token and last stake of purchase `index` (zeros past the end).
+    /// @param self The log.
+    /// @param index The purchase.
+    /// @return tokenId The bid token.
+    /// @return lastStake Its last stake number.
+    function entry(Log storage self, uint256 index) internal view returns (uint256 tokenId, uint256 lastStake) {
+        uint256 lane = _lane(self, index);
+        return (lane >> _STAKE_BITS, lane & MAX_STAKE);
+    }
+
+    /// @notice The last stake number of purchase `index` (zero past the end).
+    /// @param self The log.
+    /// @param index The purchase.
+    /// @return The last stake number.
+    function lastStakeAt(Log storage self, uint256 index) internal view returns (uint256) {
+        return _lane(self, index) & MAX_STAKE;
+    }
+
+    function _lane(Log storage self, uint256 index) private view returns (uint256) {
+        return (self.slots[index / _LANES_PER_SLOT] >> ((index % _LANES_PER_SLOT) * _LANE_BITS)) & _LANE_MASK;
     }
 }

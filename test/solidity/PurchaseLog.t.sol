@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {Test} from "forge-std/Test.sol";
 import {PurchaseLog} from "../../contracts/libraries/PurchaseLog.sol";
 import {Listing} from "../../contracts/Listing.sol";
+import {BidToken} from "../../contracts/BidToken.sol";
 import {IListing} from "../../contracts/interfaces/IListing.sol";
 import {IMarketplace} from "../../contracts/interfaces/IMarketplace.sol";
 import {IDeliveryEscrow} from "../../contracts/interfaces/IDeliveryEscrow.sol";
@@ -113,10 +114,31 @@ contract PurchaseLogFuzzTest is Test {
     }
 
     /// @dev The same properties near the top of the uint64 stake space (stake counts are uint64 in the charter).
+    /// @dev Lanes share slots: extreme token ids and stake numbers must come back exactly, neighbours untouched.
+    function testFuzz_PackedLanesRoundTrip(uint256[8] memory tokenIds, uint256[8] memory counts) public {
+        uint256 perPurchase = PurchaseLog.MAX_STAKE / 8;
+        uint256[8] memory lasts;
+        for (uint256 i; i < 8; ++i) {
+            tokenIds[i] = bound(tokenIds[i], 1, PurchaseLog.MAX_TOKEN_ID);
+            harness.append(tokenIds[i], bound(counts[i], 1, perPurchase));
+            lasts[i] = harness.sold();
+        }
+        for (uint256 i; i < 8; ++i) {
+            (uint256 tokenId, uint256 first, uint256 last) = harness.range(i);
+            assertEq(tokenId, tokenIds[i], "token id");
+            assertEq(last, lasts[i], "last stake");
+            assertEq(first, i == 0 ? 1 : lasts[i - 1] + 1, "first stake");
+        }
+    }
+
+    function test_BidTokenSupplyFitsALane() public {
+        assertLe(new BidToken(address(this)).MAX_SUPPLY(), PurchaseLog.MAX_TOKEN_ID);
+    }
+
     function testFuzz_LargeCounts(uint256[] memory counts, uint256 seed, uint256 stake) public {
-        uint256 n = _fill(counts, seed, uint256(type(uint64).max) / MAX_PURCHASES);
+        uint256 n = _fill(counts, seed, PurchaseLog.MAX_STAKE / MAX_PURCHASES);
         uint256 sold = harness.sold();
-        assertLe(sold, type(uint64).max);
+        assertLe(sold, PurchaseLog.MAX_STAKE);
         stake = bound(stake, 1, sold);
         uint256 found = harness.find(stake);
         assertEq(found, _scan(n, stake));
