@@ -80,8 +80,6 @@ export async function createListing(
   sys: System,
   overrides: Partial<Terms> = {},
 ): Promise<{ listing: Listing; terms: Terms; deedId: bigint; applicationId: bigint }> {
-  const applicationId = (await sys.marketplace.application(0)).seller === ethers.ZeroAddress ? 0n : 0n;
-  void applicationId;
   const uri = `ipfs://asset-${Date.now()}`;
   const tx = await sys.marketplace.connect(sys.seller).submitAsset(uri, ethers.id("placeholder"));
   const receipt = await tx.wait();
