@@ -12,6 +12,7 @@ import {IMarketplace} from "./interfaces/IMarketplace.sol";
 import {IListing} from "./interfaces/IListing.sol";
 import {IBidToken} from "./interfaces/IBidToken.sol";
 import {IAssetDeed} from "./interfaces/IAssetDeed.sol";
+import {IRevenueVault} from "./interfaces/IRevenueVault.sol";
 import {PurchaseLog} from "./libraries/PurchaseLog.sol";
 
 /// @dev Every module reports the marketplace it serves; `setModules` checks it.
@@ -299,7 +300,14 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
         if (action == UpkeepAction.Settle) IListing(listing).settle();
         else if (action == UpkeepAction.Finalize) IListing(listing).finalize();
         else if (action == UpkeepAction.Expire) IListing(listing).expireDraw();
-        else _retire(listing);
+        else {
+            // A settled listing hands its markup to the revenue vault on the way out, so revenue needs no extra
+            // call. Best effort: an already collected markup or a vault without recipients must not stop retiring.
+            if (IListing(listing).status() == IListing.Status.Settled) {
+                try IRevenueVault(_modules.revenueVault).collect(listing) {} catch {} // solhint-disable-line no-empty-blocks
+            }
+            _retire(listing);
+        }
     }
 
     // ---------------------------------------------------------------- views

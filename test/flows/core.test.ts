@@ -262,6 +262,45 @@ describe("listing life cycle (core)", () => {
         .withArgs(sys.stranger.address);
     });
 
+    it("runs a listing to the end from the upkeep alone and retires it, collecting the markup", async () => {
+      const { listing, terms } = await createListing(sys);
+      await buy(sys, listing, sys.alice, 120n);
+      await networkHelpers.time.increaseTo(terms.deadline);
+      const address = await listing.getAddress();
+      const step = async () => {
+        const [needed, data] = await sys.marketplace.checkUpkeep.staticCall("0x");
+        expect(needed).to.equal(true);
+        return sys.marketplace.connect(sys.stranger).performUpkeep(data);
+      };
+      await expect(step()).to.emit(listing, "DrawRequested");
+      await fulfil(sys, listing);
+      await expect(step()).to.emit(listing, "WinnerDrawn");
+      const markup = 120n * 10n * USDC - 1_000n * USDC;
+      await expect(step())
+        .to.emit(sys.vault, "RevenueCollected")
+        .withArgs(address, markup)
+        .and.to.emit(sys.marketplace, "ListingRetired")
+        .withArgs(address);
+      expect(await sys.vault.owedTo(sys.admin.address)).to.equal(markup);
+      expect(await listing.owed()).to.equal(0n);
+      expect((await sys.marketplace.checkUpkeep.staticCall("0x"))[0]).to.equal(false);
+      await expectBooksBalanced(sys, listing);
+    });
+
+    it("retires a failed listing without touching the vault", async () => {
+      const { listing, terms } = await createListing(sys);
+      await buy(sys, listing, sys.alice, 10n);
+      await networkHelpers.time.increaseTo(terms.deadline);
+      let [, data] = await sys.marketplace.checkUpkeep.staticCall("0x");
+      await sys.marketplace.performUpkeep(data);
+      expect(await listing.status()).to.equal(Status.Failed);
+      [, data] = await sys.marketplace.checkUpkeep.staticCall("0x");
+      await expect(sys.marketplace.performUpkeep(data))
+        .to.emit(sys.marketplace, "ListingRetired")
+        .and.not.to.emit(sys.vault, "RevenueCollected");
+      expect(await sys.marketplace.activeListingCount()).to.equal(0n);
+    });
+
     it("a listing cannot request randomness twice, and strangers cannot at all (A1)", async () => {
       await expect(sys.marketplace.connect(sys.stranger).requestRandomness())
         .to.be.revertedWithCustomError(sys.marketplace, "UnknownListing")
