@@ -162,17 +162,28 @@ contract Listing is IListing, ReentrancyGuardTransient {
             return _failOpen(terms, state, FailureReason.SellerRevoked);
         }
 
-        uint40 expiresAt = uint40(block.timestamp + _MARKETPLACE.drawTimeout());
+        uint256 timeout = _MARKETPLACE.drawTimeout();
+        uint40 expiresAt = uint40(block.timestamp + timeout);
         state.status = Status.Drawing;
         state.drawExpiresAt = expiresAt;
         _state = state;
+
+        uint256 requestId;
+        try _MARKETPLACE.requestRandomness() returns (uint256 id) {
+            requestId = id;
+        } catch (bytes memory reason) {
+            // A coordinator that keeps refusing (unfunded subscription, removed consumer) must not trap the buyers'
+            // money: the operators get the same grace as an unanswered draw to fix it, then settlement fails the
+            // listing. An empty reason is what running out of gas looks like, so it is never taken as a refusal.
+            if (reason.length == 0 || block.timestamp < uint256(terms.deadline) + timeout) _bubble(reason);
+            return _failOpen(terms, state, FailureReason.RandomnessUnavailable);
+        }
 
         // The escrow pulls P and the deed, so its books never depend on what was pushed to it.
         _PAYMENT_TOKEN.forceApprove(address(_ESCROW), terms.price);
         _DEED.approve(address(_ESCROW), terms.deedId);
         uint256 orderId = _ESCROW.openSettlementOrder(terms.seller, terms.price, terms.deedId);
         _orderId = orderId;
-        uint256 requestId = _MARKETPLACE.requestRandomness();
         // Emitted last because it reports the ids the two calls above returned.
         emit DrawRequested(requestId, orderId, state.sold, expiresAt);
     }
@@ -383,6 +394,12 @@ contract Listing is IListing, ReentrancyGuardTransient {
     /// @dev Threshold validation guarantees sold × s ≥ T × s ≥ P whenever a listing reaches Drawing.
     function _markup(Terms memory terms, State memory state) private pure returns (uint256) {
         return uint256(state.sold) * terms.stakePrice - terms.price;
+    }
+
+    function _bubble(bytes memory reason) private pure {
+        assembly ("memory-safe") {
+            revert(add(reason, 0x20), mload(reason))
+        }
     }
 
     function _failOpen(Terms memory terms, State memory state, FailureReason reason) private {

@@ -36,7 +36,10 @@ contract RevenueVault is IRevenueVault, ReentrancyGuardTransient {
 
     /// @inheritdoc IRevenueVault
     function setRecipients(Recipient[] calldata recipients_) external {
-        if (!IAccessControl(address(_MARKETPLACE)).hasRole(bytes32(0), msg.sender)) revert NotAdmin(msg.sender);
+        // The marketplace's admins govern the vault; the error is AccessControl's own, as for every other role check.
+        if (!IAccessControl(address(_MARKETPLACE)).hasRole(bytes32(0), msg.sender)) {
+            revert IAccessControl.AccessControlUnauthorizedAccount(msg.sender, bytes32(0));
+        }
         uint256 count = recipients_.length;
         if (count == 0 || count > MAX_RECIPIENTS) revert RecipientCount(count);
         uint256 sum;

@@ -826,6 +826,29 @@ describe("Marketplace", () => {
       expect((await sys.marketplace.drawOf(address)).status).to.equal(DrawStatus.Pending);
     });
 
+    it("a coordinator that still refuses after Time-Date A + the draw timeout fails the listing and opens refunds (A4)", async () => {
+      const { listing, terms } = await createListing(sys);
+      const a = await buy(sys, listing, sys.alice, 150n);
+      const mp = await sys.marketplace.getAddress();
+      const { subscriptionId } = await sys.marketplace.vrfConfig();
+      await sys.coordinator.removeConsumer(subscriptionId, mp);
+      const timeout = await sys.marketplace.drawTimeout();
+      await networkHelpers.time.increaseTo(terms.deadline + timeout - 10n);
+      await expect(listing.settle()).to.be.revertedWithCustomError(sys.coordinator, "InvalidConsumer");
+      await networkHelpers.time.increaseTo(terms.deadline + timeout);
+      const address = await listing.getAddress();
+      await expect(listing.connect(sys.stranger).settle())
+        .to.emit(listing, "ListingFailed")
+        .withArgs(3n, 150n); // FailureReason.RandomnessUnavailable
+      expect(await listing.status()).to.equal(Status.Failed);
+      expect((await sys.marketplace.drawOf(address)).status).to.equal(DrawStatus.None);
+      expect(await sys.marketplace.pendingDraws()).to.equal(0n);
+      expect(await sys.escrow.orderCount()).to.equal(0n);
+      expect(await sys.deed.ownerOf(terms.deedId)).to.equal(sys.seller.address);
+      await expect(listing.connect(sys.alice).claimRefund(a)).to.changeTokenBalance(ethers, sys.usdc, sys.alice, 1_500n * USDC);
+      expect(await listing.owed()).to.equal(0n);
+    });
+
     it("VRF settings cannot change while draws are in flight, and can again once none is (A17)", async () => {
       const config = await vrfConfigOf(sys.marketplace);
       const first = await drawing(sys);

@@ -211,25 +211,15 @@ describe("RevenueVault", () => {
       await sys.marketplace.grantRole(await sys.marketplace.OPERATOR_ROLE(), sys.dave.address);
       for (const caller of [sys.stranger, sys.dave]) {
         await expect(sys.vault.connect(caller).setRecipients(next))
-          .to.be.revertedWithCustomError(sys.vault, "NotAdmin")
-          .withArgs(caller.address);
+          .to.be.revertedWithCustomError(sys.marketplace, "AccessControlUnauthorizedAccount")
+          .withArgs(caller.address, ethers.ZeroHash);
       }
       await sys.marketplace.grantRole(ethers.ZeroHash, sys.dave.address);
       await expect(sys.vault.connect(sys.dave).setRecipients(next)).to.emit(sys.vault, "RecipientsSet");
       await sys.marketplace.renounceRole(ethers.ZeroHash, sys.admin.address);
       await expect(sys.vault.setRecipients(next))
-        .to.be.revertedWithCustomError(sys.vault, "NotAdmin")
-        .withArgs(sys.admin.address);
-    });
-
-    // BUG: the issue requires every role-gated function to reject a stranger with OpenZeppelin's
-    // AccessControlUnauthorizedAccount(account, role); RevenueVault.setRecipients (gated on the marketplace's
-    // DEFAULT_ADMIN_ROLE) reverts with its own NotAdmin(caller) instead. Enable once the error is aligned (and
-    // replace the NotAdmin assertions above).
-    it.skip("setRecipients rejects a stranger with AccessControlUnauthorizedAccount(account, DEFAULT_ADMIN_ROLE)", async () => {
-      await expect(sys.vault.connect(sys.stranger).setRecipients([{ account: sys.carol.address, shareBps: 10_000n }]))
         .to.be.revertedWithCustomError(sys.marketplace, "AccessControlUnauthorizedAccount")
-        .withArgs(sys.stranger.address, ethers.ZeroHash);
+        .withArgs(sys.admin.address, ethers.ZeroHash);
     });
   });
 

@@ -19,7 +19,8 @@ interface IListing {
     enum FailureReason {
         ThresholdNotMet,
         SellerRevoked,
-        RandomnessTimedOut
+        RandomnessTimedOut,
+        RandomnessUnavailable
     }
 
     /// @notice What a keeper should do next for this listing.
@@ -200,6 +201,8 @@ interface IListing {
     /// @notice Settles at or after Time-Date A (or at sell-out if the charter says so). Permissionless.
     /// @dev sold ≥ T: opens the escrow order (P and the deed) and requests one random word.
     /// sold < T, or the seller's verification was revoked: the listing fails and refunds open.
+    /// If the coordinator refuses the request, settle reverts with its reason until Time-Date A + the draw
+    /// timeout, and from then on fails the listing (RandomnessUnavailable) so the refunds open.
     function settle() external;
 
     /// @notice Draws the winner once the random word arrived, by binary search over purchases. Permissionless.

@@ -13,9 +13,6 @@ interface IRevenueVault {
         uint16 shareBps;
     }
 
-    /// @notice Thrown when the caller lacks the marketplace's admin role.
-    /// @param caller The caller.
-    error NotAdmin(address caller);
     /// @notice Thrown when shares do not sum to 10,000.
     /// @param sum The sum given.
     error SharesMustSumTo10000(uint256 sum);

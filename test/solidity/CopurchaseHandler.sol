@@ -296,8 +296,22 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
             _afterExpire(l);
         } else {
             uint256 active = _MARKETPLACE.activeListingCount();
+            // Retiring a settled listing whose markup nobody collected yet collects it into the vault.
+            bool collects = l.status() == IListing.Status.Settled && !collected[address(l)];
+            uint256 markup;
+            if (collects) {
+                IListing.Terms memory t = _termsOf(l);
+                (uint256 sold, ) = l.sales();
+                markup = sold * t.stakePrice - t.price;
+            }
+            uint256 owedBefore = _VAULT.totalOwed();
             _MARKETPLACE.performUpkeep(data);
             assertEq(_MARKETPLACE.activeListingCount(), active - 1, "retire");
+            assertEq(_VAULT.totalOwed(), owedBefore + markup, "retire collects the markup once");
+            if (collects) {
+                collected[address(l)] = true;
+                ++calls["collect"];
+            }
         }
         ++calls["upkeep"];
     }
