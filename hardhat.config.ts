@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { configVariable, defineConfig } from "hardhat/config";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import hardhatViem from "@nomicfoundation/hardhat-viem";
+import { copurchaseTasks } from "./tasks/index.js";
 
 // The compiler is solc-js from npm: Hardhat's own compiler download needs the internet (see TOOLCHAIN.md).
 const require = createRequire(import.meta.url);
@@ -10,6 +11,8 @@ const SOLC_VERSION: string = require("solc/package.json").version;
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers, hardhatViem],
+  // Operator, seller and buyer tasks (listing:create, listing:status, stake:buy, …): see tasks/index.ts.
+  tasks: copurchaseTasks,
   solidity: {
     version: SOLC_VERSION,
     path: SOLC_PATH,

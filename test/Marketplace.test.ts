@@ -833,9 +833,9 @@ describe("Marketplace", () => {
       const { subscriptionId } = await sys.marketplace.vrfConfig();
       await sys.coordinator.removeConsumer(subscriptionId, mp);
       const timeout = await sys.marketplace.drawTimeout();
-      await networkHelpers.time.increaseTo(terms.deadline + timeout - 10n);
+      await networkHelpers.time.increaseTo(BigInt(terms.deadline) + timeout - 10n);
       await expect(listing.settle()).to.be.revertedWithCustomError(sys.coordinator, "InvalidConsumer");
-      await networkHelpers.time.increaseTo(terms.deadline + timeout);
+      await networkHelpers.time.increaseTo(BigInt(terms.deadline) + timeout);
       const address = await listing.getAddress();
       await expect(listing.connect(sys.stranger).settle())
         .to.emit(listing, "ListingFailed")

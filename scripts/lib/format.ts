@@ -18,6 +18,44 @@ export function formatUsdc(units: bigint, withSymbol = true): string {
   return withSymbol ? `${text} USDC` : text;
 }
 
+/**
+ * Token units as a human amount with two decimals: formatToken(12_500_000n, 6, "USDC") → "12.50 USDC".
+ * Digits below the second decimal are shown only when they are not zero, so that no amount is silently rounded.
+ */
+export function formatToken(units: bigint, decimals: number, symbol = ""): string {
+  const unit = 10n ** BigInt(decimals);
+  const negative = units < 0n;
+  const abs = negative ? -units : units;
+  const whole = abs / unit;
+  let fraction = decimals === 0 ? "" : (abs % unit).toString().padStart(decimals, "0").replace(/0+$/, "");
+  fraction = fraction.padEnd(Math.min(2, decimals), "0");
+  const text = `${negative ? "-" : ""}${group(whole.toString())}${fraction ? `.${fraction}` : ""}`;
+  return symbol ? `${text} ${symbol}` : text;
+}
+
+/**
+ * Parses a human amount into token units: "12.5", "12.50 USDC", "1,000" or "1_000.25". Rejects more decimals
+ * than the token has and a symbol other than `symbol` (so "12 DAI" is not paid in USDC), with a one-line reason.
+ */
+export function parseToken(text: string, decimals: number, symbol = "USDC"): bigint {
+  const match = /^\s*([0-9][0-9,_]*)(?:\.([0-9]+))?\s*([A-Za-z][A-Za-z0-9.]*)?\s*$/.exec(text);
+  if (!match) throw new Error(`"${text}" is not an amount; write it like "12.50" or "12.50 ${symbol}"`);
+  const [, wholeText, fractionText = "", unit] = match;
+  if (unit !== undefined && unit.toUpperCase() !== symbol.toUpperCase()) {
+    throw new Error(`"${text}" is in ${unit}, but amounts here are in ${symbol}`);
+  }
+  if (fractionText.length > decimals) {
+    throw new Error(`"${text}" has ${fractionText.length} decimals; ${symbol} has ${decimals}`);
+  }
+  const whole = BigInt(wholeText.replace(/[,_]/g, ""));
+  return whole * 10n ** BigInt(decimals) + BigInt(fractionText.padEnd(decimals, "0") || "0");
+}
+
+/** "12.50 USDC" or "12.5" → 12_500_000n (6-decimals units). */
+export function parseUsdc(text: string): bigint {
+  return parseToken(text, Number(USDC_DECIMALS), "USDC");
+}
+
 /** 71000n → "71,000". */
 export function formatCount(n: bigint | number): string {
   const value = typeof n === "bigint" ? n : BigInt(Math.round(n));
@@ -49,6 +87,29 @@ export function formatOdds(stakes: bigint, total: bigint): string {
   const percent = (Number(stakes) / Number(total)) * 100;
   const shown = percent >= 0.1 ? percent.toFixed(2) : Number(percent.toPrecision(2)).toFixed(12).replace(/0+$/, "");
   return `1 in ${ratio} (${shown}%)`;
+}
+
+/** A progress bar: progressBar(3n, 4n, 20) → "[###############·····]  75.0%". */
+export function progressBar(done: bigint, total: bigint, width = 30): string {
+  const ratio = total === 0n ? 0 : Math.min(1, Number((done * 1_000_000n) / total) / 1_000_000);
+  const filled = Math.round(ratio * width);
+  return `[${"#".repeat(filled)}${"·".repeat(width - filled)}] ${(ratio * 100).toFixed(1).padStart(5)}%`;
+}
+
+/** A span of seconds as "3d 4h 12m", "5m 3s" or "0s"; negative spans are shown as ago ("2h 5m ago"). */
+export function formatDuration(seconds: bigint | number): string {
+  let s = Number(seconds);
+  const ago = s < 0;
+  s = Math.abs(Math.trunc(s));
+  const parts: string[] = [];
+  for (const [unit, size] of [["d", 86_400], ["h", 3_600], ["m", 60], ["s", 1]] as const) {
+    if (s >= size || (unit === "s" && parts.length === 0)) {
+      parts.push(`${Math.floor(s / size)}${unit}`);
+      s %= size;
+    }
+    if (parts.length === 3) break;
+  }
+  return `${parts.join(" ")}${ago ? " ago" : ""}`;
 }
 
 /** Seconds since the epoch as "2025-12-24 23:30 UTC". */

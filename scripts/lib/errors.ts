@@ -1,0 +1,203 @@
+/**
+ * Turns failures into one line a person can act on: the contracts' custom errors become sentences that say what
+ * is wrong and how to fix it, and tooling preconditions throw `UserError` with the same kind of sentence.
+ */
+import { Interface, keccak256, toUtf8Bytes } from "ethers";
+import type { ErrorDescription, Result } from "ethers";
+import {
+  AssetDeed__factory,
+  BidToken__factory,
+  DeliveryEscrow__factory,
+  Listing__factory,
+  Marketplace__factory,
+  MockUSDC__factory,
+  RevenueVault__factory,
+  VRFCoordinatorV2_5Mock__factory,
+} from "../../typechain-types/index.js";
+import { formatCount, formatDuration, formatTime, formatUsdc, shortAddress } from "./format.js";
+
+/** A failure the user caused and can fix; its message is the whole story, so no stack trace is shown. */
+export class UserError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UserError";
+  }
+}
+
+export const LISTING_STATUS = ["Open", "Drawing", "Settled", "Failed", "Dissolved"] as const;
+export const FAILURE_REASON = ["threshold not met", "seller revoked", "randomness timed out"] as const;
+export const APPLICATION_STATUS = ["None", "Pending", "Approved", "Rejected", "Listed"] as const;
+export const ORDER_STATUS = ["None", "AwaitingDraw", "AwaitingShipment", "Shipped", "Released", "Refunded", "Voided"] as const;
+export const UPKEEP_ACTION = ["None", "Settle", "Finalize", "Expire", "Retire"] as const;
+
+/** Role ids as AccessControl stores them, by name, so that a missing role is named rather than shown as a hash. */
+const ROLE_NAMES = new Map<string, string>([
+  [`0x${"0".repeat(64)}`, "DEFAULT_ADMIN_ROLE"],
+  ...["OPERATOR_ROLE", "VERIFIER_ROLE", "PAUSER_ROLE", "ARBITER_ROLE"].map(
+    (r) => [keccak256(toUtf8Bytes(r)), r] as [string, string],
+  ),
+]);
+
+/** How amounts in error arguments are shown; the tasks pass the payment token's own formatter. */
+export type AmountFormatter = (units: bigint) => string;
+
+// Every ABI a transaction of ours can revert through, including the OpenZeppelin errors they inherit. One error
+// name may exist in several contracts with different arguments, so decoding goes by selector.
+const ERROR_INTERFACES = [
+  Marketplace__factory,
+  Listing__factory,
+  BidToken__factory,
+  AssetDeed__factory,
+  DeliveryEscrow__factory,
+  RevenueVault__factory,
+  MockUSDC__factory,
+  VRFCoordinatorV2_5Mock__factory,
+].map((f) => new Interface(f.abi));
+
+/** Finds revert data anywhere in an ethers / Hardhat / EDR error object. */
+export function revertData(error: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [error];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (x === null || typeof x !== "object" || seen.has(x)) continue;
+    seen.add(x);
+    const record = x as Record<string, unknown>;
+    if (typeof record.data === "string" && /^0x[0-9a-fA-F]{8}/.test(record.data)) return record.data;
+    for (const key of ["data", "error", "info", "cause", "revert", "receipt"]) stack.push(record[key]);
+  }
+  return undefined;
+}
+
+/** The custom error in revert data, if any contract of the system declares it. */
+export function decodeRevert(data: string): ErrorDescription | undefined {
+  for (const iface of ERROR_INTERFACES) {
+    try {
+      const parsed = iface.parseError(data);
+      if (parsed) return parsed;
+    } catch {
+      // not this contract's error
+    }
+  }
+  return undefined;
+}
+
+const when = (t: bigint) => formatTime(t);
+const inOrAgo = (t: bigint) => {
+  const delta = Number(t) - Math.floor(Date.now() / 1000);
+  return delta >= 0 ? `in ${formatDuration(delta)} by the wall clock` : `${formatDuration(-delta)} ago by the wall clock`;
+};
+const role = (id: string) => ROLE_NAMES.get(id.toLowerCase()) ?? id;
+
+/** Sentences for the custom errors, by name. Arguments come in ABI order. */
+const SENTENCES: Record<string, (a: Result, fmt: AmountFormatter) => string> = {
+  // ---- Listing
+  ImplementationNotUsable: () => "that address is the Listing implementation, not a listing: use a listing's own address or id",
+  WrongStatus: (a) => `the listing is ${LISTING_STATUS[Number(a[0])] ?? a[0]}, so this action is not possible now (see listing:status)`,
+  NotOpenYet: (a) => `sales open at ${when(a[0])} (${inOrAgo(a[0])}); buy after that`,
+  SalesClosed: (a) => `sales closed at Time-Date A, ${when(a[0])}; the listing can only be settled now`,
+  ZeroStakes: () => "buy at least one stake",
+  ExceedsRemaining: (a) => `asked for ${formatCount(a[0])} stakes but only ${formatCount(a[1])} remain: buy at most ${formatCount(a[1])}`,
+  SellerCannotBuy: (a) => `the seller ${shortAddress(a[0])} cannot buy stakes of its own listing: use another account (--from)`,
+  SettlementNotDue: (a) =>
+    `settlement is not due before Time-Date A, ${when(a[0])} (${formatCount(a[1])} stakes sold so far); try again after it`,
+  RandomnessPending: (a) =>
+    `the random word for VRF request ${a[0]} has not arrived yet: wait for the coordinator (locally: npm run keeper, or listing:settle --fulfil)`,
+  RandomnessArrived: (a) => `the random word for request ${a[0]} already arrived: finalize the listing instead (listing:finalize)`,
+  DrawNotExpired: (a) => `the draw may only be expired after ${when(a[0])}`,
+  WrongHint: (a) => `purchase #${a[0]} does not hold the winning stake #${formatCount(a[1])}: finalize without a hint`,
+  NothingToRefund: (a) => `bid token #${a[0]} has nothing to refund on this listing (it never bought here, or was already refunded)`,
+  NoStakes: (a) => `bid token #${a[0]} holds no stakes of this listing`,
+  VoteUnchanged: (a) => `bid token #${a[0]} has no vote to change`,
+  MarkupUnavailable: (a) => `${shortAddress(a[0])} cannot take the markup (only the revenue vault, once, after settlement)`,
+  // ---- Marketplace
+  ModulesAlreadySet: () => "the marketplace's modules are already wired",
+  InvalidModule: (a) => `${shortAddress(a[0])} is not a module of this marketplace`,
+  ModulesNotSet: () => "the marketplace's modules are not wired yet: finish the deployment (setModules)",
+  ZeroAddress: () => "an address is zero: give a real address",
+  NotVerifiedSeller: (a) => `${shortAddress(a[0])} is not a verified seller: verify it first (seller:verify ${a[0]})`,
+  NotApplicationSeller: (a) => `application #${a[0]} belongs to another seller than ${shortAddress(a[1])}`,
+  WrongApplicationStatus: (a) => `application #${a[0]} is ${APPLICATION_STATUS[Number(a[1])] ?? a[1]}, not in the state this step needs`,
+  TermsMismatch: () => "the terms differ from those the operator approved: accept exactly the approved terms",
+  ZeroPrice: () => "price, stake price and number of stakes must all be above zero",
+  StakesBelowPrice: (a, fmt) =>
+    `the stakes would raise ${fmt(a[0])}, less than the price ${fmt(a[1])}: raise the stake price, the number of stakes or the threshold`,
+  TooManyStakes: (a) => `${formatCount(a[0])} stakes is more than the ${formatCount(a[1])} a listing can number`,
+  InvalidThreshold: (a) => `threshold ${formatCount(a[0])} must be between 1 and the number of stakes (${formatCount(a[1])})`,
+  InvalidSchedule: (a) =>
+    `the sale must open before Time-Date A and end in the future (opens ${when(a[0])}, Time-Date A ${when(a[1])})`,
+  SaleTooLong: (a) => `a sale of ${formatDuration(a[0])} is too long: at most 366 days`,
+  TermsForAnotherAsset: () => "the terms name another seller or deed than the application's",
+  UnknownListing: (a) => `${shortAddress(a[0])} is not a listing of this marketplace`,
+  RandomnessAlreadyRequested: (a) => `randomness for ${shortAddress(a[0])} was already requested (request ${a[1]}); it is never requested twice`,
+  NoPendingRandomness: (a) => `${shortAddress(a[0])} has no pending randomness request`,
+  VrfNotConfigured: () => "VRF is not configured on the marketplace: the admin must call setVrfConfig",
+  DrawsInFlight: (a) => `${a[0]} draws still wait for their word: change VRF settings after they arrive`,
+  InvalidVrfConfig: () => "these VRF settings cannot work (coordinator, key hash, subscription and gas limit must be set)",
+  OnlyCoordinatorCanFulfill: (a) => `only the coordinator ${shortAddress(a[1])} may deliver random words, not ${shortAddress(a[0])}`,
+  UnknownRequest: (a) => `the marketplace never made VRF request ${a[0]}`,
+  DrawTimeoutOutOfRange: (a) => `a draw timeout of ${formatDuration(a[0])} is outside 1 hour … 30 days`,
+  UpkeepNotNeeded: (a) => `the upkeep's ${UPKEEP_ACTION[Number(a[1])] ?? a[1]} for ${shortAddress(a[0])} is no longer due (stale data; check again)`,
+  // ---- BidToken, AssetDeed, DeliveryEscrow, RevenueVault
+  OnlyMarketplace: (a) => `${shortAddress(a[0])} is not the marketplace`,
+  NotAListing: (a) => `${shortAddress(a[0])} is not a listing of this marketplace`,
+  SalesPaused: () => "purchases are paused by the marketplace's pauser; try again after it resumes sales",
+  SupplyExhausted: (a) => `every bid token up to #${formatCount(a[0])} has been issued`,
+  NotTokenHolder: (a) =>
+    `${shortAddress(a[1])} neither owns bid token #${a[0]} nor is approved for it: use a token you own (--token) or none to be issued one`,
+  EmptyMetadata: () => "the asset needs a metadata URI and a content hash",
+  NoOrderForListing: (a) => `${shortAddress(a[0])} has no escrow order`,
+  OrderAlreadyOpened: (a) => `${shortAddress(a[0])} already opened escrow order #${a[1]}`,
+  NotBuyer: (a) => `only the winner of order #${a[0]} can do this, and ${shortAddress(a[1])} is not the winner: use --from with the winner's account`,
+  NotSeller: (a) => `only the seller of order #${a[0]} can do this, not ${shortAddress(a[1])}`,
+  WrongOrderStatus: (a) => `escrow order #${a[0]} is ${ORDER_STATUS[Number(a[1])] ?? a[1]}, not in the state this step needs`,
+  ShipByPassed: (a) => `order #${a[0]} had to ship by ${when(a[1])}`,
+  ShipByNotPassed: (a) => `order #${a[0]} can be refunded as unshipped only after ${when(a[1])}`,
+  InvalidOrder: () => "the order needs a buyer, a seller, an amount and a tracking hash",
+  NotOperator: (a) => `${shortAddress(a[0])} lacks the marketplace's operator role`,
+  ShipWindowOutOfRange: (a) => `a ship window of ${formatDuration(a[0])} is outside 1 … 180 days`,
+  NothingToWithdraw: (a) => `${shortAddress(a[0])} has nothing to withdraw`,
+  NotAdmin: (a) => `${shortAddress(a[0])} lacks the marketplace's admin role`,
+  SharesMustSumTo10000: (a) => `revenue shares sum to ${a[0]} bps; they must sum to 10,000`,
+  InvalidRecipient: (a) => `revenue recipient #${a[0]} is zero, has a zero share or is repeated`,
+  RecipientCount: (a) => `${a[0]} revenue recipients is not allowed`,
+  NoRecipients: () => "the revenue vault has no recipients yet: the admin must set them",
+  // ---- OpenZeppelin and the token
+  AccessControlUnauthorizedAccount: (a) =>
+    `${shortAddress(a[0])} lacks the ${role(a[1])}: run with --from an account that holds it (the admin grants roles)`,
+  EnforcedPause: () => "the marketplace is paused: listing creation and purchases resume when the pauser unpauses",
+  ERC20InsufficientAllowance: (a, fmt) =>
+    `insufficient allowance: ${shortAddress(a[0])} may spend ${fmt(a[1])} but needs ${fmt(a[2])}: approve it first (stake:buy --approve) or pay with a permit (--permit)`,
+  ERC20InsufficientBalance: (a, fmt) => `${shortAddress(a[0])} holds ${fmt(a[1])} but needs ${fmt(a[2])}: fund the wallet first`,
+  ERC2612ExpiredSignature: (a) => `the permit expired at ${when(a[0])}: sign a new one`,
+  ERC2612InvalidSigner: (a) => `the permit was signed by ${shortAddress(a[0])}, not by the owner ${shortAddress(a[1])}`,
+  SafeERC20FailedOperation: (a) => `the payment token ${shortAddress(a[0])} refused the transfer`,
+  ReentrancyGuardReentrantCall: () => "re-entrant call refused",
+  ERC721NonexistentToken: (a) => `bid token #${a[0]} does not exist`,
+  ERC721InsufficientApproval: (a) => `${shortAddress(a[0])} is not approved for token #${a[1]}`,
+  ERC721IncorrectOwner: (a) => `${shortAddress(a[0])} does not own token #${a[1]}`,
+};
+
+/** The one-line sentence for a decoded custom error (falls back to its name and arguments). */
+export function describeCustomError(parsed: ErrorDescription, fmt: AmountFormatter = formatUsdc): string {
+  const sentence = SENTENCES[parsed.name];
+  if (sentence) return sentence(parsed.args, fmt);
+  return `reverted with ${parsed.name}(${parsed.args.map((a) => String(a)).join(", ")})`;
+}
+
+/** One line for any failure: a sentence for our own and the contracts' errors, else the error's first line. */
+export function explain(error: unknown, fmt: AmountFormatter = formatUsdc): string {
+  if (error instanceof UserError) return error.message;
+  const data = revertData(error);
+  if (data) {
+    const parsed = decodeRevert(data);
+    return parsed ? describeCustomError(parsed, fmt) : `the transaction reverted with unknown data ${data.slice(0, 10)}…`;
+  }
+  const record = (error ?? {}) as Record<string, unknown>;
+  const message = error instanceof Error ? error.message : String(error);
+  if (record.code === "ECONNREFUSED" || /ECONNREFUSED|fetch failed|Cannot connect to the network/i.test(message)) {
+    return "cannot reach the node: start it (npx hardhat node) or check the network's URL";
+  }
+  if (record.code === "CALL_EXCEPTION") return "the call reverted without a reason (is the address a contract of this system?)";
+  return message.split("\n")[0];
+}

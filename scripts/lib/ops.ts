@@ -1,0 +1,546 @@
+/**
+ * The operations behind the tasks, the flow scripts and the keeper: one place for the logic. Each operation checks
+ * its preconditions first (so bad input fails with a sentence before any gas is spent), sends the transactions,
+ * prints what happened in human units, and returns the facts a caller may want to chain on.
+ */
+import { Signature, id as hashText, keccak256, toUtf8Bytes } from "ethers";
+import type { BaseContract, ContractTransactionReceipt, ContractTransactionResponse, LogDescription } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { IListing, Listing } from "../../typechain-types/index.js";
+import type { Context } from "./context.js";
+import { FAILURE_REASON, LISTING_STATUS, ORDER_STATUS, UPKEEP_ACTION, UserError } from "./errors.js";
+import {
+  formatCount,
+  formatDuration,
+  formatOdds,
+  formatTime,
+  progressBar,
+  shortAddress,
+  shortHex,
+  table,
+} from "./format.js";
+
+const say = (line = "") => console.log(line);
+const DAY = 86_400n;
+/** Blocks per eth_getLogs page: what public RPC providers commonly accept. */
+export const LOG_PAGE = 10_000;
+
+// ---------------------------------------------------------------- transactions and events
+
+export async function send(tx: Promise<ContractTransactionResponse>): Promise<ContractTransactionReceipt> {
+  const receipt = await (await tx).wait();
+  if (!receipt || receipt.status !== 1) throw new Error("the transaction did not succeed");
+  return receipt;
+}
+
+/** The events named `name` that `source` emitted in `receipt`. */
+export function eventsIn(receipt: ContractTransactionReceipt, source: BaseContract, name: string): LogDescription[] {
+  const address = String(source.target).toLowerCase();
+  return receipt.logs
+    .filter((log) => log.address.toLowerCase() === address)
+    .map((log) => source.interface.parseLog(log))
+    .filter((e): e is LogDescription => e !== null && e.name === name);
+}
+
+export function eventIn(receipt: ContractTransactionReceipt, source: BaseContract, name: string): LogDescription {
+  const [event] = eventsIn(receipt, source, name);
+  if (!event) throw new Error(`expected a ${name} event`);
+  return event;
+}
+
+/** Every StakesPurchased event of a listing, fetched in pages so that live RPCs accept the ranges. */
+export async function purchasesOf(ctx: Context, listing: Listing, fromBlock = 0) {
+  const latest = await ctx.provider.getBlockNumber();
+  const all = [];
+  for (let from = fromBlock; from <= latest; from += LOG_PAGE) {
+    const to = Math.min(latest, from + LOG_PAGE - 1);
+    all.push(...(await listing.queryFilter(listing.filters.StakesPurchased(), from, to)));
+  }
+  return all;
+}
+
+// ---------------------------------------------------------------- reading a listing
+
+export interface ListingFacts {
+  address: string;
+  listingId: bigint;
+  terms: IListing.TermsStructOutput;
+  status: string;
+  sold: bigint;
+  purchases: bigint;
+  now: bigint;
+}
+
+export async function readListing(ctx: Context, listing: Listing): Promise<ListingFacts> {
+  const [[listingId, terms], status, [sold, purchases], now] = await Promise.all([
+    listing.charter(),
+    listing.status(),
+    listing.sales(),
+    ctx.now(),
+  ]);
+  return { address: String(listing.target), listingId, terms, status: LISTING_STATUS[Number(status)], sold, purchases, now };
+}
+
+/** The charter in a few lines. */
+export function printTerms(ctx: Context, terms: IListing.TermsStructOutput | IListing.TermsStruct) {
+  const t = {
+    price: BigInt(terms.price),
+    stakePrice: BigInt(terms.stakePrice),
+    stakeCount: BigInt(terms.stakeCount),
+    threshold: BigInt(terms.threshold),
+  };
+  const m = ctx.money;
+  say(`   seller      ${shortAddress(String(terms.seller))} · deed #${terms.deedId} · category ${terms.category}`);
+  say(`   price P     ${m.format(t.price)}`);
+  say(`   stakes N    ${formatCount(t.stakeCount)} at s = ${m.format(t.stakePrice)} (N × s = ${m.format(t.stakeCount * t.stakePrice)}, markup if sold out ${m.format(t.stakeCount * t.stakePrice - t.price)})`);
+  say(`   threshold T ${formatCount(t.threshold)} stakes (T × s = ${m.format(t.threshold * t.stakePrice)})`);
+  say(`   odds        ${formatOdds(1n, t.stakeCount)} per stake if sold out`);
+  say(`   sale        opens ${formatTime(BigInt(terms.opensAt))}, Time-Date A ${formatTime(BigInt(terms.deadline))}${terms.drawAtSellOut ? ", draws at sell-out" : ""}`);
+}
+
+// ---------------------------------------------------------------- agreement I
+
+export async function verifySeller(ctx: Context, args: { seller: string; kycRef: string; from?: string }) {
+  const verifier = ctx.signer(args.from, 0);
+  const seller = ctx.ethers.isAddress(args.seller) ? args.seller : ctx.signer(args.seller).address;
+  const { marketplace } = ctx.sys;
+  if (await marketplace.isVerifiedSeller(seller)) {
+    say(`${shortAddress(seller)} is already a verified seller; nothing to do`);
+    return { seller, changed: false };
+  }
+  const role = await marketplace.VERIFIER_ROLE();
+  if (!(await marketplace.hasRole(role, verifier.address))) {
+    throw new UserError(`${shortAddress(verifier.address)} lacks the VERIFIER_ROLE: run with --from an account that holds it`);
+  }
+  const kycRef = /^0x[0-9a-fA-F]{64}$/.test(args.kycRef) ? args.kycRef : hashText(args.kycRef);
+  const receipt = await send(marketplace.connect(verifier).verifySeller(seller, kycRef));
+  say(`✓ ${shortAddress(seller)} is a verified seller (KYC ref ${shortHex(kycRef)}, by ${shortAddress(verifier.address)}, tx ${shortHex(receipt.hash)})`);
+  return { seller, changed: true };
+}
+
+export interface CreateArgs {
+  seller?: string; // account index or address; default #1
+  operator?: string; // default #0
+  title: string;
+  uri?: string;
+  contentHash?: string;
+  price: string;
+  stakePrice: string;
+  stakes: bigint;
+  threshold?: bigint; // default: the fewest stakes that pay P
+  days: number;
+  opensIn?: number; // seconds from now
+  category: number;
+  drawAtSellOut: boolean;
+}
+
+/** Agreement I in one go: the seller submits the asset, the operator approves the terms, the seller accepts. */
+export async function createListing(ctx: Context, args: CreateArgs) {
+  const seller = ctx.signer(args.seller, 1);
+  const operator = ctx.signer(args.operator, 0);
+  const { marketplace } = ctx.sys;
+  const m = ctx.money;
+
+  const price = m.parse(args.price);
+  const stakePrice = m.parse(args.stakePrice);
+  if (price === 0n || stakePrice === 0n || args.stakes <= 0n) throw new UserError("price, stake price and number of stakes must all be above zero");
+  const threshold = args.threshold && args.threshold > 0n ? args.threshold : (price + stakePrice - 1n) / stakePrice;
+  // The contract checks these too; checking first names the fix before the seller spends gas on submitting.
+  if (args.stakes * stakePrice < price) {
+    throw new UserError(`${formatCount(args.stakes)} stakes at ${m.format(stakePrice)} raise ${m.format(args.stakes * stakePrice)}, less than the price ${m.format(price)}: sell at least ${formatCount((price + stakePrice - 1n) / stakePrice)} stakes`);
+  }
+  if (threshold > args.stakes) throw new UserError(`threshold ${formatCount(threshold)} is above the number of stakes ${formatCount(args.stakes)}`);
+  if (threshold * stakePrice < price) {
+    throw new UserError(`threshold ${formatCount(threshold)} × ${m.format(stakePrice)} = ${m.format(threshold * stakePrice)} would not pay the price ${m.format(price)}: use a threshold of at least ${formatCount((price + stakePrice - 1n) / stakePrice)}`);
+  }
+  if (!(args.days > 0 && args.days <= 366)) throw new UserError(`a sale of ${args.days} days is not possible: 1 … 366 days`);
+  if (!(await marketplace.isVerifiedSeller(seller.address))) {
+    throw new UserError(`${shortAddress(seller.address)} is not a verified seller: run seller:verify ${seller.address} first`);
+  }
+  if (!(await marketplace.hasRole(await marketplace.OPERATOR_ROLE(), operator.address))) {
+    throw new UserError(`${shortAddress(operator.address)} lacks the OPERATOR_ROLE needed to approve terms: pass --operator with an account that holds it`);
+  }
+  if (await marketplace.paused()) throw new UserError("the marketplace is paused: listing creation resumes when the pauser unpauses");
+
+  const slug = args.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "asset";
+  const uri = args.uri || `ipfs://copurchase/${slug}.json`;
+  const contentHash = args.contentHash || keccak256(toUtf8Bytes(`${args.title}\n${uri}`));
+
+  const submitted = await send(marketplace.connect(seller).submitAsset(uri, contentHash));
+  const sub = eventIn(submitted, marketplace, "AssetSubmitted");
+  const applicationId: bigint = sub.args.applicationId;
+  const deedId: bigint = sub.args.deedId;
+  say(`1/3 ${shortAddress(seller.address)} submitted "${args.title}" (${uri}) → application #${applicationId}, deed #${deedId}`);
+
+  const now = await ctx.now();
+  const opensAt = now + BigInt(args.opensIn ?? 0);
+  const terms: IListing.TermsStruct = {
+    seller: seller.address,
+    deedId,
+    price,
+    stakePrice,
+    stakeCount: args.stakes,
+    threshold,
+    opensAt,
+    deadline: opensAt + BigInt(Math.round(args.days * Number(DAY))),
+    category: BigInt(args.category),
+    drawAtSellOut: args.drawAtSellOut,
+    contentHash,
+  };
+  const approved = await send(marketplace.connect(operator).approveListing(applicationId, terms));
+  const termsHash: string = eventIn(approved, marketplace, "ListingApproved").args.termsHash;
+  say(`2/3 operator ${shortAddress(operator.address)} approved the terms (hash ${shortHex(termsHash)})`);
+
+  const accepted = await send(marketplace.connect(seller).acceptTerms(applicationId, terms));
+  const created = eventIn(accepted, marketplace, "ListingCreated");
+  const address: string = created.args.listing;
+  const listingId: bigint = created.args.listingId;
+  say(`3/3 the seller accepted and deposited deed #${deedId}`);
+  say(`✓ listing #${listingId} at ${address}`);
+  printTerms(ctx, terms);
+  return { address, listingId, applicationId, deedId, terms };
+}
+
+// ---------------------------------------------------------------- status
+
+/** Stakes held now by `account` through the bid tokens that bought on this listing. */
+async function holdings(ctx: Context, listing: Listing, account: string) {
+  const events = await purchasesOf(ctx, listing);
+  const tokens = [...new Set(events.map((e) => e.args.tokenId))];
+  const rows: { tokenId: bigint; stakes: bigint }[] = [];
+  for (const tokenId of tokens) {
+    if ((await ctx.sys.bidToken.ownerOf(tokenId)).toLowerCase() !== account.toLowerCase()) continue;
+    const [stakes] = await listing.oddsOf(tokenId);
+    if (stakes > 0n) rows.push({ tokenId, stakes });
+  }
+  return rows;
+}
+
+export async function listingStatus(ctx: Context, args: { listing: string; account?: string; token?: bigint }) {
+  const listing = await ctx.listing(args.listing);
+  const f = await readListing(ctx, listing);
+  const t = f.terms;
+  const m = ctx.money;
+
+  say(`Listing #${f.listingId} at ${f.address} — ${f.status}`);
+  printTerms(ctx, t);
+  const toThreshold = t.threshold > f.sold ? `${formatCount(t.threshold - f.sold)} more needed for T` : "threshold met";
+  say(`   sold        ${progressBar(f.sold, t.stakeCount)}  ${formatCount(f.sold)} of ${formatCount(t.stakeCount)} (${toThreshold}) in ${formatCount(f.purchases)} purchases`);
+  say(`   raised      ${m.format(f.sold * t.stakePrice)}`);
+  if (f.now < t.opensAt) say(`   time        opens in ${formatDuration(t.opensAt - f.now)}`);
+  else if (f.now < t.deadline) say(`   time left   ${formatDuration(t.deadline - f.now)} until Time-Date A`);
+  else say(`   time        Time-Date A passed ${formatDuration(f.now - t.deadline)} ago`);
+  const action = Number(await listing.pendingAction());
+  say(`   next        ${["nothing due", "settle (listing:settle)", "finalize (listing:finalize)", "expire the draw"][action]}`);
+
+  const draw = await ctx.sys.marketplace.drawOf(f.address);
+  if (draw.status !== 0n) {
+    const drawStatus = ["none", "waiting for the word", "word arrived", "abandoned"][Number(draw.status)];
+    say(`   draw        VRF request ${draw.requestId}: ${drawStatus}${draw.status === 2n ? ` (word ${shortHex(draw.word)})` : ""}`);
+  }
+  let winner: string | undefined;
+  if (f.status === "Settled") {
+    const [ready, stake, purchaseIndex] = await listing.winningStake();
+    const [tokenId] = await listing.purchase(purchaseIndex);
+    const orderId = await listing.escrowOrderId();
+    const order = await ctx.sys.escrow.order(orderId);
+    winner = order.buyer;
+    if (ready) say(`   winner      ${shortAddress(order.buyer)} — stake #${formatCount(stake)} on bid token #${tokenId} (purchase #${purchaseIndex})`);
+    say(`   escrow      order #${orderId}: ${ORDER_STATUS[Number(order.status)]}, ${m.format(order.amount)}${order.shipBy > 0n && order.status === 2n ? `, ship by ${formatTime(order.shipBy)}` : ""}`);
+  }
+
+  if (args.token !== undefined && args.token > 0n) {
+    const [stakes, sold] = await listing.oddsOf(args.token);
+    say(`   token #${args.token}   ${formatCount(stakes)} stakes → ${formatOdds(stakes, sold)} now, ${formatOdds(stakes, t.stakeCount)} if sold out`);
+  }
+  let odds: { account: string; stakes: bigint } | undefined;
+  if (args.account) {
+    const account = ctx.ethers.isAddress(args.account) ? args.account : ctx.signer(args.account).address;
+    const rows = await holdings(ctx, listing, account);
+    const stakes = rows.reduce((s, r) => s + r.stakes, 0n);
+    odds = { account, stakes };
+    if (rows.length === 0) {
+      say(`   odds        ${shortAddress(account)} holds no stakes of this listing`);
+    } else {
+      say(`   odds        ${shortAddress(account)}: ${formatCount(stakes)} stakes on ${rows.length} bid token(s) → ${formatOdds(stakes, f.sold)} now, ${formatOdds(stakes, t.stakeCount)} if sold out`);
+      table(
+        ["Bid token", ">Stakes", ">Odds now"],
+        rows.map((r) => [`#${r.tokenId}`, formatCount(r.stakes), formatOdds(r.stakes, f.sold)]),
+      );
+    }
+  }
+  return { ...f, action: UPKEEP_ACTION[action], drawStatus: draw.status, winner, odds };
+}
+
+// ---------------------------------------------------------------- agreement II
+
+export interface BuyArgs {
+  listing: string;
+  stakes?: bigint;
+  spend?: string;
+  token?: bigint;
+  from?: string;
+  approve?: boolean;
+  permit?: boolean;
+}
+
+export async function buyStakes(ctx: Context, args: BuyArgs) {
+  const listing = await ctx.listing(args.listing);
+  const f = await readListing(ctx, listing);
+  const t = f.terms;
+  const m = ctx.money;
+  const buyer = ctx.signer(args.from, 2);
+  const tokenId = args.token ?? 0n;
+
+  let count = args.stakes ?? 0n;
+  if (args.spend) {
+    if (count > 0n) throw new UserError("give either --stakes or --spend, not both");
+    const budget = m.parse(args.spend);
+    count = budget / t.stakePrice;
+    if (count === 0n) throw new UserError(`${m.format(budget)} does not buy one stake at ${m.format(t.stakePrice)}`);
+    if (budget % t.stakePrice !== 0n) say(`(${m.format(budget)} buys ${formatCount(count)} whole stakes; ${m.format(budget % t.stakePrice)} is not spent)`);
+  }
+  if (count <= 0n) throw new UserError("say how many stakes to buy: --stakes N, or --spend \"250 USDC\"");
+
+  if (f.status !== "Open") throw new UserError(`listing #${f.listingId} is ${f.status}: stakes are sold only while it is Open`);
+  if (f.now < t.opensAt) throw new UserError(`sales open at ${formatTime(t.opensAt)} (in ${formatDuration(t.opensAt - f.now)})`);
+  if (f.now >= t.deadline) throw new UserError(`sales closed at Time-Date A, ${formatTime(t.deadline)}: the listing can only be settled now`);
+  const remaining = t.stakeCount - f.sold;
+  if (count > remaining) throw new UserError(`asked for ${formatCount(count)} stakes but only ${formatCount(remaining)} remain: buy at most ${formatCount(remaining)}`);
+  if (buyer.address.toLowerCase() === t.seller.toLowerCase()) throw new UserError(`the seller ${shortAddress(buyer.address)} cannot buy stakes of its own listing: use another account (--from)`);
+  if ((await ctx.sys.bidToken.salesPaused()) || (await ctx.sys.marketplace.paused())) throw new UserError("purchases are paused by the marketplace's pauser");
+  if (tokenId > 0n) await ctx.sys.bidToken.holderFor(tokenId, buyer.address); // reverts NotTokenHolder with the reason
+
+  const cost = count * t.stakePrice;
+  const token = ctx.sys.token.connect(buyer);
+  const balance = await token.balanceOf(buyer.address);
+  if (balance < cost) {
+    throw new UserError(`${shortAddress(buyer.address)} holds ${m.format(balance)} but ${formatCount(count)} stakes cost ${m.format(cost)}: fund the wallet first`);
+  }
+  const allowance = await token.allowance(buyer.address, f.address);
+  let receipt: ContractTransactionReceipt;
+  if (args.permit) {
+    const deadline = f.now + 3_600n;
+    const { v, r, s } = await signPermit(ctx, buyer, f.address, cost, deadline);
+    receipt = await send(listing.connect(buyer).buyWithPermit(tokenId, count, deadline, v, r, s));
+  } else {
+    if (allowance < cost) {
+      if (!args.approve) {
+        throw new UserError(`insufficient allowance: the listing may spend ${m.format(allowance)} of ${shortAddress(buyer.address)}'s ${m.symbol} but needs ${m.format(cost)}: rerun with --approve (approves exactly the cost) or --permit (signs an EIP-2612 permit)`);
+      }
+      await send(token.approve(f.address, cost));
+      say(`approved the listing to take exactly ${m.format(cost)}`);
+    }
+    receipt = await send(listing.connect(buyer).buy(tokenId, count));
+  }
+  const e = eventIn(receipt, listing, "StakesPurchased");
+  const used: bigint = e.args.tokenId;
+  const first: bigint = e.args.firstStake;
+  const [held, sold] = await listing.oddsOf(used);
+  say(`✓ ${shortAddress(buyer.address)} bought ${formatCount(count)} stake${count === 1n ? "" : "s"} #${formatCount(first)}–#${formatCount(first + count - 1n)} for ${m.format(cost)} on ${tokenId === 0n ? "new " : ""}bid token #${used}`);
+  say(`  token #${used} holds ${formatCount(held)} of ${formatCount(sold)} stakes sold → odds ${formatOdds(held, sold)} now, ${formatOdds(held, t.stakeCount)} if sold out`);
+  say(`  sold ${progressBar(sold, t.stakeCount, 20)} ${formatCount(sold)} of ${formatCount(t.stakeCount)}`);
+  return { tokenId: used, firstStake: first, count, cost, held, sold, buyer: buyer.address };
+}
+
+/** An EIP-2612 permit for exactly `value`, signed with the token's own EIP-712 domain. */
+async function signPermit(ctx: Context, owner: HardhatEthersSigner, spender: string, value: bigint, deadline: bigint) {
+  const token = ctx.sys.token;
+  const [domain, nonce] = await Promise.all([token.eip712Domain(), token.nonces(owner.address)]);
+  const signature = await owner.signTypedData(
+    { name: domain.name, version: domain.version, chainId: domain.chainId, verifyingContract: domain.verifyingContract },
+    {
+      Permit: [
+        { name: "owner", type: "address" },
+        { name: "spender", type: "address" },
+        { name: "value", type: "uint256" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+      ],
+    },
+    { owner: owner.address, spender, value, nonce, deadline },
+  );
+  return Signature.from(signature);
+}
+
+/** Claims the refunds of a failed or dissolved listing for one token, or for every token `from` holds there. */
+export async function refundStakes(ctx: Context, args: { listing: string; token?: bigint; from?: string }) {
+  const listing = await ctx.listing(args.listing);
+  const f = await readListing(ctx, listing);
+  const owner = ctx.signer(args.from, 2);
+  if (f.status !== "Failed" && f.status !== "Dissolved") {
+    throw new UserError(`listing #${f.listingId} is ${f.status}: refunds open only when a listing fails or dissolves`);
+  }
+  const tokens = args.token && args.token > 0n ? [args.token] : (await holdings(ctx, listing, owner.address)).map((h) => h.tokenId);
+  if (tokens.length === 0) throw new UserError(`${shortAddress(owner.address)} holds no bid token with stakes to refund on listing #${f.listingId}`);
+  let total = 0n;
+  for (const tokenId of tokens) {
+    const receipt = await send(listing.connect(owner).claimRefund(tokenId));
+    const amount: bigint = eventIn(receipt, listing, "RefundClaimed").args.amount;
+    total += amount;
+    say(`✓ refunded ${ctx.money.format(amount)} for bid token #${tokenId} to ${shortAddress(owner.address)}`);
+  }
+  if (tokens.length > 1) say(`  ${ctx.money.format(total)} in total`);
+  return { total, tokens };
+}
+
+/** Local networks only: the MockUSDC faucet mints test money to an account. */
+export async function faucet(ctx: Context, args: { account: string; amount: string }) {
+  if (!ctx.local) throw new UserError("the faucet exists only on local networks (MockUSDC); on live networks buy the payment token");
+  const account = ctx.ethers.isAddress(args.account) ? args.account : ctx.signer(args.account).address;
+  const amount = ctx.money.parse(args.amount);
+  await send(ctx.sys.token.connect(ctx.signer(undefined, 0)).mint(account, amount));
+  const balance = await ctx.sys.token.balanceOf(account);
+  say(`✓ minted ${ctx.money.format(amount)} to ${shortAddress(account)} (balance ${ctx.money.format(balance)})`);
+  return { account, amount, balance };
+}
+
+// ---------------------------------------------------------------- agreement III
+
+/** Settles a due listing; on local networks `fulfil` also answers the VRF request with the mock. */
+export async function settleListing(ctx: Context, args: { listing: string; from?: string; fulfil?: boolean }) {
+  const listing = await ctx.listing(args.listing);
+  const f = await readListing(ctx, listing);
+  const caller = ctx.signer(args.from, 0);
+  const action = Number(await listing.pendingAction());
+  if (action !== 1) {
+    if (f.status !== "Open") throw new UserError(`listing #${f.listingId} is already ${f.status}${f.status === "Drawing" ? ": finalize it once the word arrives (listing:finalize)" : ""}`);
+    throw new UserError(`listing #${f.listingId} cannot settle before Time-Date A, ${formatTime(f.terms.deadline)} (in ${formatDuration(f.terms.deadline - f.now)}, chain time); ${formatCount(f.sold)} of ${formatCount(f.terms.stakeCount)} stakes sold`);
+  }
+  const receipt = await send(listing.connect(caller).settle());
+  const failed = eventsIn(receipt, listing, "ListingFailed")[0];
+  if (failed) {
+    say(`✓ listing #${f.listingId} settled and FAILED: ${FAILURE_REASON[Number(failed.args.reason)]} (${formatCount(failed.args.sold)} of T = ${formatCount(f.terms.threshold)} stakes sold); buyers claim refunds (stake:refund)`);
+    return { failed: true as const, sold: f.sold };
+  }
+  const drawn = eventIn(receipt, listing, "DrawRequested");
+  say(`✓ listing #${f.listingId} settled: ${formatCount(drawn.args.sold)} stakes sold ≥ T = ${formatCount(f.terms.threshold)} → Drawing`);
+  say(`  ${ctx.money.format(f.terms.price)} and deed #${f.terms.deedId} are in escrow order #${drawn.args.orderId}; VRF request ${drawn.args.requestId} (may be expired after ${formatTime(drawn.args.expiresAt)})`);
+  let word: bigint | undefined;
+  if (args.fulfil) word = await fulfilDraw(ctx, { listing: f.address, from: args.from });
+  return { failed: false as const, requestId: drawn.args.requestId as bigint, orderId: drawn.args.orderId as bigint, sold: drawn.args.sold as bigint, word };
+}
+
+/** Local networks only: the VRF mock answers the listing's pending request (with its deterministic word). */
+export async function fulfilDraw(ctx: Context, args: { listing: string; from?: string; word?: bigint }) {
+  if (!ctx.local) throw new UserError("only local networks have the VRF mock; on live networks Chainlink VRF answers by itself");
+  const listing = await ctx.listing(args.listing);
+  const draw = await ctx.sys.marketplace.drawOf(String(listing.target));
+  if (draw.status !== 1n) throw new UserError(`listing ${shortAddress(String(listing.target))} has no VRF request waiting for its word`);
+  const coordinator = ctx.sys.coordinator.connect(ctx.signer(args.from, 0));
+  const marketplace = String(ctx.sys.marketplace.target);
+  await send(
+    args.word === undefined
+      ? coordinator.fulfillRandomWords(draw.requestId, marketplace)
+      : coordinator.fulfillRandomWordsWithOverride(draw.requestId, marketplace, [args.word]),
+  );
+  const [status, word] = await ctx.sys.marketplace.randomWord(String(listing.target));
+  if (status !== 2n) throw new Error(`the coordinator answered request ${draw.requestId}, but the marketplace did not store a word`);
+  say(`✓ VRF mock answered request ${draw.requestId}: word ${shortHex(word)}`);
+  return word;
+}
+
+/** Names the winner, with the purchase-index hint so that finalize costs O(1). */
+export async function finalizeListing(ctx: Context, args: { listing: string; from?: string }) {
+  const listing = await ctx.listing(args.listing);
+  const f = await readListing(ctx, listing);
+  const caller = ctx.signer(args.from, 0);
+  if (f.status !== "Drawing") {
+    throw new UserError(`listing #${f.listingId} is ${f.status}: only a Drawing listing is finalized${f.status === "Open" ? " (settle it first: listing:settle)" : ""}`);
+  }
+  const [ready, , hint] = await listing.winningStake();
+  if (!ready) {
+    const draw = await ctx.sys.marketplace.drawOf(f.address);
+    throw new UserError(`the random word for VRF request ${draw.requestId} has not arrived yet${ctx.local ? ": answer it with the mock (listing:settle --fulfil on settle, or npm run keeper)" : ": wait for Chainlink VRF"}`);
+  }
+  const receipt = await send(listing.connect(caller).finalizeWithHint(hint));
+  return reportWinner(ctx, listing, receipt, f);
+}
+
+export function reportWinner(ctx: Context, listing: Listing, receipt: ContractTransactionReceipt, f: ListingFacts) {
+  const e = eventIn(receipt, listing, "WinnerDrawn");
+  const winner: string = e.args.winner;
+  say(`✓ listing #${f.listingId} Settled — WINNER ${winner}`);
+  say(`  stake #${formatCount(e.args.stake)} = word mod ${formatCount(f.sold)} + 1, on bid token #${e.args.tokenId} (purchase #${e.args.purchaseIndex}); word ${shortHex(e.args.word)}`);
+  say(`  the winner receives deed #${f.terms.deedId} on releasing the escrow order at delivery (escrow:release)`);
+  return { winner, stake: e.args.stake as bigint, tokenId: e.args.tokenId as bigint, purchaseIndex: e.args.purchaseIndex as bigint, word: e.args.word as bigint };
+}
+
+/** The winner authorizes delivery: the seller is owed P, the winner receives the deed. */
+export async function releaseEscrow(ctx: Context, args: { listing: string; from?: string }) {
+  const listing = await ctx.listing(args.listing);
+  const f = await readListing(ctx, listing);
+  const orderId = await ctx.sys.escrow.orderOfListing(f.address);
+  if (orderId === 0n) throw new UserError(`listing #${f.listingId} has no escrow order: it is ${f.status} and was never settled with a draw`);
+  const order = await ctx.sys.escrow.order(orderId);
+  const status = ORDER_STATUS[Number(order.status)];
+  if (status === "AwaitingDraw") throw new UserError(`escrow order #${orderId} waits for the draw: finalize listing #${f.listingId} first (listing:finalize)`);
+  if (status !== "AwaitingShipment" && status !== "Shipped") throw new UserError(`escrow order #${orderId} is ${status}: there is nothing to release`);
+  // Without --from, sign as the winner when this network holds the winner's key: only the winner may release.
+  const winnerSigner = ctx.signers.find((s) => s.address.toLowerCase() === order.buyer.toLowerCase());
+  const caller = args.from ? ctx.signer(args.from) : winnerSigner;
+  if (!caller || caller.address.toLowerCase() !== order.buyer.toLowerCase()) {
+    throw new UserError(`only the winner ${shortAddress(order.buyer)} can release escrow order #${orderId}${caller ? `, not ${shortAddress(caller.address)}` : ""}: use --from with the winner's account`);
+  }
+  const receipt = await send(ctx.sys.escrow.connect(caller).release(orderId));
+  const released = eventIn(receipt, ctx.sys.escrow, "OrderReleased");
+  say(`✓ escrow order #${orderId} released by the winner ${shortAddress(caller.address)}: ${ctx.money.format(released.args.amount)} owed to the seller ${shortAddress(released.args.seller)}, deed #${order.deedId} to the winner`);
+  return { orderId, amount: released.args.amount as bigint, seller: released.args.seller as string };
+}
+
+// ---------------------------------------------------------------- keeper
+
+/**
+ * One keeper step: answers every pending VRF request with the mock (local networks), then performs the upkeep's
+ * due action if any. Returns what it did, or an empty list when nothing was due.
+ */
+export async function keeperStep(ctx: Context, keeper: HardhatEthersSigner, pending: Set<string>): Promise<string[]> {
+  const done: string[] = [];
+  const { marketplace } = ctx.sys;
+  for (const address of [...pending]) {
+    const draw = await marketplace.drawOf(address);
+    if (draw.status !== 1n) {
+      pending.delete(address);
+      continue;
+    }
+    await send(ctx.sys.coordinator.connect(keeper).fulfillRandomWords(draw.requestId, String(marketplace.target)));
+    const [, word] = await marketplace.randomWord(address);
+    pending.delete(address);
+    done.push(`VRF mock answered request ${draw.requestId} for ${shortAddress(address)}: word ${shortHex(word)}`);
+  }
+
+  const [needed, performData] = await marketplace.checkUpkeep.staticCall("0x");
+  if (!needed) return done;
+  const [listingAddress, actionId] = ctx.ethers.AbiCoder.defaultAbiCoder().decode(["address", "uint8"], performData);
+  const action = UPKEEP_ACTION[Number(actionId)];
+  const listing = await ctx.listing(listingAddress);
+  const receipt = await send(marketplace.connect(keeper).performUpkeep(performData));
+  let what = `performUpkeep: ${action} ${shortAddress(listingAddress)}`;
+  const drawn = eventsIn(receipt, listing, "DrawRequested")[0];
+  const failed = eventsIn(receipt, listing, "ListingFailed")[0];
+  const won = eventsIn(receipt, listing, "WinnerDrawn")[0];
+  if (drawn) {
+    pending.add(String(listingAddress));
+    what += ` → Drawing, ${formatCount(drawn.args.sold)} stakes sold, VRF request ${drawn.args.requestId}`;
+  } else if (failed) {
+    what += ` → Failed (${FAILURE_REASON[Number(failed.args.reason)]}, ${formatCount(failed.args.sold)} sold): refunds open`;
+  } else if (won) {
+    what += ` → Settled, WINNER ${shortAddress(won.args.winner)} (stake #${formatCount(won.args.stake)}, bid token #${won.args.tokenId})`;
+  } else if (action === "Retire") {
+    const collected = eventsIn(receipt, ctx.sys.vault, "RevenueCollected")[0];
+    what += ` → no longer watched${collected ? `; markup ${ctx.money.format(collected.args.amount)} collected into the revenue vault` : ""}`;
+  }
+  done.push(what);
+  return done;
+}
+
+/** Listings whose randomness was requested and not yet answered (scanned once at keeper start). */
+export async function pendingDraws(ctx: Context): Promise<Set<string>> {
+  const pending = new Set<string>();
+  const count = await ctx.sys.marketplace.listingCount();
+  for (let i = 1n; i <= count; i++) {
+    const address = await ctx.sys.marketplace.listingAt(i);
+    if ((await ctx.sys.marketplace.drawOf(address)).status === 1n) pending.add(address);
+  }
+  return pending;
+}

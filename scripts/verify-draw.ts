@@ -1,0 +1,357 @@
+/**
+ * Independent draw verifier (viem only). Recomputes a listing's winner from chain data alone and compares it with
+ * what the listing announced:
+ *   1. the purchases, rebuilt from the listing's StakesPurchased events (paged eth_getLogs);
+ *   2. the random word, derived from the VRF coordinator's RandomWordsFulfilled event (the Marketplace's
+ *      RandomnessFulfilled event and the WinnerDrawn event must carry the same word);
+ *   3. the winning stake, word mod sold + 1, and the purchase holding it, by binary search over the ranges;
+ *   4. the listing's WinnerDrawn event, and the bid token's owner at that block.
+ * It imports nothing of the project's code: only ABIs, read from the compiled artifacts.
+ *
+ *   npm run verify-draw -- --rpc http://127.0.0.1:8545 --listing 0x… [--from-block N] [--page-size 10000]
+ *
+ * Exit code 0 on MATCH, 1 on MISMATCH, 2 when the draw cannot be checked yet or the input is wrong.
+ */
+import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { createPublicClient, encodeAbiParameters, getAddress, http, isAddress, keccak256 } from "viem";
+import type { Abi, AbiEvent, Address, Hex, PublicClient } from "viem";
+
+// ---------------------------------------------------------------- evidence and the pure check
+
+export interface Purchase {
+  purchaseIndex: bigint;
+  tokenId: bigint;
+  buyer: Address;
+  firstStake: bigint;
+  count: bigint;
+  blockNumber: bigint;
+}
+
+/** Everything the verdict rests on; a test may tamper with any of it. */
+export interface Evidence {
+  listing: Address;
+  purchases: Purchase[];
+  /** The listing's DrawRequested: the VRF request and the stakes sold, frozen at settlement. */
+  drawRequested?: { requestId: bigint; sold: bigint; blockNumber: bigint };
+  /** The coordinator's RandomWordsFulfilled for that request. */
+  coordinatorFulfilled?: { coordinator: Address; requestId: bigint; outputSeed: bigint; success: boolean; blockNumber: bigint };
+  /** The Marketplace's RandomnessFulfilled for the listing (the word the contracts stored). */
+  marketplaceFulfilled?: { requestId: bigint; word: bigint; blockNumber: bigint };
+  /** The listing's WinnerDrawn. */
+  winnerDrawn?: { stake: bigint; tokenId: bigint; winner: Address; purchaseIndex: bigint; word: bigint; blockNumber: bigint; txHash: Hex };
+  /** The bid token's owner at the WinnerDrawn block, when the node can serve that state. */
+  ownerAtDraw?: Address;
+}
+
+export interface Check {
+  ok: boolean;
+  what: string;
+}
+
+export interface Verdict {
+  result: "MATCH" | "MISMATCH" | "INCOMPLETE";
+  checks: Check[];
+  recomputed?: { word: bigint; sold: bigint; stake: bigint; purchaseIndex: bigint; tokenId: bigint };
+}
+
+/**
+ * VRF v2.5 derives word i of a request from the proof's output as keccak256(abi.encode(output, i)); the
+ * coordinator's RandomWordsFulfilled event carries that output as `outputSeed` (the official mock emits the
+ * request id there and derives its default words the same way).
+ */
+export function wordFromSeed(outputSeed: bigint, index = 0n): bigint {
+  return BigInt(keccak256(encodeAbiParameters([{ type: "uint256" }, { type: "uint256" }], [outputSeed, index])));
+}
+
+/** The purchase whose range holds `stake`: the last one starting at or below it (ranges are sorted). */
+export function findPurchase(purchases: Purchase[], stake: bigint): Purchase | undefined {
+  let lo = 0;
+  let hi = purchases.length - 1;
+  let found: Purchase | undefined;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (purchases[mid].firstStake <= stake) {
+      found = purchases[mid];
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found && stake < found.firstStake + found.count ? found : undefined;
+}
+
+/** The verdict from the evidence alone: no I/O, so a test can feed it tampered evidence. */
+export function verifyDraw(e: Evidence): Verdict {
+  const checks: Check[] = [];
+  const check = (ok: boolean, what: string) => checks.push({ ok, what });
+  const verdict = (): Verdict["result"] => (checks.every((c) => c.ok) ? "MATCH" : "MISMATCH");
+
+  // 1. The purchase log: indices 0…n−1 and stake ranges that follow each other without gaps or overlaps.
+  const purchases = [...e.purchases].sort((a, b) => (a.purchaseIndex < b.purchaseIndex ? -1 : 1));
+  let next = 1n;
+  let contiguous = true;
+  purchases.forEach((p, i) => {
+    if (p.purchaseIndex !== BigInt(i) || p.firstStake !== next || p.count <= 0n) contiguous = false;
+    next = p.firstStake + p.count;
+  });
+  const sold = purchases.reduce((s, p) => s + p.count, 0n);
+  check(contiguous, `${purchases.length} purchases form one contiguous range of stakes #1…#${sold}`);
+
+  if (!e.drawRequested || !e.winnerDrawn) {
+    checks.push({ ok: true, what: e.drawRequested ? "the draw was requested but no winner was drawn yet" : "the listing never requested a draw" });
+    return { result: contiguous ? "INCOMPLETE" : "MISMATCH", checks };
+  }
+  check(sold === e.drawRequested.sold, `stakes sold rebuilt from events (${sold}) = sold frozen at settlement (${e.drawRequested.sold})`);
+
+  // 2. The word: the coordinator's output decides; the contracts' copies must agree with it.
+  let word: bigint;
+  if (e.coordinatorFulfilled) {
+    word = wordFromSeed(e.coordinatorFulfilled.outputSeed);
+    check(e.coordinatorFulfilled.requestId === e.drawRequested.requestId, `the coordinator answered request ${e.drawRequested.requestId}`);
+    check(e.coordinatorFulfilled.success, "the coordinator's callback to the Marketplace succeeded");
+    if (e.marketplaceFulfilled) {
+      check(e.marketplaceFulfilled.word === word, `the Marketplace stored the coordinator's word (RandomnessFulfilled ${hex(e.marketplaceFulfilled.word)})`);
+    } else {
+      check(false, "the Marketplace never recorded the word (no RandomnessFulfilled for this listing)");
+    }
+  } else if (e.marketplaceFulfilled) {
+    // Without the coordinator's event (e.g. a pruned node) only the contracts' own record of the word is left.
+    word = e.marketplaceFulfilled.word;
+    check(false, "no RandomWordsFulfilled from the coordinator for this request: the word cannot be traced to VRF");
+  } else {
+    check(false, "no random word was delivered for this listing");
+    return { result: verdict(), checks };
+  }
+  check(e.winnerDrawn.word === word, `WinnerDrawn used the VRF word ${hex(word)}`);
+
+  // 3. The winner, recomputed.
+  if (sold === 0n) {
+    check(false, "no stakes were sold, so no stake can win");
+    return { result: verdict(), checks };
+  }
+  const stake = (word % sold) + 1n;
+  const holder = findPurchase(purchases, stake);
+  if (!holder) {
+    check(false, `no purchase holds the winning stake #${stake}`);
+    return { result: verdict(), checks };
+  }
+  const recomputed = { word, sold, stake, purchaseIndex: holder.purchaseIndex, tokenId: holder.tokenId };
+
+  // 4. Against what the listing announced.
+  const w = e.winnerDrawn;
+  check(w.stake === stake, `winning stake: announced #${w.stake}, recomputed #${stake} = word mod ${sold} + 1`);
+  check(w.purchaseIndex === holder.purchaseIndex, `purchase holding it: announced #${w.purchaseIndex}, recomputed #${holder.purchaseIndex}`);
+  check(w.tokenId === holder.tokenId, `bid token: announced #${w.tokenId}, recomputed #${holder.tokenId}`);
+  if (e.ownerAtDraw) check(e.ownerAtDraw.toLowerCase() === w.winner.toLowerCase(), `winner ${w.winner} owned bid token #${holder.tokenId} at the draw`);
+  return { result: verdict(), checks, recomputed };
+}
+
+const hex = (word: bigint) => {
+  const text = `0x${word.toString(16).padStart(64, "0")}`;
+  return `${text.slice(0, 10)}…${text.slice(-8)}`;
+};
+
+// ---------------------------------------------------------------- gathering the evidence
+
+const ARTIFACTS = new URL("../artifacts/", import.meta.url);
+function abiOf(relative: string): Abi {
+  return JSON.parse(readFileSync(new URL(relative, ARTIFACTS), "utf8")).abi as Abi;
+}
+function eventOf(abi: Abi, name: string): AbiEvent {
+  const item = abi.find((x) => x.type === "event" && x.name === name);
+  if (!item) throw new Error(`the ABI has no ${name} event: rebuild the artifacts (npm run build)`);
+  return item as AbiEvent;
+}
+
+const LISTING_ABI = abiOf("contracts/interfaces/IListing.sol/IListing.json");
+const MARKETPLACE_ABI = abiOf("contracts/interfaces/IMarketplace.sol/IMarketplace.json");
+const BID_TOKEN_ABI = [
+  ...abiOf("contracts/interfaces/IBidToken.sol/IBidToken.json"),
+  // ownerOf comes from ERC-721, which the BidToken interface does not repeat.
+  ...abiOf("contracts/BidToken.sol/BidToken.json").filter((x) => x.type === "function" && x.name === "ownerOf"),
+] as Abi;
+const COORDINATOR_ABI = abiOf("@chainlink/contracts/src/v0.8/vrf/mocks/VRFCoordinatorV2_5Mock.sol/VRFCoordinatorV2_5Mock.json");
+
+export interface CollectOptions {
+  fromBlock?: bigint;
+  pageSize?: bigint;
+  /** Progress lines (to stderr in the CLI). */
+  progress?: (line: string) => void;
+}
+
+/** Reads logs of `events` at `address` from `fromBlock` to `toBlock` in pages (RPCs cap the range per call). */
+async function pagedLogs(
+  client: PublicClient,
+  address: Address,
+  events: AbiEvent[],
+  fromBlock: bigint,
+  toBlock: bigint,
+  pageSize: bigint,
+  progress: (line: string) => void,
+  label: string,
+  args?: Record<string, unknown>,
+) {
+  const logs = [];
+  const pages = toBlock < fromBlock ? 0n : (toBlock - fromBlock) / pageSize + 1n;
+  let page = 0n;
+  for (let from = fromBlock; from <= toBlock; from += pageSize) {
+    const to = from + pageSize - 1n < toBlock ? from + pageSize - 1n : toBlock;
+    page += 1n;
+    progress(`  ${label}: blocks ${from}–${to} (page ${page} of ${pages})`);
+    logs.push(...(await client.getLogs({ address, events, args, fromBlock: from, toBlock: to, strict: true } as Parameters<PublicClient["getLogs"]>[0])));
+  }
+  return logs as unknown as { eventName: string; args: Record<string, unknown>; blockNumber: bigint; transactionHash: Hex }[];
+}
+
+/** Gathers the evidence for `listing` from a node. */
+export async function collectEvidence(client: PublicClient, listing: Address, options: CollectOptions = {}): Promise<Evidence> {
+  const progress = options.progress ?? (() => {});
+  const pageSize = options.pageSize ?? 10_000n;
+  const latest = await client.getBlockNumber();
+  const fromBlock = options.fromBlock ?? 0n;
+
+  const marketplace = (await client.readContract({ address: listing, abi: LISTING_ABI, functionName: "marketplace" })) as Address;
+  const modules = (await client.readContract({ address: marketplace, abi: MARKETPLACE_ABI, functionName: "modules" })) as { bidToken: Address };
+  const vrf = (await client.readContract({ address: marketplace, abi: MARKETPLACE_ABI, functionName: "vrfConfig" })) as { coordinator: Address };
+
+  const listingLogs = await pagedLogs(
+    client,
+    listing,
+    ["StakesPurchased", "DrawRequested", "WinnerDrawn"].map((n) => eventOf(LISTING_ABI, n)),
+    fromBlock,
+    latest,
+    pageSize,
+    progress,
+    "listing events",
+  );
+  const purchases: Purchase[] = listingLogs
+    .filter((l) => l.eventName === "StakesPurchased")
+    .map((l) => ({
+      purchaseIndex: l.args.purchaseIndex as bigint,
+      tokenId: l.args.tokenId as bigint,
+      buyer: l.args.buyer as Address,
+      firstStake: l.args.firstStake as bigint,
+      count: l.args.count as bigint,
+      blockNumber: l.blockNumber,
+    }));
+  progress(`  rebuilt ${purchases.length} purchases`);
+  const evidence: Evidence = { listing, purchases };
+
+  const requested = listingLogs.find((l) => l.eventName === "DrawRequested");
+  if (!requested) return evidence;
+  const requestId = requested.args.requestId as bigint;
+  evidence.drawRequested = { requestId, sold: requested.args.sold as bigint, blockNumber: requested.blockNumber };
+
+  // The word can only arrive after the request, so both scans start at the request's block.
+  const marketLogs = await pagedLogs(client, marketplace, [eventOf(MARKETPLACE_ABI, "RandomnessFulfilled")], requested.blockNumber, latest, pageSize, progress, "Marketplace RandomnessFulfilled", { listing });
+  const stored = marketLogs.find((l) => l.args.requestId === requestId);
+  if (stored) evidence.marketplaceFulfilled = { requestId, word: stored.args.word as bigint, blockNumber: stored.blockNumber };
+
+  const vrfLogs = await pagedLogs(client, vrf.coordinator, [eventOf(COORDINATOR_ABI, "RandomWordsFulfilled")], requested.blockNumber, latest, pageSize, progress, "coordinator RandomWordsFulfilled", { requestId });
+  const answered = vrfLogs.find((l) => l.args.requestId === requestId);
+  if (answered) {
+    evidence.coordinatorFulfilled = {
+      coordinator: vrf.coordinator,
+      requestId,
+      outputSeed: answered.args.outputSeed as bigint,
+      success: answered.args.success as boolean,
+      blockNumber: answered.blockNumber,
+    };
+  }
+
+  const won = listingLogs.find((l) => l.eventName === "WinnerDrawn");
+  if (won) {
+    evidence.winnerDrawn = {
+      stake: won.args.stake as bigint,
+      tokenId: won.args.tokenId as bigint,
+      winner: won.args.winner as Address,
+      purchaseIndex: won.args.purchaseIndex as bigint,
+      word: won.args.word as bigint,
+      blockNumber: won.blockNumber,
+      txHash: won.transactionHash,
+    };
+    try {
+      evidence.ownerAtDraw = (await client.readContract({
+        address: modules.bidToken,
+        abi: BID_TOKEN_ABI,
+        functionName: "ownerOf",
+        args: [evidence.winnerDrawn.tokenId],
+        blockNumber: won.blockNumber,
+      })) as Address;
+    } catch {
+      progress("  (the node cannot serve state at the draw's block; the winner's ownership is not re-checked)");
+    }
+  }
+  return evidence;
+}
+
+/** The report a person reads: the evidence, each check, and the verdict on the last line. */
+export function formatReport(e: Evidence, v: Verdict): string[] {
+  const lines = [`Draw of listing ${e.listing}`];
+  lines.push(`  purchases   ${e.purchases.length} (StakesPurchased events)`);
+  if (e.drawRequested) lines.push(`  request     VRF request ${e.drawRequested.requestId} at block ${e.drawRequested.blockNumber}, ${e.drawRequested.sold} stakes sold`);
+  if (e.coordinatorFulfilled) lines.push(`  coordinator ${e.coordinatorFulfilled.coordinator} answered at block ${e.coordinatorFulfilled.blockNumber} (output ${hex(e.coordinatorFulfilled.outputSeed)})`);
+  if (e.marketplaceFulfilled) lines.push(`  stored word ${hex(e.marketplaceFulfilled.word)} (Marketplace RandomnessFulfilled, block ${e.marketplaceFulfilled.blockNumber})`);
+  if (e.winnerDrawn) lines.push(`  announced   stake #${e.winnerDrawn.stake}, purchase #${e.winnerDrawn.purchaseIndex}, bid token #${e.winnerDrawn.tokenId}, winner ${e.winnerDrawn.winner} (tx ${e.winnerDrawn.txHash})`);
+  if (v.recomputed) lines.push(`  recomputed  word ${hex(v.recomputed.word)} mod ${v.recomputed.sold} + 1 = stake #${v.recomputed.stake} → purchase #${v.recomputed.purchaseIndex}, bid token #${v.recomputed.tokenId}`);
+  for (const c of v.checks) lines.push(`  ${c.ok ? "✓" : "✗"} ${c.what}`);
+  lines.push(v.result === "INCOMPLETE" ? "INCOMPLETE: the draw has not happened yet" : v.result);
+  return lines;
+}
+
+// ---------------------------------------------------------------- CLI
+
+function parseArgs(argv: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
+    if (!m) throw new Error(`unexpected argument "${argv[i]}"`);
+    out[m[1]] = m[2] ?? argv[++i] ?? "";
+  }
+  return out;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let args: Record<string, string>;
+  try {
+    args = parseArgs(argv);
+  } catch (error) {
+    console.error(`✗ ${(error as Error).message}`);
+    return 2;
+  }
+  const usage = "usage: npm run verify-draw -- --rpc <url> --listing <address> [--from-block N] [--page-size 10000]";
+  if (!args.rpc || !args.listing) {
+    console.error(`✗ ${usage}`);
+    return 2;
+  }
+  if (!isAddress(args.listing)) {
+    console.error(`✗ "${args.listing}" is not an address`);
+    return 2;
+  }
+  const client = createPublicClient({ transport: http(args.rpc) }) as PublicClient;
+  try {
+    const evidence = await collectEvidence(client, getAddress(args.listing), {
+      fromBlock: args["from-block"] ? BigInt(args["from-block"]) : undefined,
+      pageSize: args["page-size"] ? BigInt(args["page-size"]) : undefined,
+      progress: (line) => console.error(line),
+    });
+    const verdict = verifyDraw(evidence);
+    for (const line of formatReport(evidence, verdict)) console.log(line);
+    return verdict.result === "MATCH" ? 0 : verdict.result === "MISMATCH" ? 1 : 2;
+  } catch (error) {
+    const message = (error as Error).message ?? String(error);
+    const reason = /fetch failed|ECONNREFUSED|HTTP request failed/i.test(message)
+      ? `cannot reach ${args.rpc}: is the node running?`
+      : /returned no data|reverted/i.test(message)
+        ? `${args.listing} does not answer as a listing on this chain`
+        : message.split("\n")[0];
+    console.error(`✗ ${reason}`);
+    return 2;
+  }
+}
+
+// Run only as a program, not when a test imports verifyDraw.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

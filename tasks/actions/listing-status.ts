@@ -1,0 +1,14 @@
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import { listingStatus } from "../../scripts/lib/ops.js";
+import { runTask } from "../run.js";
+
+interface Args {
+  listing: string;
+  account?: string;
+  token: bigint;
+  deployment?: string;
+}
+
+export default async function (args: Args, hre: HardhatRuntimeEnvironment) {
+  return runTask(hre, args, (ctx) => listingStatus(ctx, args));
+}

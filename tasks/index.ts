@@ -1,0 +1,108 @@
+/**
+ * Operator, seller and buyer tasks, namespaced by what they act on. Amounts are human ("12.5" or "12.50 USDC"),
+ * listings are given by address or id, accounts (--from, --seller, --operator) by index or address. Every task
+ * takes --deployment (a Marketplace address, an Ignition deployment id, folder or deployed_addresses.json);
+ * without it the task reads deploy/deployments/chain-<id>/ for the network.
+ */
+import { task } from "hardhat/config";
+import { ArgumentType } from "hardhat/types/arguments";
+
+const deployment = {
+  name: "deployment",
+  description: "Marketplace address, Ignition deployment id, folder or deployed_addresses.json (default: the network's)",
+  type: ArgumentType.STRING_WITHOUT_DEFAULT,
+  defaultValue: undefined,
+} as const;
+const from = (who: string) =>
+  ({
+    name: "from",
+    description: `The account that signs (index or address; default ${who})`,
+    type: ArgumentType.STRING_WITHOUT_DEFAULT,
+    defaultValue: undefined,
+  }) as const;
+const listing = { name: "listing", description: "The listing's address or id (1, 2, …)" } as const;
+
+export const copurchaseTasks = [
+  task("seller:verify", "Records a seller's off-chain KYC on chain (verifier role)")
+    .addPositionalArgument({ name: "seller", description: "The seller's address or account index" })
+    .addOption({ name: "kycRef", description: "Reference to the KYC record (text is hashed)", defaultValue: "kyc:manual" })
+    .addOption(from("account #0"))
+    .addOption(deployment)
+    .setAction(() => import("./actions/seller-verify.js"))
+    .build(),
+
+  task("listing:create", "Agreement I: the seller submits an asset, the operator approves terms, the seller accepts")
+    .addOption({ name: "title", description: "What is sold", defaultValue: "Untitled asset" })
+    .addOption({ name: "uri", description: "Metadata URI (default derived from the title)", defaultValue: "" })
+    .addOption({ name: "contentHash", description: "Hash of the asset's documents (default derived)", defaultValue: "" })
+    .addOption({ name: "price", description: 'P, e.g. "355000" or "355,000.00 USDC"', type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+    .addOption({ name: "stakePrice", description: 's, e.g. "10" or "12.50 USDC"', type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+    .addOption({ name: "stakes", description: "N, the number of stakes", type: ArgumentType.BIGINT, defaultValue: 0n })
+    .addOption({ name: "threshold", description: "T (default: the fewest stakes that pay P)", type: ArgumentType.BIGINT, defaultValue: 0n })
+    .addOption({ name: "days", description: "Sale length up to Time-Date A", type: ArgumentType.FLOAT, defaultValue: 7 })
+    .addOption({ name: "opensIn", description: "Seconds until sales open", type: ArgumentType.INT, defaultValue: 0 })
+    .addOption({ name: "category", description: "Catalogue category", type: ArgumentType.INT, defaultValue: 1 })
+    .addFlag({ name: "drawAtSellOut", description: "Settle as soon as all stakes are sold" })
+    .addOption({ name: "seller", description: "The seller (index or address; default account #1)", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+    .addOption({ name: "operator", description: "The operator (index or address; default account #0)", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+    .addOption(deployment)
+    .setAction(() => import("./actions/listing-create.js"))
+    .build(),
+
+  task("listing:status", "Shows a listing: terms, stakes sold, time left, state, odds of an account or token")
+    .addPositionalArgument(listing)
+    .addOption({ name: "account", description: "Show this account's stakes and odds (address or index)", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+    .addOption({ name: "token", description: "Show this bid token's stakes and odds", type: ArgumentType.BIGINT, defaultValue: 0n })
+    .addOption(deployment)
+    .setAction(() => import("./actions/listing-status.js"))
+    .build(),
+
+  task("stake:buy", "Agreement II: buys stakes of a listing")
+    .addPositionalArgument(listing)
+    .addOption({ name: "stakes", description: "How many stakes", type: ArgumentType.BIGINT, defaultValue: 0n })
+    .addOption({ name: "spend", description: 'Or how much to spend, e.g. "250 USDC"', type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+    .addOption({ name: "token", description: "Your bid token (default: be issued a new one)", type: ArgumentType.BIGINT, defaultValue: 0n })
+    .addFlag({ name: "approve", description: "Approve exactly the cost first if the allowance is short" })
+    .addFlag({ name: "permit", description: "Pay with an EIP-2612 permit in the same transaction" })
+    .addOption(from("account #2"))
+    .addOption(deployment)
+    .setAction(() => import("./actions/stake-buy.js"))
+    .build(),
+
+  task("token:faucet", "Local networks: mints test USDC (MockUSDC) to an account")
+    .addPositionalArgument({ name: "account", description: "Address or account index" })
+    .addOption({ name: "amount", description: 'e.g. "1,000 USDC"', defaultValue: "10,000 USDC" })
+    .addOption(deployment)
+    .setAction(() => import("./actions/token-faucet.js"))
+    .build(),
+
+  task("stake:refund", "Claims the refunds of a failed or dissolved listing")
+    .addPositionalArgument(listing)
+    .addOption({ name: "token", description: "One bid token (default: every token of --from with stakes)", type: ArgumentType.BIGINT, defaultValue: 0n })
+    .addOption(from("account #2"))
+    .addOption(deployment)
+    .setAction(() => import("./actions/stake-refund.js"))
+    .build(),
+
+  task("listing:settle", "Agreement III: settles a listing at Time-Date A (draw requested, or failed and refunds open)")
+    .addPositionalArgument(listing)
+    .addFlag({ name: "fulfil", description: "Local networks: answer the VRF request with the mock right away" })
+    .addOption(from("account #0"))
+    .addOption(deployment)
+    .setAction(() => import("./actions/listing-settle.js"))
+    .build(),
+
+  task("listing:finalize", "Names the winner once the random word arrived")
+    .addPositionalArgument(listing)
+    .addOption(from("account #0"))
+    .addOption(deployment)
+    .setAction(() => import("./actions/listing-finalize.js"))
+    .build(),
+
+  task("escrow:release", "The winner authorizes delivery: the seller is paid P, the winner gets the deed")
+    .addPositionalArgument(listing)
+    .addOption(from("the winner's account"))
+    .addOption(deployment)
+    .setAction(() => import("./actions/escrow-release.js"))
+    .build(),
+];
