@@ -1,5 +1,6 @@
 import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import Copurchase from "../deploy/modules/Copurchase.js";
 import LocalCopurchase from "../deploy/modules/LocalCopurchase.js";
 import {
   AssetDeed__factory,
@@ -28,7 +29,8 @@ export type Terms = IListing.TermsStruct;
  */
 export async function deployFixture() {
   const deployed = await ignition.deploy(LocalCopurchase);
-  const [admin, seller, alice, bob, carol, dave, stranger] = await ethers.getSigners();
+  const [admin, seller, alice, bob, carol, dave, stranger] =
+    await ethers.getSigners();
   const at = async (c: { getAddress(): Promise<string> }) => c.getAddress();
   const sys = {
     admin,
@@ -39,13 +41,25 @@ export async function deployFixture() {
     dave,
     stranger,
     usdc: MockUSDC__factory.connect(await at(deployed.usdc), admin),
-    coordinator: VRFCoordinatorV2_5Mock__factory.connect(await at(deployed.coordinator), admin),
-    marketplace: Marketplace__factory.connect(await at(deployed.marketplace), admin),
+    coordinator: VRFCoordinatorV2_5Mock__factory.connect(
+      await at(deployed.coordinator),
+      admin,
+    ),
+    marketplace: Marketplace__factory.connect(
+      await at(deployed.marketplace),
+      admin,
+    ),
     bidToken: BidToken__factory.connect(await at(deployed.bidToken), admin),
     deed: AssetDeed__factory.connect(await at(deployed.assetDeed), admin),
     escrow: DeliveryEscrow__factory.connect(await at(deployed.escrow), admin),
-    vault: RevenueVault__factory.connect(await at(deployed.revenueVault), admin),
-    listingImplementation: Listing__factory.connect(await at(deployed.listingImplementation), admin),
+    vault: RevenueVault__factory.connect(
+      await at(deployed.revenueVault),
+      admin,
+    ),
+    listingImplementation: Listing__factory.connect(
+      await at(deployed.listingImplementation),
+      admin,
+    ),
   };
   for (const buyer of [alice, bob, carol, dave, stranger]) {
     await sys.usdc.mint(buyer.address, 10_000_000n * USDC);
@@ -56,8 +70,65 @@ export async function deployFixture() {
 
 export type System = Awaited<ReturnType<typeof deployFixture>>;
 
+/**
+ * The same system on another payment token (for weird-token tests), deployed with the live-network module and the
+ * fixture's VRF mock and subscription; the seller is verified and buyers hold 10,000,000 units (6 decimals).
+ * `usdc` is typed as the mock but is the given token: tests use only the ERC-20 surface and `mint`.
+ */
+export async function deployWithToken(
+  sys: System,
+  paymentToken: string,
+): Promise<System> {
+  const { subscriptionId } = await sys.marketplace.vrfConfig();
+  const vrfCoordinator = await sys.coordinator.getAddress();
+  const deployed = await ignition.deploy(Copurchase, {
+    parameters: {
+      Copurchase: { paymentToken, vrfCoordinator, subscriptionId },
+    },
+  });
+  const at = async (c: { getAddress(): Promise<string> }) => c.getAddress();
+  const other = {
+    ...sys,
+    usdc: MockUSDC__factory.connect(paymentToken, sys.admin),
+    marketplace: Marketplace__factory.connect(
+      await at(deployed.marketplace),
+      sys.admin,
+    ),
+    bidToken: BidToken__factory.connect(await at(deployed.bidToken), sys.admin),
+    deed: AssetDeed__factory.connect(await at(deployed.assetDeed), sys.admin),
+    escrow: DeliveryEscrow__factory.connect(
+      await at(deployed.escrow),
+      sys.admin,
+    ),
+    vault: RevenueVault__factory.connect(
+      await at(deployed.revenueVault),
+      sys.admin,
+    ),
+    listingImplementation: Listing__factory.connect(
+      await at(deployed.listingImplementation),
+      sys.admin,
+    ),
+  };
+  await sys.coordinator.addConsumer(
+    subscriptionId,
+    await other.marketplace.getAddress(),
+  );
+  for (const buyer of [sys.alice, sys.bob, sys.carol, sys.dave, sys.stranger]) {
+    await other.usdc.mint(buyer.address, 10_000_000n * USDC);
+  }
+  await other.marketplace.verifySeller(
+    sys.seller.address,
+    ethers.id("kyc:seller"),
+  );
+  return other;
+}
+
 /** Terms of a small listing opening now: P = 1,000 USDC, N = 200 stakes of 10 USDC, T = 100, 7 days. */
-export async function defaultTerms(sys: System, deedId: bigint, overrides: Partial<Terms> = {}): Promise<Terms> {
+export async function defaultTerms(
+  sys: System,
+  deedId: bigint,
+  overrides: Partial<Terms> = {},
+): Promise<Terms> {
   const now = await networkHelpers.time.latest();
   return {
     seller: sys.seller.address,
@@ -79,20 +150,35 @@ export async function defaultTerms(sys: System, deedId: bigint, overrides: Parti
 export async function createListing(
   sys: System,
   overrides: Partial<Terms> = {},
-): Promise<{ listing: Listing; terms: Terms; deedId: bigint; applicationId: bigint }> {
+): Promise<{
+  listing: Listing;
+  terms: Terms;
+  deedId: bigint;
+  applicationId: bigint;
+}> {
   const uri = `ipfs://asset-${Date.now()}`;
-  const tx = await sys.marketplace.connect(sys.seller).submitAsset(uri, ethers.id("placeholder"));
+  const tx = await sys.marketplace
+    .connect(sys.seller)
+    .submitAsset(uri, ethers.id("placeholder"));
   const receipt = await tx.wait();
   const submitted = receipt!.logs
     .map((l) => sys.marketplace.interface.parseLog(l))
     .find((e) => e?.name === "AssetSubmitted")!;
   const appId: bigint = submitted.args.applicationId;
   const deedId: bigint = submitted.args.deedId;
-  const terms = await defaultTerms(sys, deedId, { contentHash: ethers.id("placeholder"), ...overrides });
+  const terms = await defaultTerms(sys, deedId, {
+    contentHash: ethers.id("placeholder"),
+    ...overrides,
+  });
   await sys.marketplace.approveListing(appId, terms);
   await sys.marketplace.connect(sys.seller).acceptTerms(appId, terms);
   const listingAddress = (await sys.marketplace.application(appId)).listing;
-  return { listing: Listing__factory.connect(listingAddress, sys.admin), terms, deedId, applicationId: appId };
+  return {
+    listing: Listing__factory.connect(listingAddress, sys.admin),
+    terms,
+    deedId,
+    applicationId: appId,
+  };
 }
 
 /** Approves and buys `count` stakes for `buyer`, using `tokenId` (0 = issue a new token). Returns the token id. */
@@ -104,8 +190,12 @@ export async function buy(
   tokenId = 0n,
 ): Promise<bigint> {
   const stakePrice = (await listing.charter())[1].stakePrice;
-  await sys.usdc.connect(buyer).approve(await listing.getAddress(), count * stakePrice);
-  const receipt = await (await listing.connect(buyer).buy(tokenId, count)).wait();
+  await sys.usdc
+    .connect(buyer)
+    .approve(await listing.getAddress(), count * stakePrice);
+  const receipt = await (
+    await listing.connect(buyer).buy(tokenId, count)
+  ).wait();
   const event = receipt!.logs
     .map((l) => listing.interface.parseLog(l))
     .find((e) => e?.name === "StakesPurchased")!;
@@ -116,6 +206,14 @@ export async function buy(
 export async function fulfil(sys: System, listing: Listing, word?: bigint) {
   const draw = await sys.marketplace.drawOf(await listing.getAddress());
   const marketplaceAddress = await sys.marketplace.getAddress();
-  if (word === undefined) return sys.coordinator.fulfillRandomWords(draw.requestId, marketplaceAddress);
-  return sys.coordinator.fulfillRandomWordsWithOverride(draw.requestId, marketplaceAddress, [word]);
+  if (word === undefined)
+    return sys.coordinator.fulfillRandomWords(
+      draw.requestId,
+      marketplaceAddress,
+    );
+  return sys.coordinator.fulfillRandomWordsWithOverride(
+    draw.requestId,
+    marketplaceAddress,
+    [word],
+  );
 }
