@@ -149,7 +149,9 @@ contract DeliveryEscrow is IDeliveryEscrow, ReentrancyGuardTransient {
 
     /// @inheritdoc IDeliveryEscrow
     function setShipWindow(uint256 window) external {
-        if (!IAccessControl(address(_MARKETPLACE)).hasRole(OPERATOR_ROLE, msg.sender)) revert NotOperator(msg.sender);
+        if (!IAccessControl(address(_MARKETPLACE)).hasRole(OPERATOR_ROLE, msg.sender)) {
+            revert IAccessControl.AccessControlUnauthorizedAccount(msg.sender, OPERATOR_ROLE);
+        }
         if (window < MIN_SHIP_WINDOW || window > MAX_SHIP_WINDOW) revert ShipWindowOutOfRange(window);
         _shipWindow = window;
         emit ShipWindowSet(window);

@@ -69,9 +69,6 @@ interface IDeliveryEscrow {
     error ShipByNotPassed(uint256 orderId, uint40 shipBy);
     /// @notice Thrown for a zero buyer, seller or amount, or a zero tracking hash.
     error InvalidOrder();
-    /// @notice Thrown when the caller lacks the marketplace's operator role.
-    /// @param caller The caller.
-    error NotOperator(address caller);
     /// @notice Thrown for a ship window outside the allowed bounds.
     /// @param window The window given, in seconds.
     error ShipWindowOutOfRange(uint256 window);
