@@ -73,6 +73,7 @@ contract ReentrantAccount is ITransferHook {
     /// @return result What it returned.
     function execute(address target, bytes calldata data) external returns (bytes memory result) {
         bool ok;
+        // solhint-disable-next-line avoid-low-level-calls
         (ok, result) = target.call(data);
         if (!ok) {
             assembly ("memory-safe") {
@@ -87,6 +88,7 @@ contract ReentrantAccount is ITransferHook {
         if (target == address(0)) return;
         _target = address(0);
         ++reentries;
+        // solhint-disable-next-line avoid-low-level-calls
         (lastReentryOk, lastReentryData) = target.call(_reentry);
     }
 }
