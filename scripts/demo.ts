@@ -9,7 +9,7 @@
  *
  *   npm run demo
  */
-import { AbiCoder, Interface } from "ethers";
+import { AbiCoder } from "ethers";
 import type { ContractTransactionReceipt, ContractTransactionResponse, LogDescription } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { network } from "hardhat";
@@ -25,6 +25,7 @@ import {
   VRFCoordinatorV2_5Mock__factory,
 } from "../typechain-types/index.js";
 import type { Listing } from "../typechain-types/index.js";
+import { explain } from "./lib/errors.js";
 import {
   banner,
   check,
@@ -723,52 +724,6 @@ async function main() {
       `villa Settled → ${villaWin.winner.name}); bid tokens issued: ${(await sys.bidToken.nextId()) - 1n}`,
   );
   console.log(`\nDemo finished in ${((Date.now() - startedAt) / 1000).toFixed(1)} s.`);
-}
-
-// ---------------------------------------------------------------- failure reporting
-
-const ERROR_INTERFACES = [
-  Marketplace__factory,
-  Listing__factory,
-  BidToken__factory,
-  AssetDeed__factory,
-  DeliveryEscrow__factory,
-  RevenueVault__factory,
-  MockUSDC__factory,
-  VRFCoordinatorV2_5Mock__factory,
-].map((f) => new Interface(f.abi));
-
-/** Finds revert data anywhere in an ethers / Hardhat error. */
-function revertData(error: unknown): string | undefined {
-  const seen = new Set<unknown>();
-  const stack: unknown[] = [error];
-  while (stack.length > 0) {
-    const x = stack.pop();
-    if (x === null || typeof x !== "object" || seen.has(x)) continue;
-    seen.add(x);
-    const record = x as Record<string, unknown>;
-    if (typeof record.data === "string" && /^0x[0-9a-fA-F]{8}/.test(record.data)) return record.data;
-    for (const key of ["data", "error", "info", "cause", "revert"]) stack.push(record[key]);
-  }
-  return undefined;
-}
-
-/** One line: the decoded custom error when a contract reverted, else the error's first message line. */
-function explain(error: unknown): string {
-  const data = revertData(error);
-  if (data) {
-    for (const iface of ERROR_INTERFACES) {
-      try {
-        const parsed = iface.parseError(data);
-        if (parsed) return `reverted with ${parsed.name}(${parsed.args.map((a) => String(a)).join(", ")})`;
-      } catch {
-        // not this contract's error
-      }
-    }
-    return `reverted with unknown data ${shortHex(data)}`;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split("\n")[0];
 }
 
 try {

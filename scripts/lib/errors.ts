@@ -25,7 +25,12 @@ export class UserError extends Error {
 }
 
 export const LISTING_STATUS = ["Open", "Drawing", "Settled", "Failed", "Dissolved"] as const;
-export const FAILURE_REASON = ["threshold not met", "seller revoked", "randomness timed out"] as const;
+export const FAILURE_REASON = [
+  "threshold not met",
+  "seller revoked",
+  "randomness timed out",
+  "randomness unavailable",
+] as const;
 export const APPLICATION_STATUS = ["None", "Pending", "Approved", "Rejected", "Listed"] as const;
 export const ORDER_STATUS = ["None", "AwaitingDraw", "AwaitingShipment", "Shipped", "Released", "Refunded", "Voided"] as const;
 export const UPKEEP_ACTION = ["None", "Settle", "Finalize", "Expire", "Retire"] as const;
