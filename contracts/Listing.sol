@@ -132,7 +132,8 @@ contract Listing is IListing, ReentrancyGuardTransient {
         address seller = address(uint160(CloneArgs.word(_SELLER_WORD)));
         if (msg.sender == seller) revert SellerCannotBuy(seller);
 
-        usedTokenId = _BID_TOKEN.admit(msg.sender, tokenId);
+        uint256 fromWallet;
+        (usedTokenId, fromWallet) = _admit(tokenId, count);
 
         uint256 index = state.purchases;
         firstStake = uint256(state.sold) + 1;
@@ -145,7 +146,15 @@ contract Listing is IListing, ReentrancyGuardTransient {
         _state = state;
         emit StakesPurchased(usedTokenId, msg.sender, index, firstStake, count);
 
-        _PAYMENT_TOKEN.safeTransferFrom(msg.sender, address(this), count * CloneArgs.word(_STAKE_PRICE_WORD));
+        // The token's credit paid the rest; it stays booked at the bid token until this listing leaves Open.
+        if (fromWallet != 0) _PAYMENT_TOKEN.safeTransferFrom(msg.sender, address(this), fromWallet);
+    }
+
+    /// @dev The bid token checks the buyer, issues a token if needed and spends the token's credit first.
+    function _admit(uint256 tokenId, uint256 count) private returns (uint256 usedTokenId, uint256 fromWallet) {
+        // A token opens a position here with its first purchase: the bid token keeps count of them (SPEC §4.3).
+        bool newPosition = tokenId == 0 || _positions[tokenId].stakes == 0;
+        return _BID_TOKEN.admit(msg.sender, tokenId, count * CloneArgs.word(_STAKE_PRICE_WORD), newPosition);
     }
 
     // ---------------------------------------------------------------- settlement
@@ -156,6 +165,8 @@ contract Listing is IListing, ReentrancyGuardTransient {
         State memory state = _state;
         if (state.status != Status.Open) revert WrongStatus(state.status);
         if (!_settlementDue(terms, state)) revert SettlementNotDue(terms.deadline, state.sold);
+        // Every outcome below pays out of this listing's balance: bring in the credit its buyers spent.
+        _BID_TOKEN.collectCredit();
 
         if (state.sold < terms.threshold) return _failOpen(terms, state, FailureReason.ThresholdNotMet);
         if (!_MARKETPLACE.isVerifiedSeller(terms.seller)) {
@@ -280,6 +291,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
             state.status = Status.Dissolved;
             _state = state;
             emit ListingDissolved(state.sold);
+            _BID_TOKEN.collectCredit(); // the refunds are paid from here
             _DEED.transferFrom(address(this), terms.seller, terms.deedId);
         }
     }
@@ -332,6 +344,12 @@ contract Listing is IListing, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IListing
+    function positionOpen(uint256 tokenId) external view returns (bool) {
+        // Open or drawing: the stakes are live; failed or dissolved: the refund is unclaimed; settled: closed.
+        return _state.status != Status.Settled && _positions[tokenId].stakes != 0;
+    }
+
+    /// @inheritdoc IListing
     function purchase(uint256 index) external view returns (uint256 tokenId, uint256 firstStake, uint256 lastStake) {
         if (index >= _state.purchases) return (0, 0, 0);
         return _log.range(index);
@@ -365,7 +383,9 @@ contract Listing is IListing, ReentrancyGuardTransient {
     function owed() external view onlyClone returns (uint256) {
         State memory state = _state;
         Terms memory terms = _terms();
-        if (state.status == Status.Open) return uint256(state.sold) * terms.stakePrice;
+        if (state.status == Status.Open) {
+            return uint256(state.sold) * terms.stakePrice - _BID_TOKEN.creditPendingFor(address(this));
+        }
         if (state.status == Status.Drawing) return uint256(state.sold) * terms.stakePrice - terms.price;
         if (state.status == Status.Settled) return state.markupReleased ? 0 : _markup(terms, state);
         return uint256(state.sold - state.refundedStakes) * terms.stakePrice;

@@ -89,7 +89,7 @@ async function deployBare(sys: System) {
   const usdc = await sys.usdc.getAddress();
   const marketplace = await new Marketplace__factory(sys.admin).deploy(sys.admin.address, usdc);
   const mp = await marketplace.getAddress();
-  const bidToken = await new BidToken__factory(sys.admin).deploy(mp);
+  const bidToken = await new BidToken__factory(sys.admin).deploy(mp, await sys.usdc.getAddress(), 1000n, []);
   const deed = await new AssetDeed__factory(sys.admin).deploy(mp);
   const escrow = await new DeliveryEscrow__factory(sys.admin).deploy(mp, usdc, await deed.getAddress());
   const vault = await new RevenueVault__factory(sys.admin).deploy(mp, usdc);
@@ -596,7 +596,7 @@ describe("Marketplace", () => {
       await expect(tx)
         .to.emit(sys.marketplace, "ListingCreated")
         .withArgs(1n, listingAddress, appId, sys.seller.address, 3n, termsValues(terms));
-      await expect(tx).to.emit(sys.bidToken, "ListingEnrolled").withArgs(listingAddress);
+      await expect(tx).to.emit(sys.bidToken, "ListingEnrolled").withArgs(listingAddress, 1n);
       await expect(tx).to.emit(sys.deed, "Transfer").withArgs(sys.seller.address, listingAddress, terms.deedId);
       const app = await sys.marketplace.application(appId);
       expect(app.status).to.equal(App.Listed);
@@ -647,7 +647,7 @@ describe("Marketplace", () => {
       await expect(sys.marketplace.performUpkeep(upkeepData(address, Upkeep.Settle)))
         .to.be.revertedWithCustomError(sys.marketplace, "UnknownListing")
         .withArgs(address);
-      await expect(sys.bidToken.connect(sys.alice).admit(sys.alice.address, 0))
+      await expect(sys.bidToken.connect(sys.alice).admit(sys.alice.address, 0, 0, true))
         .to.be.revertedWithCustomError(sys.bidToken, "NotAListing")
         .withArgs(sys.alice.address);
     });

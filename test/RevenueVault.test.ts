@@ -49,7 +49,7 @@ async function blacklistSystem(sys: System, recipients: HardhatEthersSigner[]) {
   const pay = await token.getAddress();
   const marketplace = await new Marketplace__factory(sys.admin).deploy(sys.admin.address, pay);
   const mp = await marketplace.getAddress();
-  const bidToken = await new BidToken__factory(sys.admin).deploy(mp);
+  const bidToken = await new BidToken__factory(sys.admin).deploy(mp, await sys.usdc.getAddress(), 1000n, []);
   const deed = await new AssetDeed__factory(sys.admin).deploy(mp);
   const escrow = await new DeliveryEscrow__factory(sys.admin).deploy(mp, pay, await deed.getAddress());
   const vault = await new RevenueVault__factory(sys.admin).deploy(mp, pay);

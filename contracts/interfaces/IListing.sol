@@ -254,6 +254,12 @@ interface IListing {
     /// @return sold Stakes sold in all.
     function oddsOf(uint256 tokenId) external view returns (uint256 stakes, uint256 sold);
 
+    /// @notice Whether `tokenId` holds an open position here: stakes in an open or drawing listing, or a refund
+    /// not yet claimed. Bid-token recycling relies on it.
+    /// @param tokenId The bid token.
+    /// @return Whether the position is open.
+    function positionOpen(uint256 tokenId) external view returns (bool);
+
     /// @notice One purchase of the log.
     /// @param index Purchase index.
     /// @return tokenId The token.
@@ -271,7 +277,8 @@ interface IListing {
     /// @return purchaseIndex The purchase holding it (0 if not ready).
     function winningStake() external view returns (bool ready, uint256 stake, uint256 purchaseIndex);
 
-    /// @notice Payment-token units this listing owes: stakes paid in while open or drawing, the markup once
+    /// @notice Payment-token units this listing's own balance must cover: stakes paid in while open (less the
+    /// credit its buyers spent, which the bid token holds for it until it leaves Open) or drawing, the markup once
     /// settled until released, unclaimed refunds once failed or dissolved.
     /// @return The amount.
     function owed() external view returns (uint256);

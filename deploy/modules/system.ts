@@ -15,7 +15,13 @@ export function deploySystem(m: IgnitionModuleBuilder, inputs: SystemInputs) {
   const deployer = m.getAccount(0);
 
   const marketplace = m.contract("Marketplace", [deployer, inputs.paymentToken]);
-  const bidToken = m.contract("BidToken", [marketplace]);
+  // Ids are released in tranches (bid-token:release task); the vanity ids are reserved before any is issued.
+  const bidToken = m.contract("BidToken", [
+    marketplace,
+    inputs.paymentToken,
+    m.getParameter("firstTranche", 100_000),
+    m.getParameter("vanityIds", [333, 7_777_777]),
+  ]);
   const assetDeed = m.contract("AssetDeed", [marketplace]);
   const escrow = m.contract("DeliveryEscrow", [marketplace, inputs.paymentToken, assetDeed]);
   const revenueVault = m.contract("RevenueVault", [marketplace, inputs.paymentToken]);

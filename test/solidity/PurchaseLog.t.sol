@@ -132,7 +132,7 @@ contract PurchaseLogFuzzTest is Test {
     }
 
     function test_BidTokenSupplyFitsALane() public {
-        assertLe(new BidToken(address(this)).MAX_SUPPLY(), PurchaseLog.MAX_TOKEN_ID);
+        assertLe(new BidToken(address(this), address(0), 0, new uint256[](0)).MAX_SUPPLY(), PurchaseLog.MAX_TOKEN_ID);
     }
 
     function testFuzz_LargeCounts(uint256[] memory counts, uint256 seed, uint256 stake) public {

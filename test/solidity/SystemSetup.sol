@@ -48,7 +48,7 @@ abstract contract SystemSetup is Test {
         coordinator.fundSubscription(subscriptionId, 1_000_000e18);
 
         marketplace = new Marketplace(admin, address(usdc));
-        bidToken = new BidToken(address(marketplace));
+        bidToken = new BidToken(address(marketplace), address(usdc), 100_000, new uint256[](0));
         deed = new AssetDeed(address(marketplace));
         escrow = new DeliveryEscrow(address(marketplace), address(usdc), address(deed));
         vault = new RevenueVault(address(marketplace), address(usdc));

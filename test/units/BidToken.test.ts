@@ -29,7 +29,7 @@ describe("BidToken (unit)", () => {
 
   it("mints only for enrolled listings; only the marketplace enrols and pauses", async () => {
     await expect(
-      sys.bidToken.connect(sys.stranger).admit(sys.stranger.address, 0),
+      sys.bidToken.connect(sys.stranger).admit(sys.stranger.address, 0, 0, true),
     )
       .to.be.revertedWithCustomError(sys.bidToken, "NotAListing")
       .withArgs(sys.stranger.address);
