@@ -264,11 +264,14 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
     /// @return A data URI.
     function tokenURI(uint256 id) public view override returns (string memory) {
         if (_ownerOf(id) == address(0)) revert TokenDoesNotExist();
+        // Credit is in raw payment-token units: the token's decimals are not known on chain.
+        // solhint-disable quotes
         string memory json = string.concat(
             '{"name":"Copurchase Bid Token #',
             id.toString(),
-            '","description":"Bid token: stakes in Copurchase listings are recorded against it; credit is spendable on stakes only.",',
-            '"attributes":[{"trait_type":"Number","display_type":"number","value":',
+            '","description":"Stakes in Copurchase listings are recorded against this token. ',
+            'Credit is spendable on stakes only.","attributes":[{"trait_type":"Number",',
+            '"display_type":"number","value":',
             id.toString(),
             '},{"trait_type":"Credit","value":',
             _credit[id].toString(),
@@ -276,6 +279,7 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
             _openPositions(id).length.toString(),
             "}]}"
         );
+        // solhint-enable quotes
         return string.concat("data:application/json;base64,", Base64.encode(bytes(json)));
     }
 
