@@ -37,6 +37,11 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
     /// @notice The marketplace role allowed to release tranches, reserve and grant vanity ids.
     bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR_ROLE");
 
+    /// @dev Solady ERC721's private storage seed and event signature, for the few moves this contract makes on
+    /// Solady's slots directly (checked against ownerOf, balanceOf and getApproved in the tests).
+    uint256 private constant _SOLADY_ERC721_MASTER_SLOT_SEED = 0x7d8825530a5a2e7a << 192;
+    uint256 private constant _TRANSFER_EVENT_SIGNATURE =
+        0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef;
     uint256 private constant _LANE_BITS = 23;
     uint256 private constant _LANE_MASK = (1 << _LANE_BITS) - 1;
     uint256 private constant _HAS_CREDIT = 1 << (MAX_OPEN_POSITIONS * _LANE_BITS);
@@ -101,13 +106,13 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
         uint256 cost,
         bool newPosition
     ) external returns (uint256 usedTokenId, uint256 fromWallet) {
-        Gate memory gate = _gate;
-        if (gate.salesPaused) revert SalesPaused();
-        if (tokenId == 0) return (_issue(gate, buyer, _enrolmentNumber(msg.sender)), cost);
+        if (_gate.salesPaused) revert SalesPaused();
+        if (tokenId == 0) return (_issue(buyer, _enrolmentNumber(msg.sender)), cost);
 
-        address owner = _ownerOf(tokenId);
-        if (owner == address(0) || !_isApprovedOrOwner(buyer, tokenId)) revert NotTokenHolder(tokenId, buyer);
-        uint256 extra = _getExtraData(tokenId);
+        (address owner, uint256 extra) = _ownership(tokenId);
+        if (owner != buyer && (owner == address(0) || !_isApprovedOrOwner(buyer, tokenId))) {
+            revert NotTokenHolder(tokenId, buyer);
+        }
         // The common case, a token adding stakes in a listing it is already in without credit, stops here.
         if (!newPosition && extra & _HAS_CREDIT == 0) return (tokenId, cost);
 
@@ -122,7 +127,7 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
             _credit[tokenId] = credit;
             _enrolments[msg.sender].creditPending += uint224(spent);
             if (credit == 0) updated &= ~_HAS_CREDIT;
-            emit CreditSpent(tokenId, msg.sender, spent, credit);
+            emit CreditSpent(tokenId, msg.sender, spent);
         }
         if (updated != extra) _setExtraData(tokenId, uint96(updated));
         return (tokenId, fromWallet);
@@ -176,8 +181,7 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
                 continue;
             }
             address holder = _ownerOf(tokenId);
-            _setExtraData(tokenId, 0); // settled positions are forgotten; credit is zero
-            _transfer(holder, address(this), tokenId);
+            _moveToTreasury(holder, tokenId);
             emit TokenRecycled(tokenId, holder);
 
             uint256 shift = (count % _IDS_PER_STACK_SLOT) * _STACK_ID_BITS;
@@ -212,6 +216,7 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
     /// @inheritdoc IBidToken
     function grant(uint256 tokenId, address to) external onlyOperator {
         if (to == address(0)) revert ZeroInput();
+        if (to == address(this)) revert TreasuryOnlyByRecycling();
         // The reservation stays set forever, so that the normal flow keeps skipping the granted id.
         if (!_reserved.get(tokenId) || _ownerOf(tokenId) != address(0)) revert NotGrantable(tokenId);
         emit VanityGranted(tokenId, to);
@@ -245,6 +250,14 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
     function transferFrom(address from, address to, uint256 id) public payable override {
         if (to == address(this)) revert TreasuryOnlyByRecycling();
         super.transferFrom(from, to, id);
+    }
+
+    /// @notice Tokens held by `owner`; for the treasury, the recycled tokens waiting to be issued again.
+    /// @param owner The holder.
+    /// @return The count.
+    function balanceOf(address owner) public view override returns (uint256) {
+        if (owner == address(this)) return _gate.recycledCount;
+        return super.balanceOf(owner);
     }
 
     /// @notice The collection's name.
@@ -369,13 +382,59 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
         emit IdReserved(id);
     }
 
+    /// @dev Owner and extra data in one read of Solady's ownership slot (its layout: see ERC721.sol, "Ownership
+    /// data"); the purchase path pays for this slot once.
+    function _ownership(uint256 id) private view returns (address owner, uint256 extra) {
+        assembly ("memory-safe") {
+            mstore(0x00, id)
+            mstore(0x1c, _SOLADY_ERC721_MASTER_SLOT_SEED)
+            let packed := sload(add(id, add(id, keccak256(0x00, 0x20))))
+            owner := shr(96, shl(96, packed))
+            extra := shr(160, packed)
+        }
+    }
+
+    /// @dev Recycling: the token goes to the treasury with its approval and extra data cleared (settled positions
+    /// are forgotten; credit is zero). Solady's slots are written directly because the treasury keeps no balance
+    /// slot: its balance is `recycledCount` (see `balanceOf`), which saves a storage write per move.
+    function _moveToTreasury(address holder, uint256 id) private {
+        assembly ("memory-safe") {
+            mstore(0x00, id)
+            mstore(0x1c, _SOLADY_ERC721_MASTER_SLOT_SEED)
+            let ownershipSlot := add(id, add(id, keccak256(0x00, 0x20)))
+            if sload(add(1, ownershipSlot)) {
+                sstore(add(1, ownershipSlot), 0)
+            }
+            sstore(ownershipSlot, address())
+            mstore(0x00, holder)
+            let balanceSlot := keccak256(0x0c, 0x1c)
+            sstore(balanceSlot, sub(sload(balanceSlot), 1))
+            log4(codesize(), 0x00, _TRANSFER_EVENT_SIGNATURE, holder, address(), id)
+        }
+    }
+
+    /// @dev Issuing a recycled token: owner `to`, one position (listing `listingNumber`), no approval (cleared when it was
+    /// recycled), no credit (a token with credit is never recycled).
+    function _moveFromTreasury(address to, uint256 id, uint256 listingNumber) private {
+        assembly ("memory-safe") {
+            mstore(0x00, id)
+            mstore(0x1c, _SOLADY_ERC721_MASTER_SLOT_SEED)
+            sstore(add(id, add(id, keccak256(0x00, 0x20))), or(shl(160, listingNumber), to))
+            mstore(0x00, to)
+            let balanceSlot := keccak256(0x0c, 0x1c)
+            sstore(balanceSlot, add(sload(balanceSlot), 1))
+            log4(codesize(), 0x00, _TRANSFER_EVENT_SIGNATURE, address(), to, id)
+        }
+    }
+
     function _enrolmentNumber(address listing) private view returns (uint256 number) {
         number = _enrolments[listing].number;
         if (number == 0) revert NotAListing(listing);
     }
 
     /// @dev Issues the most recently recycled token, else mints the next released id that is not reserved.
-    function _issue(Gate memory gate, address buyer, uint256 number) private returns (uint256 tokenId) {
+    function _issue(address buyer, uint256 number) private returns (uint256 tokenId) {
+        Gate memory gate = _gate;
         if (gate.recycledCount != 0) {
             uint256 top = gate.recycledCount - 1;
             uint256 shift = (top % _IDS_PER_STACK_SLOT) * _STACK_ID_BITS;
@@ -383,8 +442,7 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
             tokenId = (_recycled[top / _IDS_PER_STACK_SLOT] >> shift) & _STACK_ID_MASK;
             gate.recycledCount = uint32(top);
             _gate = gate;
-            _setExtraData(tokenId, uint96(number)); // recycled tokens have no credit and no positions
-            _transfer(address(this), buyer, tokenId);
+            _moveFromTreasury(buyer, tokenId, number);
             return tokenId;
         }
         tokenId = gate.nextId;

@@ -13,7 +13,9 @@ import {
   createListing,
   deployFixture,
   ethers,
+  fulfil,
   networkHelpers,
+  signPermit,
   USDC,
 } from "../test/fixtures.js";
 import type { System } from "../test/fixtures.js";
@@ -149,6 +151,112 @@ async function drawAndFinalize(
   return [settleGas, fulfilGas, searchGas, hintGas];
 }
 
+/** SPEC §4.3 rows: purchases paid from credit, first purchases with a permit or a recycled token, recycling. */
+async function benchmarkBidTokens(
+  sys: System,
+  big: Listing,
+  aliceId: bigint,
+  atLane: (lane: "opens a log slot" | "shares a log slot") => Promise<void>,
+) {
+  const { alice } = sys;
+  const bigAddress = await big.getAddress();
+  const lanes = ["shares a log slot", "opens a log slot"] as const;
+  const stakePrice = (await big.charter())[1].stakePrice;
+
+  // Alice's token already holds stakes in the big listing; enough credit for every row, so none touches her wallet.
+  const credit = 40_000n * stakePrice;
+  await sys.usdc.mint(alice.address, credit);
+  await sys.usdc
+    .connect(alice)
+    .approve(await sys.bidToken.getAddress(), credit);
+  await sys.bidToken.connect(alice).topUp(aliceId, credit);
+  for (const lane of lanes) {
+    for (const k of [1n, 10n, 1_000n, 10_000n]) {
+      await atLane(lane);
+      const before = await sys.usdc.balanceOf(alice.address);
+      record(
+        `buy k stakes paid entirely from credit, token already in listing, ${lane}`,
+        `k=${k}`,
+        await gasOf(big.connect(alice).buy(aliceId, k)),
+        65_000n,
+      );
+      if ((await sys.usdc.balanceOf(alice.address)) !== before)
+        throw new Error("a credit purchase touched the wallet");
+    }
+  }
+
+  // First purchases: a wallet with no token and no allowance, paying by permit; then tokens from the treasury.
+  const fresh = async () => {
+    const w = ethers.Wallet.createRandom(ethers.provider);
+    await networkHelpers.setBalance(w.address, 10n ** 18n);
+    await sys.usdc.mint(w.address, 1_000n * stakePrice);
+    return w;
+  };
+  for (const lane of lanes) {
+    await atLane(lane);
+    const w = await fresh();
+    const cost = 10n * stakePrice;
+    const deadline = BigInt((await networkHelpers.time.latest()) + 3600);
+    const sig = await signPermit(sys, w as never, bigAddress, cost, deadline);
+    record(
+      `first purchase with permit, newly minted token, ${lane}`,
+      "k=10",
+      await gasOf(
+        big.connect(w).buyWithPermit(0, 10, deadline, sig.v, sig.r, sig.s),
+      ),
+      190_000n,
+    );
+  }
+
+  // 100 tokens held by 100 addresses, each with stakes in a listing that then settles: all recyclable.
+  const { listing: done } = await createListing(sys, {
+    stakeCount: 100n,
+    threshold: 100n,
+    price: 100n * stakePrice,
+    stakePrice,
+    drawAtSellOut: true, // settles without moving time, so the big listing stays open
+  });
+  const batch = await new BatchBuyer__factory(sys.admin).deploy();
+  await sys.usdc.mint(await batch.getAddress(), 100n * stakePrice);
+  const holders = Array.from(
+    { length: 100 },
+    () => ethers.Wallet.createRandom().address,
+  );
+  const receipt = (await (
+    await batch.buyForEach(
+      await done.getAddress(),
+      await sys.usdc.getAddress(),
+      await sys.bidToken.getAddress(),
+      1n,
+      holders,
+    )
+  ).wait())!;
+  const ids = receipt.logs
+    .map((l) => done.interface.parseLog(l))
+    .filter((e) => e?.name === "StakesPurchased")
+    .map((e) => BigInt(e!.args.tokenId));
+  await done.settle();
+  await fulfil(sys, done);
+  await done.finalize();
+  const recycleGas = await gasOf(sys.bidToken.recycle(ids));
+  if ((await sys.bidToken.recycledCount()) !== 100n)
+    throw new Error("the batch did not recycle all 100 tokens");
+  record("recycle, per token in a batch", "100 tokens", recycleGas / 100n, 30_000n);
+  record("recycle, whole batch", "100 tokens", recycleGas);
+
+  for (const lane of lanes) {
+    await atLane(lane);
+    const w = await fresh();
+    await sys.usdc.connect(w).approve(bigAddress, ethers.MaxUint256);
+    record(
+      `first purchase with a recycled token, unlimited approval, ${lane}`,
+      "k=10",
+      await gasOf(big.connect(w).buy(0, 10)),
+      130_000n,
+    );
+  }
+}
+
 async function main() {
   const sys = await deployFixture();
   const { alice, bob, carol } = sys;
@@ -258,6 +366,9 @@ async function main() {
     average("buy k stakes, token already in listing, unlimited"),
     90_000n,
   );
+
+  console.log("Bid tokens: credit, permits, recycled tokens, recycling");
+  await benchmarkBidTokens(sys, big, aliceId, atLane);
 
   console.log("Refunds");
   const { listing: failing, terms: failingTerms } = await createListing(sys, {

@@ -92,9 +92,8 @@ interface IBidToken {
     /// @notice Emitted when a purchase spends a token's credit.
     /// @param tokenId The token.
     /// @param listing The listing bought from.
-    /// @param amount Payment-token units spent.
-    /// @param credit The token's credit afterwards.
-    event CreditSpent(uint256 indexed tokenId, address indexed listing, uint256 amount, uint256 credit);
+    /// @param amount Payment-token units spent (the token's credit drops by as much).
+    event CreditSpent(uint256 indexed tokenId, address indexed listing, uint256 amount);
     /// @notice Emitted when a listing collects the credit spent on its stakes.
     /// @param listing The listing.
     /// @param amount Payment-token units transferred to it.

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Receiver.sol";
 import {IListing} from "../interfaces/IListing.sol";
 
@@ -24,6 +25,27 @@ contract BatchBuyer is IERC721Receiver {
             (id, ) = listing.buy(id, count);
         }
         tokenId = id;
+    }
+
+    /// @notice Buys `count` stakes once per holder, each with a newly issued bid token that it then hands to that
+    /// holder, so that benchmarks get many tokens held by distinct addresses.
+    /// @param listing The listing.
+    /// @param token The payment token (this contract must hold enough).
+    /// @param bidToken The bid-token collection.
+    /// @param count Stakes per purchase.
+    /// @param holders Who receives each token.
+    function buyForEach(
+        IListing listing,
+        IERC20 token,
+        IERC721 bidToken,
+        uint256 count,
+        address[] calldata holders
+    ) external {
+        token.approve(address(listing), type(uint256).max);
+        for (uint256 i; i < holders.length; ++i) {
+            (uint256 id, ) = listing.buy(0, count);
+            bidToken.transferFrom(address(this), holders[i], id);
+        }
     }
 
     /// @inheritdoc IERC721Receiver

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { buy, createListing, DAY, deployFixture, ethers, fulfil, networkHelpers, USDC } from "../fixtures.js";
+import { buy, createListing, DAY, deployFixture, ethers, fulfil, networkHelpers, signPermit, USDC } from "../fixtures.js";
 import type { System } from "../fixtures.js";
 import type { Listing } from "../../typechain-types/index.js";
 
@@ -74,22 +74,7 @@ describe("listing life cycle (core)", () => {
       const address = await listing.getAddress();
       const value = 50n * USDC;
       const deadline = BigInt((await networkHelpers.time.latest()) + 3600);
-      const { chainId } = await ethers.provider.getNetwork();
-      const signature = ethers.Signature.from(
-        await sys.alice.signTypedData(
-          { name: "Mock USD Coin", version: "1", chainId, verifyingContract: await sys.usdc.getAddress() },
-          {
-            Permit: [
-              { name: "owner", type: "address" },
-              { name: "spender", type: "address" },
-              { name: "value", type: "uint256" },
-              { name: "nonce", type: "uint256" },
-              { name: "deadline", type: "uint256" },
-            ],
-          },
-          { owner: sys.alice.address, spender: address, value, nonce: 0n, deadline },
-        ),
-      );
+      const signature = await signPermit(sys, sys.alice, address, value, deadline);
       await expect(
         listing.connect(sys.alice).buyWithPermit(0, 5, deadline, signature.v, signature.r, signature.s),
       ).to.changeTokenBalances(ethers, sys.usdc, [sys.alice, listing], [-value, value]);
