@@ -49,6 +49,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         uint256 balanceBefore;
         uint256 used;
         uint256 firstStake;
+        uint256 creditSpent;
     }
 
     uint256 private constant MAX_BUY = 25;
@@ -72,6 +73,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
     address[] private _actors;
     mapping(address actor => uint256) private _keys;
     uint256[] private _tokens;
+    mapping(uint256 tokenId => bool) private _known;
 
     // ---- ghost books, per listing
     mapping(address listing => uint256) public paidIn;
@@ -83,6 +85,8 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
     mapping(address listing => address) public winnerOf;
     mapping(address listing => mapping(uint256 tokenId => uint256)) public votedStakes;
     uint256 public totalPaidIn;
+    /// @notice The token most recently recycled (the next one a first purchase must be issued), 0 if none.
+    uint256 public lastRecycled;
     uint256 public totalRefunds;
     /// @notice How often each action did real work (not a skip), to check the run reaches every path.
     mapping(string action => uint256) public calls;
@@ -134,12 +138,14 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         Purchase memory p = _preparePurchase(_listing(listingSeed), _actor(actorSeed), count);
         if (p.count == 0 || _BID_TOKEN.salesPaused()) return;
         p.tokenId = _tokenOwnedBy(p.actor, count);
+        p.creditSpent = _creditFor(p.tokenId, p.cost);
         (uint8 v, bytes32 r, bytes32 s) = _signPermit(p.actor, address(p.listing), p.cost);
         if (frontRun) _USDC.permit(p.actor, address(p.listing), p.cost, block.timestamp, v, r, s);
         vm.prank(p.actor);
         (p.used, p.firstStake) = p.listing.buyWithPermit(p.tokenId, p.count, block.timestamp, v, r, s);
         _recordPurchase(p);
-        assertEq(_USDC.allowance(p.actor, address(p.listing)), 0, "permit allowance not spent exactly");
+        // The permit covers the whole cost; the token's credit paid part of it, and that part stays allowed.
+        assertEq(_USDC.allowance(p.actor, address(p.listing)), p.creditSpent, "permit allowance not spent exactly");
         ++calls[frontRun ? "buyWithPermitFrontRun" : "buyWithPermit"];
         // Back to the standing approval the other purchase actions rely on.
         vm.prank(p.actor);
@@ -168,7 +174,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         if (token == 0) return;
         address from = _BID_TOKEN.ownerOf(token);
         address to = _actor(toSeed);
-        if (from == to) return;
+        if (from == to || from == address(_BID_TOKEN)) return; // the treasury's tokens move only by issue
         vm.prank(from);
         _BID_TOKEN.transferFrom(from, to, token);
         ++calls["transferToken"];
@@ -230,6 +236,56 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
             return;
         }
         _refund(l, token, holder, stakes);
+    }
+
+    // ================================================================ actions: bid-token credit and recycling
+
+    /// @notice Anyone tops up any held token (here an actor pays); the credit is spent by the next purchases.
+    function topUp(uint256 tokenSeed, uint256 fromSeed, uint256 amountSeed) external {
+        uint256 token = _anyToken(tokenSeed);
+        if (token == 0) return;
+        address from = _actor(fromSeed);
+        uint256 amount = _bound(amountSeed, 1, 300 * 1e6);
+        if (_BID_TOKEN.ownerOf(token) == address(_BID_TOKEN)) {
+            vm.expectRevert(abi.encodeWithSelector(IBidToken.TokenNotHeld.selector, token));
+            vm.prank(from);
+            _BID_TOKEN.topUp(token, amount);
+            return;
+        }
+        uint256 before = _BID_TOKEN.creditOf(token);
+        vm.startPrank(from);
+        _USDC.approve(address(_BID_TOKEN), amount);
+        _BID_TOKEN.topUp(token, amount);
+        vm.stopPrank();
+        assertEq(_BID_TOKEN.creditOf(token), before + amount, "credit not added");
+        ++calls["topUp"];
+    }
+
+    /// @notice Anyone recycles a batch of three tokens: exactly the idle ones go to the treasury.
+    function recycle(uint256 a, uint256 b, uint256 c) external {
+        if (_tokens.length == 0) return;
+        uint256[] memory ids = new uint256[](3);
+        ids[0] = _anyToken(a);
+        ids[1] = _anyToken(b);
+        ids[2] = _anyToken(c);
+        bool[] memory expected = new bool[](3);
+        for (uint256 i; i < 3; ++i) {
+            bool duplicate = (i > 0 && ids[i] == ids[0]) || (i > 1 && ids[i] == ids[1]);
+            expected[i] = !duplicate && _BID_TOKEN.recyclable(ids[i]) == IBidToken.SkipReason.None;
+        }
+        uint256 countBefore = _BID_TOKEN.recycledCount();
+        uint256 recycled = _BID_TOKEN.recycle(ids);
+        uint256 want;
+        for (uint256 i; i < 3; ++i) {
+            if (!expected[i]) continue;
+            ++want;
+            lastRecycled = ids[i];
+            assertEq(_BID_TOKEN.ownerOf(ids[i]), address(_BID_TOKEN), "recyclable token not in the treasury");
+            assertEq(_BID_TOKEN.creditOf(ids[i]), 0, "recycled a token with credit");
+        }
+        assertEq(recycled, want, "recycled count");
+        assertEq(_BID_TOKEN.recycledCount(), countBefore + want, "treasury count");
+        if (want != 0) ++calls["recycle"];
     }
 
     // ================================================================ actions: time, settlement, randomness
@@ -556,6 +612,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         Purchase memory p = _preparePurchase(l, actor, count);
         if (p.count == 0) return;
         p.tokenId = tokenId;
+        p.creditSpent = _creditFor(tokenId, p.cost);
         if (_BID_TOKEN.salesPaused()) {
             vm.expectRevert(IBidToken.SalesPaused.selector);
             vm.prank(actor);
@@ -583,12 +640,24 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
 
     function _recordPurchase(Purchase memory p) private {
         assertEq(p.firstStake, p.sold + 1, "stake numbers not in sale order");
-        assertEq(_USDC.balanceOf(p.actor), p.balanceBefore - p.cost, "buyer charged wrongly");
-        if (p.tokenId == 0) _tokens.push(p.used);
-        else assertEq(p.used, p.tokenId, "token not reused");
+        assertEq(_USDC.balanceOf(p.actor), p.balanceBefore - (p.cost - p.creditSpent), "buyer charged wrongly");
+        if (p.tokenId == 0) {
+            // Recycled tokens come back: the most recently recycled first.
+            if (_known[p.used]) assertEq(p.used, lastRecycled, "recycled token not issued first");
+            else _tokens.push(p.used);
+            _known[p.used] = true;
+            if (_BID_TOKEN.recycledCount() == 0) lastRecycled = 0;
+        } else assertEq(p.used, p.tokenId, "token not reused");
         assertEq(_BID_TOKEN.ownerOf(p.used), p.actor);
         paidIn[address(p.listing)] += p.cost;
         totalPaidIn += p.cost;
+    }
+
+    /// @dev Credit a purchase of `cost` on `tokenId` spends: all of it up to the cost (0 for a new token).
+    function _creditFor(uint256 tokenId, uint256 cost) private view returns (uint256) {
+        if (tokenId == 0) return 0;
+        uint256 credit = _BID_TOKEN.creditOf(tokenId);
+        return credit < cost ? credit : cost;
     }
 
     function _vote(Listing l, uint256 token) private {

@@ -96,7 +96,7 @@ contract SystemInvariantsTest is SystemSetup {
             keys
         );
 
-        bytes4[] memory selectors = new bytes4[](26);
+        bytes4[] memory selectors = new bytes4[](28);
         selectors[0] = CopurchaseHandler.buy.selector;
         selectors[1] = CopurchaseHandler.buyWithNewToken.selector;
         selectors[2] = CopurchaseHandler.sellerTriesToBuy.selector;
@@ -123,6 +123,8 @@ contract SystemInvariantsTest is SystemSetup {
         selectors[23] = CopurchaseHandler.buyOther.selector;
         selectors[24] = CopurchaseHandler.warpAndUpkeep.selector;
         selectors[25] = CopurchaseHandler.buyWithPermit.selector;
+        selectors[26] = CopurchaseHandler.topUp.selector;
+        selectors[27] = CopurchaseHandler.recycle.selector;
         targetContract(address(handler));
         targetSelector(StdInvariant.FuzzSelector({addr: address(handler), selectors: selectors}));
     }
@@ -159,6 +161,35 @@ contract SystemInvariantsTest is SystemSetup {
         assertEq(held, expected, "totalHeld != open orders + credits");
     }
 
+    /// @notice The bid token holds exactly the credit of every token plus the credit spent but not yet collected.
+    /// hardhat-config: invariant.depth = 150
+    function invariant_bidTokenBalanceEqualsCreditAndPending() public view {
+        uint256 expected;
+        for (uint256 i; i < handler.tokenCount(); ++i) expected += bidToken.creditOf(handler.tokenAt(i));
+        for (uint256 i; i < handler.listingCount(); ++i) {
+            expected += bidToken.creditPendingFor(address(handler.listingAt(i)));
+        }
+        assertEq(usdc.balanceOf(address(bidToken)), expected, "bid token balance != credit + pending");
+    }
+
+    /// @notice Every id ever issued is owned by exactly one address, a holder or the treasury, and none is burned;
+    /// the treasury holds exactly the recycled tokens it has not issued again.
+    /// hardhat-config: invariant.depth = 150
+    function invariant_everyIssuedIdIsOwned() public view {
+        uint256 issued = handler.tokenCount();
+        assertEq(bidToken.nextId() - 1, issued, "ids issued != tokens seen");
+        uint256 inTreasury;
+        for (uint256 i; i < issued; ++i) {
+            address owner = bidToken.ownerOf(handler.tokenAt(i)); // reverts if burned
+            if (owner == address(bidToken)) ++inTreasury;
+        }
+        assertEq(inTreasury, bidToken.recycledCount(), "treasury tokens != recycled count");
+        assertEq(bidToken.balanceOf(address(bidToken)), inTreasury, "treasury balance");
+        uint256 held = inTreasury;
+        for (uint256 i; i < handler.actorCount(); ++i) held += bidToken.balanceOf(handler.actorAt(i));
+        assertEq(held, issued, "balances do not add up to the ids issued");
+    }
+
     /// @notice The vault holds exactly what it owes its recipients.
     /// hardhat-config: invariant.depth = 150
     function invariant_vaultBalanceEqualsTotalOwed() public view {
@@ -171,6 +202,7 @@ contract SystemInvariantsTest is SystemSetup {
     /// hardhat-config: invariant.depth = 150
     function invariant_usdcConserved() public view {
         uint256 total = usdc.balanceOf(address(escrow)) + usdc.balanceOf(address(vault));
+        total += usdc.balanceOf(address(bidToken));
         for (uint256 i; i < handler.listingCount(); ++i) total += usdc.balanceOf(address(handler.listingAt(i)));
         for (uint256 i; i < handler.actorCount(); ++i) total += usdc.balanceOf(handler.actorAt(i));
         total += usdc.balanceOf(seller) + usdc.balanceOf(operations) + usdc.balanceOf(donations);
@@ -193,7 +225,13 @@ contract SystemInvariantsTest is SystemSetup {
             } else {
                 assertEq(refunded, 0, "refund outside Failed/Dissolved");
             }
-            if (s == IListing.Status.Open) assertEq(usdc.balanceOf(address(l)), paid, "open listing balance");
+            if (s == IListing.Status.Open) {
+                // Credit spent on stakes waits at the bid token until the listing leaves Open.
+                uint256 pending = bidToken.creditPendingFor(address(l));
+                assertEq(usdc.balanceOf(address(l)) + pending, paid, "open listing balance");
+            } else {
+                assertEq(bidToken.creditPendingFor(address(l)), 0, "credit left uncollected");
+            }
         }
         assertLe(handler.totalRefunds(), handler.totalPaidIn(), "total refunds exceed payments");
     }
