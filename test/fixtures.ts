@@ -27,8 +27,12 @@ export type Terms = IListing.TermsStruct;
  * Deploys the whole system with the same Ignition module the deploy scripts use, and returns typed handles plus
  * named accounts: admin (all roles), seller, buyers, a stranger.
  */
-export async function deployFixture() {
-  const deployed = await ignition.deploy(LocalCopurchase);
+export async function deployFixture(
+  parameters: Record<string, unknown> = {},
+) {
+  const deployed = await ignition.deploy(LocalCopurchase, {
+    parameters: { LocalCopurchase: parameters as never },
+  });
   const [admin, seller, alice, bob, carol, dave, stranger] =
     await ethers.getSigners();
   const at = async (c: { getAddress(): Promise<string> }) => c.getAddress();
