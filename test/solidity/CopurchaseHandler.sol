@@ -85,8 +85,8 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
     mapping(address listing => address) public winnerOf;
     mapping(address listing => mapping(uint256 tokenId => uint256)) public votedStakes;
     uint256 public totalPaidIn;
-    /// @notice The token most recently recycled (the next one a first purchase must be issued), 0 if none.
-    uint256 public lastRecycled;
+    /// @dev The treasury's stack as the handler saw it: a first purchase must be issued its top.
+    uint256[] private _recycledStack;
     uint256 public totalRefunds;
     /// @notice How often each action did real work (not a skip), to check the run reaches every path.
     mapping(string action => uint256) public calls;
@@ -279,7 +279,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         for (uint256 i; i < 3; ++i) {
             if (!expected[i]) continue;
             ++want;
-            lastRecycled = ids[i];
+            _recycledStack.push(ids[i]);
             assertEq(_BID_TOKEN.ownerOf(ids[i]), address(_BID_TOKEN), "recyclable token not in the treasury");
             assertEq(_BID_TOKEN.creditOf(ids[i]), 0, "recycled a token with credit");
         }
@@ -643,10 +643,14 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         assertEq(_USDC.balanceOf(p.actor), p.balanceBefore - (p.cost - p.creditSpent), "buyer charged wrongly");
         if (p.tokenId == 0) {
             // Recycled tokens come back: the most recently recycled first.
-            if (_known[p.used]) assertEq(p.used, lastRecycled, "recycled token not issued first");
-            else _tokens.push(p.used);
-            _known[p.used] = true;
-            if (_BID_TOKEN.recycledCount() == 0) lastRecycled = 0;
+            if (_recycledStack.length != 0) {
+                assertEq(p.used, _recycledStack[_recycledStack.length - 1], "recycled token not issued first");
+                _recycledStack.pop();
+            } else {
+                assertFalse(_known[p.used], "an id was issued twice");
+                _tokens.push(p.used);
+                _known[p.used] = true;
+            }
         } else assertEq(p.used, p.tokenId, "token not reused");
         assertEq(_BID_TOKEN.ownerOf(p.used), p.actor);
         paidIn[address(p.listing)] += p.cost;
