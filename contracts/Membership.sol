@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {IMembership} from "./interfaces/IMembership.sol";
+import {IMarketplace} from "./interfaces/IMarketplace.sol";
+import {IBidToken} from "./interfaces/IBidToken.sol";
+
+/// @title Membership
+/// @notice Dynamic membership tiers (SPEC §4.6, source document 001 FIG. 29). The escrow reports every completed or
+/// cancelled order and listings report cancelled stake purchases; each report updates the parties' counters and
+/// re-evaluates their tiers. A tier is the highest-priority tier whose conditions the member meets, else tier 0,
+/// the default; a tier for abusers is configured like any other (e.g. cancellation rate ≥ 70% with a top priority).
+/// @dev Everything is bounded: at most 32 conditions and 16 tiers, and the recent-sales window is a ring of
+/// RECENT_DAYS daily counters in one slot. Roles are the marketplace's: its admin configures, REVIEWER_ROLE
+/// records reviews.
+contract Membership is IMembership {
+    /// @notice The most conditions (bit set width).
+    uint256 public constant MAX_CONDITIONS = 32;
+    /// @notice The most tiers, the default tier included.
+    uint256 public constant MAX_TIERS = 16;
+    /// @notice Length of the recent-sales window, in days.
+    uint256 public constant RECENT_DAYS = 10;
+    /// @notice The marketplace role that records reviews.
+    bytes32 public constant REVIEWER_ROLE = keccak256("REVIEWER_ROLE");
+
+    uint256 private constant _BPS = 10_000;
+    uint256 private constant _DAY_BITS = 32;
+    uint256 private constant _COUNT_BITS = 16;
+    uint256 private constant _COUNT_MASK = (1 << _COUNT_BITS) - 1;
+
+    IMarketplace private immutable _MARKETPLACE;
+
+    Condition[MAX_CONDITIONS] private _conditions;
+    Tier[] private _tiers;
+    uint8 private _helpfulThreshold;
+    mapping(address member => Counters) private _counters;
+    /// @dev Low 32 bits: the day of the latest recorded sale; then RECENT_DAYS 16-bit counters, one per day % 10.
+    mapping(address seller => uint256) private _recentSales;
+    mapping(address member => uint256) private _rewards;
+
+    modifier onlyAdmin() {
+        _checkRole(bytes32(0));
+        _;
+    }
+
+    /// @param marketplace_ The marketplace whose roles govern this contract and whose escrow and listings report.
+    /// @param defaultPolicy The default tier's policy.
+    constructor(address marketplace_, Policy memory defaultPolicy) {
+        _MARKETPLACE = IMarketplace(marketplace_);
+        _checkPolicy(defaultPolicy);
+        _tiers.push(Tier({required: 0, priority: 0, exists: true, policy: defaultPolicy}));
+        _helpfulThreshold = 60;
+        emit TierSet(0, 0, 0, defaultPolicy);
+        emit HelpfulThresholdSet(60);
+    }
+
+    // ---------------------------------------------------------------- configuration
+
+    /// @inheritdoc IMembership
+    function setCondition(uint256 conditionId, Condition calldata condition_) external onlyAdmin {
+        if (conditionId >= MAX_CONDITIONS || condition_.kind == ConditionKind.Unset) {
+            revert ConditionOutOfRange(conditionId);
+        }
+        bool isRate =
+            condition_.kind == ConditionKind.MaxCancellationRateBps ||
+                condition_.kind == ConditionKind.MinCancellationRateBps;
+        if (isRate && condition_.threshold > _BPS) revert BpsTooHigh(condition_.threshold);
+        _conditions[conditionId] = condition_;
+        emit ConditionSet(conditionId, condition_.kind, condition_.threshold);
+    }
+
+    /// @inheritdoc IMembership
+    function setTier(uint256 tierId, uint32 required, uint16 priority, Policy calldata policy) external onlyAdmin {
+        uint256 count = _tiers.length;
+        if (tierId >= MAX_TIERS || tierId > count) revert TierOutOfRange(tierId);
+        if (tierId == 0 && required != 0) revert DefaultTierHasConditions();
+        for (uint256 i = 0; i < MAX_CONDITIONS; ++i) {
+            if ((required >> i) & 1 == 1 && _conditions[i].kind == ConditionKind.Unset) revert ConditionOutOfRange(i);
+        }
+        // The default tier is the fallback, not a candidate: only the others compete on priority.
+        if (tierId != 0) {
+            for (uint256 i = 1; i < count; ++i) {
+                if (i != tierId && _tiers[i].priority == priority) revert DuplicatePriority(priority, i);
+            }
+        }
+        _checkPolicy(policy);
+        Tier memory t = Tier({required: required, priority: priority, exists: true, policy: policy});
+        if (tierId == count) _tiers.push(t);
+        else _tiers[tierId] = t;
+        emit TierSet(tierId, required, priority, policy);
+    }
+
+    /// @inheritdoc IMembership
+    function setHelpfulThreshold(uint256 threshold) external onlyAdmin {
+        if (threshold > 100) revert HelpfulnessOutOfRange(threshold);
+        _helpfulThreshold = uint8(threshold);
+        emit HelpfulThresholdSet(threshold);
+    }
+
+    // ---------------------------------------------------------------- members
+
+    /// @inheritdoc IMembership
+    function register() external {
+        Counters memory c = _counters[msg.sender];
+        if (c.registered) revert AlreadyRegistered(msg.sender);
+        c.registered = true;
+        _store(msg.sender, c);
+    }
+
+    /// @inheritdoc IMembership
+    function recordReview(address author, uint256 helpfulness) external {
+        _checkRole(REVIEWER_ROLE);
+        if (helpfulness > 100) revert HelpfulnessOutOfRange(helpfulness);
+        bool helpful = helpfulness >= _helpfulThreshold;
+        emit ReviewRecorded(msg.sender, author, helpfulness, helpful);
+        if (!helpful) return;
+        Counters memory c = _counters[author];
+        ++c.helpfulReviews;
+        _store(author, c);
+    }
+
+    /// @inheritdoc IMembership
+    function refresh(address member) external returns (uint256) {
+        Counters memory c = _counters[member];
+        _store(member, c);
+        return _counters[member].tier;
+    }
+
+    // ---------------------------------------------------------------- reports
+
+    /// @notice Records a completed order: both parties' counters, the seller's recent sale, the buyer's reward.
+    /// @dev Escrow only. The reward is earned at the buyer's tier before this order moves it.
+    /// @param orderId The escrow order.
+    /// @param buyer The buyer.
+    /// @param seller The seller.
+    /// @param amount Payment-token units paid to the seller.
+    function onOrderCompleted(uint256 orderId, address buyer, address seller, uint256 amount) external {
+        _onlyEscrow();
+        uint256 reward = (amount * _tiers[_counters[buyer].tier].policy.rewardBps) / _BPS;
+        if (reward != 0) {
+            _rewards[buyer] += reward;
+            emit RewardEarned(buyer, orderId, reward);
+        }
+        Counters memory b = _counters[buyer];
+        ++b.orders;
+        ++b.completed;
+        _store(buyer, b);
+
+        uint256 sales = _recordSale(seller);
+        emit RecentSaleRecorded(seller, sales);
+        Counters memory s = _counters[seller];
+        ++s.orders;
+        ++s.completed;
+        _store(seller, s);
+    }
+
+    /// @notice Records a cancelled order: both parties took part; the responsible one (or both) is charged with it.
+    /// @dev Escrow only.
+    /// @param buyer The buyer.
+    /// @param seller The seller.
+    /// @param responsible The party the cancellation is attributed to.
+    function onOrderCancelled(uint256, address buyer, address seller, Party responsible, uint8) external {
+        _onlyEscrow();
+        Counters memory b = _counters[buyer];
+        ++b.orders;
+        if (responsible == Party.Buyer || responsible == Party.Both) ++b.cancelledAsBuyer;
+        _store(buyer, b);
+        Counters memory s = _counters[seller];
+        ++s.orders;
+        if (responsible == Party.Seller || responsible == Party.Both) ++s.cancelledAsSeller;
+        _store(seller, s);
+    }
+
+    /// @inheritdoc IMembership
+    function onStakeCancelled(address buyer) external {
+        if (!IBidToken(_MARKETPLACE.modules().bidToken).isEnrolled(msg.sender)) revert NotAReporter(msg.sender);
+        Counters memory c = _counters[buyer];
+        ++c.stakeCancellations;
+        _store(buyer, c);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IMembership
+    function tierFor(uint256 met) public view returns (uint256 tierId) {
+        uint256 best;
+        for (uint256 i = 1; i < _tiers.length; ++i) {
+            Tier storage t = _tiers[i];
+            if (t.required & met != t.required) continue;
+            if (tierId == 0 || t.priority > best) {
+                tierId = i;
+                best = t.priority;
+            }
+        }
+    }
+
+    /// @inheritdoc IMembership
+    function conditionsMet(address member) public view returns (uint256 met) {
+        Counters memory c = _counters[member];
+        uint256 sales = recentSales(member);
+        for (uint256 i = 0; i < MAX_CONDITIONS; ++i) {
+            if (_meets(_conditions[i], c, sales)) met |= 1 << i;
+        }
+    }
+
+    /// @inheritdoc IMembership
+    function status(
+        address member
+    ) external view returns (uint256 tierId, uint256 met, uint256 nextTier, uint256 missing) {
+        tierId = _counters[member].tier;
+        met = conditionsMet(member);
+        uint256 current = tierId == 0 ? 0 : _tiers[tierId].priority;
+        bool found;
+        for (uint256 i = 1; i < _tiers.length; ++i) {
+            uint256 p = _tiers[i].priority;
+            if ((tierId == 0 || p > current) && i != tierId && (!found || p < _tiers[nextTier].priority)) {
+                nextTier = i;
+                found = true;
+            }
+        }
+        if (found) missing = _tiers[nextTier].required & ~met;
+    }
+
+    /// @inheritdoc IMembership
+    function policyOf(address member) external view returns (Policy memory) {
+        return _tiers[_counters[member].tier].policy;
+    }
+
+    /// @inheritdoc IMembership
+    function countersOf(address member) external view returns (Counters memory) {
+        return _counters[member];
+    }
+
+    /// @inheritdoc IMembership
+    function recentSales(address seller) public view returns (uint256 count) {
+        uint256 ring = _recentSales[seller];
+        uint256 latest = ring & type(uint32).max;
+        uint256 today = block.timestamp / 1 days;
+        // Days latest − 9 … latest are in the ring; only those after today − RECENT_DAYS count.
+        for (uint256 d = 0; d < RECENT_DAYS; ++d) {
+            if (latest < d) break;
+            uint256 day = latest - d;
+            if (day + RECENT_DAYS <= today) break;
+            count += (ring >> (_DAY_BITS + (day % RECENT_DAYS) * _COUNT_BITS)) & _COUNT_MASK;
+        }
+    }
+
+    /// @inheritdoc IMembership
+    function rewardsEarned(address member) external view returns (uint256) {
+        return _rewards[member];
+    }
+
+    /// @inheritdoc IMembership
+    function condition(uint256 conditionId) external view returns (Condition memory) {
+        return _conditions[conditionId];
+    }
+
+    /// @inheritdoc IMembership
+    function tier(uint256 tierId) external view returns (Tier memory) {
+        return _tiers[tierId];
+    }
+
+    /// @inheritdoc IMembership
+    function tierCount() external view returns (uint256) {
+        return _tiers.length;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /// @dev Writes a member's counters after re-evaluating its tier; emits the counters and any tier change.
+    function _store(address member, Counters memory c) private {
+        uint256 before = _counters[member].tier;
+        _counters[member] = c; // evaluated on the new counters
+        uint256 next = tierFor(conditionsMet(member));
+        c.tier = uint8(next);
+        _counters[member] = c;
+        emit CountersUpdated(member, c);
+        if (next != before) emit TierChanged(member, before, next);
+    }
+
+    function _recordSale(address seller) private returns (uint256) {
+        uint256 ring = _recentSales[seller];
+        uint256 latest = ring & type(uint32).max;
+        uint256 today = block.timestamp / 1 days;
+        // Days between the latest sale and today are clear; a ring more than a window old is cleared whole.
+        if (today >= latest + RECENT_DAYS || ring == 0) {
+            ring = 0;
+        } else {
+            for (uint256 day = latest + 1; day <= today; ++day) {
+                ring &= ~(_COUNT_MASK << (_DAY_BITS + (day % RECENT_DAYS) * _COUNT_BITS));
+            }
+        }
+        uint256 shift = _DAY_BITS + (today % RECENT_DAYS) * _COUNT_BITS;
+        uint256 count = (ring >> shift) & _COUNT_MASK;
+        // A day's lane saturates instead of overflowing into the next day's.
+        if (count < _COUNT_MASK) ring += 1 << shift;
+        ring = (ring & ~uint256(type(uint32).max)) | today;
+        _recentSales[seller] = ring;
+        return recentSales(seller);
+    }
+
+    function _meets(Condition memory cond, Counters memory c, uint256 sales) private pure returns (bool) {
+        ConditionKind kind = cond.kind;
+        uint256 t = cond.threshold;
+        if (kind == ConditionKind.Unset) return false;
+        if (kind == ConditionKind.MinCompleted) return c.completed >= t;
+        if (kind == ConditionKind.MinOrders) return c.orders >= t;
+        if (kind == ConditionKind.MinRecentSales) return sales >= t;
+        if (kind == ConditionKind.MinHelpfulReviews) return c.helpfulReviews >= t;
+        if (kind == ConditionKind.Registered) return c.registered;
+        if (kind == ConditionKind.MaxStakeCancellations) return c.stakeCancellations <= t;
+        // Cancellation rates are over concluded orders; a member without any has a rate of 0.
+        uint256 rate = c.orders == 0 ? 0 : ((uint256(c.cancelledAsBuyer) + c.cancelledAsSeller) * _BPS) / c.orders;
+        if (kind == ConditionKind.MaxCancellationRateBps) return rate <= t;
+        return c.orders != 0 && rate >= t; // MinCancellationRateBps: an abuser has a record
+    }
+
+    function _checkPolicy(Policy memory policy) private pure {
+        if (policy.feeBps > _BPS) revert BpsTooHigh(policy.feeBps);
+        if (policy.rewardBps > _BPS) revert BpsTooHigh(policy.rewardBps);
+    }
+
+    function _checkRole(bytes32 role) private view {
+        if (!IAccessControl(address(_MARKETPLACE)).hasRole(role, msg.sender)) {
+            revert IAccessControl.AccessControlUnauthorizedAccount(msg.sender, role);
+        }
+    }
+
+    function _onlyEscrow() private view {
+        if (msg.sender != _MARKETPLACE.modules().escrow) revert NotAReporter(msg.sender);
+    }
+}
