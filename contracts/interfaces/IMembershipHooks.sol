@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.27;
+
+/// @title IMembershipHooks
+/// @notice What the delivery escrow reports to the membership contract (SPEC §4.6): every completed order and every
+/// cancelled one, with the party the cancellation is attributed to. The membership issue implements it.
+/// @dev Reason codes the escrow uses itself: 1 ship-by missed, 2 refunded after suspension (too many wrong codes),
+/// 3 refunded by dispute, 4 split by dispute, 5 cash option taken. Codes 16 and above are given by the parties
+/// (cancellation by agreement) or by the policy role; their meaning belongs to the membership contract.
+interface IMembershipHooks {
+    /// @notice Who a cancellation is attributed to.
+    enum Party {
+        None,
+        Buyer,
+        Seller,
+        Both
+    }
+
+    /// @notice An order was released to its seller.
+    /// @param orderId The escrow order.
+    /// @param buyer The buyer.
+    /// @param seller The seller.
+    /// @param amount Payment-token units paid to the seller.
+    function onOrderCompleted(uint256 orderId, address buyer, address seller, uint256 amount) external;
+
+    /// @notice An order was cancelled: refunded to the buyer, split by dispute, or bought back for cash.
+    /// @param orderId The escrow order.
+    /// @param buyer The buyer.
+    /// @param seller The seller.
+    /// @param responsible The party the cancellation is attributed to.
+    /// @param reason The reason code (see the contract's @dev).
+    function onOrderCancelled(uint256 orderId, address buyer, address seller, Party responsible, uint8 reason) external;
+}
