@@ -246,7 +246,7 @@ export async function listingStatus(ctx: Context, args: { listing: string; accou
     const order = await ctx.sys.escrow.order(orderId);
     winner = order.buyer;
     if (ready) say(`   winner      ${shortAddress(order.buyer)} — stake #${formatCount(stake)} on bid token #${tokenId} (purchase #${purchaseIndex})`);
-    say(`   escrow      order #${orderId}: ${ORDER_STATUS[Number(order.status)]}, ${m.format(order.amount)}${order.shipBy > 0n && order.status === 2n ? `, ship by ${formatTime(order.shipBy)}` : ""}`);
+    say(`   escrow      order #${orderId}: ${ORDER_STATUS[Number(order.status)]}, ${m.format(order.amount)}${order.deadline > 0n && order.status === 2n ? `, ship by ${formatTime(order.deadline)}` : ""}`);
   }
 
   if (args.token !== undefined && args.token > 0n) {
@@ -475,7 +475,7 @@ export async function releaseEscrow(ctx: Context, args: { listing: string; from?
   const order = await ctx.sys.escrow.order(orderId);
   const status = ORDER_STATUS[Number(order.status)];
   if (status === "AwaitingDraw") throw new UserError(`escrow order #${orderId} waits for the draw: finalize listing #${f.listingId} first (listing:finalize)`);
-  if (status !== "AwaitingShipment" && status !== "Shipped") throw new UserError(`escrow order #${orderId} is ${status}: there is nothing to release`);
+  if (!["AwaitingShipment", "Shipped", "Disputed", "Suspended"].includes(status)) throw new UserError(`escrow order #${orderId} is ${status}: there is nothing to release`);
   // Without --from, sign as the winner when this network holds the winner's key: only the winner may release.
   const winnerSigner = ctx.signers.find((s) => s.address.toLowerCase() === order.buyer.toLowerCase());
   const caller = args.from ? ctx.signer(args.from) : winnerSigner;
