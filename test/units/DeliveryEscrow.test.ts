@@ -136,7 +136,9 @@ describe("DeliveryEscrow (unit)", () => {
         sys.escrow,
         "InvalidOrder",
       );
-      const confirmBy = (await now()) + 1n + (await sys.escrow.confirmWindow());
+      const shippedAt = (await now()) + 10n;
+      const confirmBy = shippedAt + (await sys.escrow.confirmWindow());
+      await networkHelpers.time.setNextBlockTimestamp(shippedAt);
       await expect(sys.escrow.connect(sys.seller).markShipped(orderId, ethers.id("trk")))
         .to.emit(sys.escrow, "OrderShipped")
         .withArgs(orderId, ethers.id("trk"), confirmBy);
@@ -273,7 +275,9 @@ describe("DeliveryEscrow (unit)", () => {
       await expect(e.openOrder(sys.seller.address, 2n ** 96n, shipBy, 10_000, ethers.ZeroHash, 0))
         .to.be.revertedWithCustomError(sys.escrow, "AmountTooLarge")
         .withArgs(2n ** 96n);
-      const latest = (await now()) + 1n + BigInt(180 * DAY);
+      const next = (await now()) + 10n;
+      const latest = next + BigInt(180 * DAY);
+      await networkHelpers.time.setNextBlockTimestamp(next);
       await expect(e.openOrder(sys.seller.address, PRICE, latest + 1n, 10_000, ethers.ZeroHash, 0))
         .to.be.revertedWithCustomError(sys.escrow, "ShipByOutOfRange")
         .withArgs(latest + 1n, latest);
@@ -525,7 +529,9 @@ describe("DeliveryEscrow (unit)", () => {
           .withArgs(orderId, i)
           .and.not.to.emit(sys.escrow, "OrderSuspended");
       }
-      const refundableAt = (await now()) + 1n + BigInt(2 * DAY);
+      const suspendedAt = (await now()) + 10n;
+      const refundableAt = suspendedAt + BigInt(2 * DAY);
+      await networkHelpers.time.setNextBlockTimestamp(suspendedAt);
       await expect(sys.escrow.connect(sys.seller).releaseWithCode(orderId, guess(3)))
         .to.emit(sys.escrow, "OrderSuspended")
         .withArgs(orderId, refundableAt);
