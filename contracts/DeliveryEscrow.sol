@@ -651,8 +651,8 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
     function _hooks() private view returns (IMembershipHooks hooks) {
         hooks = IMembershipHooks(_config.membership);
         if (address(hooks) == address(0)) return hooks;
-        // 1/64 of the gas stays with the caller (EIP-150); the margin pays for the call itself.
-        uint256 needed = REPORT_GAS + REPORT_GAS / 63 + 5_000;
+        // 1/64 of the gas stays with the caller (EIP-150); the margin pays for the encoding, code check and call.
+        uint256 needed = REPORT_GAS + REPORT_GAS / 63 + 10_000;
         if (gasleft() < needed) revert GasTooLowForReport(gasleft(), needed);
     }
 

@@ -793,17 +793,41 @@ describe("DeliveryEscrow (unit)", () => {
       await expectBooks(sys);
     });
 
+    it("a membership contract calling back into the escrow is refused: no double release or withdrawal (A13)", async () => {
+      const membership = await withMembership();
+      const { orderId } = await direct(sys);
+      await membership.setMode(3); // re-enters
+      await membership.setReentry(
+        await sys.escrow.getAddress(),
+        sys.escrow.interface.encodeFunctionData("releaseUnchallenged", [orderId]),
+      );
+      await expect(sys.escrow.connect(sys.alice).release(orderId))
+        .to.emit(sys.escrow, "MembershipReportFailed")
+        .withArgs(orderId);
+      const second = await direct(sys);
+      await membership.setReentry(
+        await sys.escrow.getAddress(),
+        sys.escrow.interface.encodeFunctionData("withdraw", [await membership.getAddress()]),
+      );
+      await expect(sys.escrow.connect(sys.alice).release(second.orderId))
+        .to.emit(sys.escrow, "MembershipReportFailed")
+        .withArgs(second.orderId);
+      expect(await sys.escrow.owedTo(sys.seller.address)).to.equal(2n * PRICE);
+      expect(await sys.usdc.balanceOf(await membership.getAddress())).to.equal(0n);
+      await expectBooks(sys);
+    });
+
     it("a caller cannot starve the report of gas on purpose", async () => {
       await withMembership();
       const { orderId } = await direct(sys);
       await expect(sys.escrow.connect(sys.alice).release(orderId, { gasLimit: 150_000 }))
         .to.be.revertedWithCustomError(sys.escrow, "GasTooLowForReport")
-        .withArgs(anyValue, 200_000n + 200_000n / 63n + 5_000n);
+        .withArgs(anyValue, 200_000n + 200_000n / 63n + 10_000n);
     });
   });
 
   describe("books", () => {
-    it("every path keeps the token balance equal to open orders plus credits, and withdrawals are single (A13)", async () => {
+    it("every path keeps the token balance equal to open orders plus credits, and withdrawals are single", async () => {
       await sys.escrow.setArbiter(sys.carol.address);
       const a = await direct(sys); // released by the buyer
       const b = await direct(sys, { buyer: sys.bob, upfrontBps: 1_000n }); // deposit, refunded by dispute
