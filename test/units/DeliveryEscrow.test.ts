@@ -675,20 +675,21 @@ describe("DeliveryEscrow (unit)", () => {
       await sys.escrow.connect(sys.alice).vote(orderId, Outcome.Split, 7_000);
       // A different split is a different vote.
       await expect(sys.escrow.connect(sys.seller).vote(orderId, Outcome.Split, 7_001)).not.to.emit(sys.escrow, "DisputeResolved");
-      const toSeller = (terms.price * 7_000n) / 10_000n;
+      const price = BigInt(terms.price);
+      const toSeller = (price * 7_000n) / 10_000n;
       await expect(sys.escrow.connect(sys.seller).vote(orderId, Outcome.Split, 7_000))
         .to.emit(sys.escrow, "DisputeResolved")
-        .withArgs(orderId, Outcome.Split, toSeller, terms.price - toSeller);
+        .withArgs(orderId, Outcome.Split, toSeller, price - toSeller);
       expect((await sys.escrow.order(orderId)).status).to.equal(OrderStatus.Split);
       expect(await sys.escrow.owedTo(sys.seller.address)).to.equal(toSeller);
-      expect(await sys.escrow.owedTo(sys.alice.address)).to.equal(terms.price - toSeller);
+      expect(await sys.escrow.owedTo(sys.alice.address)).to.equal(price - toSeller);
       expect(await sys.deed.ownerOf(terms.deedId)).to.equal(sys.alice.address);
       await expectBooks(sys);
       await expect(sys.escrow.connect(sys.alice).withdraw(sys.alice.address)).to.changeTokenBalance(
         ethers,
         sys.usdc,
         sys.alice,
-        terms.price - toSeller,
+        price - toSeller,
       );
       await expect(sys.escrow.connect(sys.seller).withdraw(sys.seller.address)).to.changeTokenBalance(
         ethers,
