@@ -5,24 +5,86 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IDeliveryEscrow} from "./interfaces/IDeliveryEscrow.sol";
 import {IMarketplace} from "./interfaces/IMarketplace.sol";
+import {IMembershipHooks} from "./interfaces/IMembershipHooks.sol";
 
 /// @title DeliveryEscrow
-/// @notice Holds P and the deed of each settled listing until the winner authorizes delivery; the seller is paid
-/// only then. If the seller does not ship in time, the winner takes P instead and the deed returns.
-/// @dev First part of SPEC §4.5. Every payout is credited and then withdrawn by its owner (pull), so a
-/// blacklisted or reverting party can only block itself.
-contract DeliveryEscrow is IDeliveryEscrow, ReentrancyGuardTransient {
+/// @notice Holds the price of every order (and the deed of a settled listing) until the buyer authorizes delivery;
+/// the seller is paid only then, and the buyer is refunded when the seller does not deliver (SPEC §4.5).
+/// @dev Every payout is credited and then withdrawn by its owner (pull), so a blacklisted or reverting party can only
+/// block itself. Books: the token balance equals `totalHeld`, which is what open orders were paid plus what is owed.
+/// Roles are the marketplace's (admin, operator, and POLICY_ROLE for the membership contract).
+contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
-    /// @notice The operator role of the marketplace, which sets the ship window.
+    /// @notice The marketplace role that sets the ship and confirmation windows.
     bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR_ROLE");
+    /// @notice The marketplace role that may cancel orders by policy (granted to the membership contract).
+    bytes32 public constant POLICY_ROLE = keccak256("POLICY_ROLE");
+    /// @notice The buyer's authorization of delivery, signed with EIP-712 under this escrow's domain.
+    // solhint-disable-next-line gas-small-strings
+    bytes32 public constant RELEASE_TYPEHASH = keccak256(
+        "Release(uint256 orderId,address seller,uint256 amount,uint256 deadline,uint256 nonce)"
+    );
+    /// @notice Shortest one-time code in bytes: 128 bits, out of reach of an off-chain search of its public hash.
+    uint256 public constant MIN_CODE_LENGTH = 16;
+    /// @notice Gas given to each membership report; a report that needs more fails alone (see `_report`).
+    uint256 public constant REPORT_GAS = 200_000;
     /// @notice Bounds of the ship window.
     uint256 public constant MIN_SHIP_WINDOW = 1 days;
-    /// @notice Bounds of the ship window.
+    /// @notice Bounds of the ship window (also the furthest ship-by time of a direct order).
     uint256 public constant MAX_SHIP_WINDOW = 180 days;
+    /// @notice Bounds of the confirmation window.
+    uint256 public constant MIN_CONFIRM_WINDOW = 1 days;
+    /// @notice Bounds of the confirmation window.
+    uint256 public constant MAX_CONFIRM_WINDOW = 60 days;
+    /// @notice Bounds of the suspension period.
+    uint256 public constant MIN_SUSPENSION = 1 days;
+    /// @notice Bounds of the suspension period.
+    uint256 public constant MAX_SUSPENSION = 90 days;
+    /// @notice Upper bound of the failed-attempt limit.
+    uint256 public constant MAX_ATTEMPTS_LIMIT = 20;
+
+    /// @notice Reason codes of the escrow's own cancellations (IMembershipHooks); 16 and up are the parties' and
+    /// the policy's.
+    uint8 public constant REASON_SHIP_BY_MISSED = 1;
+    /// @notice Refunded after a suspension.
+    uint8 public constant REASON_SUSPENDED = 2;
+    /// @notice Refunded by dispute.
+    uint8 public constant REASON_DISPUTE_REFUND = 3;
+    /// @notice Split by dispute.
+    uint8 public constant REASON_DISPUTE_SPLIT = 4;
+    /// @notice Cash option taken.
+    uint8 public constant REASON_CASH_OPTION = 5;
+    /// @notice First reason code free for agreements and policies.
+    uint8 public constant FIRST_FREE_REASON = 16;
+
+    uint256 private constant _BPS = 10_000;
+
+    /// @dev One slot, read by every release and refund.
+    struct Config {
+        address membership;
+        uint8 maxAttempts;
+        uint32 suspensionPeriod;
+        uint32 confirmWindow;
+    }
+
+    struct Votes {
+        Ballot buyer;
+        Ballot seller;
+        Ballot arbiter;
+    }
+
+    // solhint-disable-next-line gas-struct-packing
+    struct CancelOffer {
+        address by;
+        IMembershipHooks.Party responsible;
+        uint8 reason;
+    }
 
     IMarketplace private immutable _MARKETPLACE;
     IERC20 private immutable _PAYMENT_TOKEN;
@@ -31,18 +93,30 @@ contract DeliveryEscrow is IDeliveryEscrow, ReentrancyGuardTransient {
     uint256 private _orderCount;
     uint256 private _shipWindow = 30 days;
     uint256 private _totalHeld;
+    Config private _config = Config({
+        membership: address(0),
+        maxAttempts: 5,
+        suspensionPeriod: 7 days,
+        confirmWindow: 14 days
+    });
+    address private _arbiter;
     mapping(uint256 orderId => Order) private _orders;
     mapping(address account => uint256) private _owed;
     mapping(address listing => uint256 orderId) private _listingOrders;
+    mapping(address seller => mapping(address agent => bool)) private _agents;
+    mapping(uint256 orderId => Votes) private _votes;
+    mapping(uint256 orderId => CancelOffer) private _cancelOffers;
 
-    /// @param marketplace_ The marketplace whose listings open orders.
+    /// @param marketplace_ The marketplace whose listings open orders and whose roles govern this escrow.
     /// @param paymentToken The ERC-20 held.
     /// @param deed The asset-deed collection.
-    constructor(address marketplace_, address paymentToken, address deed) {
+    constructor(address marketplace_, address paymentToken, address deed) EIP712("Copurchase DeliveryEscrow", "1") {
         _MARKETPLACE = IMarketplace(marketplace_);
         _PAYMENT_TOKEN = IERC20(paymentToken);
         _DEED = IERC721(deed);
     }
+
+    // ---------------------------------------------------------------- settlement orders
 
     /// @inheritdoc IDeliveryEscrow
     function openSettlementOrder(
@@ -52,35 +126,34 @@ contract DeliveryEscrow is IDeliveryEscrow, ReentrancyGuardTransient {
     ) external nonReentrant returns (uint256 orderId) {
         if (!_MARKETPLACE.isListing(msg.sender)) revert NotAListing(msg.sender);
         if (seller == address(0) || amount == 0) revert InvalidOrder();
+        if (amount > type(uint96).max) revert AmountTooLarge(amount);
         if (_listingOrders[msg.sender] != 0) revert OrderAlreadyOpened(msg.sender, _listingOrders[msg.sender]);
         orderId = ++_orderCount;
         _listingOrders[msg.sender] = orderId;
-        _orders[orderId] = Order({
-            buyer: address(0),
-            status: OrderStatus.AwaitingDraw,
-            // The window is snapshotted here so that finalize reads one slot; it becomes a time at assignment.
-            shipBy: uint40(_shipWindow),
-            seller: seller,
-            amount: uint96(amount),
-            listing: msg.sender,
-            deedId: deedId,
-            trackingHash: bytes32(0)
-        });
+        Order storage o = _orders[orderId];
+        o.status = OrderStatus.AwaitingDraw;
+        // The window is snapshotted here so that finalize reads one slot; it becomes a time at assignment.
+        o.deadline = uint40(_shipWindow);
+        o.seller = seller;
+        o.amount = uint96(amount);
+        o.listing = msg.sender;
+        o.paid = uint96(amount);
+        o.deedId = deedId;
         _totalHeld += amount;
         emit OrderOpened(orderId, msg.sender, seller, amount, deedId);
-        _PAYMENT_TOKEN.safeTransferFrom(msg.sender, address(this), amount);
+        _pull(msg.sender, amount);
         _DEED.transferFrom(msg.sender, address(this), deedId);
     }
 
     /// @inheritdoc IDeliveryEscrow
-    function assignBuyer(address buyer) external {
+    function assignBuyer(address buyer) external nonReentrant {
         (uint256 orderId, Order storage o) = _orderOfCaller();
         if (o.status != OrderStatus.AwaitingDraw) revert WrongOrderStatus(orderId, o.status);
         if (buyer == address(0)) revert InvalidOrder();
-        uint40 shipBy = uint40(block.timestamp + o.shipBy);
+        uint40 shipBy = uint40(block.timestamp + o.deadline);
         o.buyer = buyer;
         o.status = OrderStatus.AwaitingShipment;
-        o.shipBy = shipBy;
+        o.deadline = shipBy;
         emit BuyerAssigned(orderId, buyer, shipBy);
     }
 
@@ -96,31 +169,163 @@ contract DeliveryEscrow is IDeliveryEscrow, ReentrancyGuardTransient {
         _DEED.transferFrom(address(this), o.seller, o.deedId);
     }
 
+    // ---------------------------------------------------------------- direct orders
+
     /// @inheritdoc IDeliveryEscrow
-    function markShipped(uint256 orderId, bytes32 trackingHash) external {
+    function openOrder(
+        address seller,
+        uint256 amount,
+        uint40 shipBy,
+        uint16 upfrontBps,
+        bytes32 codeHash,
+        uint8 codeLength
+    ) external nonReentrant returns (uint256 orderId) {
+        if (seller == address(0) || seller == msg.sender || amount == 0) revert InvalidOrder();
+        if (amount > type(uint96).max) revert AmountTooLarge(amount);
+        uint256 latest = block.timestamp + MAX_SHIP_WINDOW;
+        if (shipBy <= block.timestamp || shipBy > latest) revert ShipByOutOfRange(shipBy, latest);
+        // Rounds down: the buyer pays the rounding at delivery, with the balance.
+        uint256 upfront = (amount * upfrontBps) / _BPS;
+        if (upfrontBps > _BPS || upfront == 0) revert UpfrontShareOutOfRange(upfrontBps);
+        if (codeHash != bytes32(0)) _checkCode(codeHash, codeLength);
+
+        orderId = ++_orderCount;
         Order storage o = _orders[orderId];
-        if (msg.sender != o.seller) revert NotSeller(orderId, msg.sender);
-        if (o.status != OrderStatus.AwaitingShipment) revert WrongOrderStatus(orderId, o.status);
-        if (block.timestamp > o.shipBy) revert ShipByPassed(orderId, o.shipBy);
-        if (trackingHash == bytes32(0)) revert InvalidOrder();
-        o.status = OrderStatus.Shipped;
-        o.trackingHash = trackingHash;
-        emit OrderShipped(orderId, trackingHash);
+        o.buyer = msg.sender;
+        o.status = OrderStatus.AwaitingShipment;
+        o.deadline = shipBy;
+        o.seller = seller;
+        o.amount = uint96(amount);
+        o.paid = uint96(upfront);
+        _totalHeld += upfront;
+        emit DirectOrderOpened(orderId, msg.sender, seller, amount, upfront, shipBy);
+        if (codeHash != bytes32(0)) {
+            o.codeHash = codeHash;
+            o.codeLength = codeLength;
+            emit CodeCommitted(orderId, codeHash, codeLength);
+        }
+        _pull(msg.sender, upfront);
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function payBalance(uint256 orderId) external nonReentrant {
+        Order storage o = _orders[orderId];
+        if (msg.sender != o.buyer) revert NotBuyer(orderId, msg.sender);
+        _requireOpen(orderId, o.status);
+        uint256 due = o.amount - o.paid;
+        if (due == 0) revert NothingDue(orderId);
+        o.paid = o.amount;
+        _totalHeld += due;
+        emit BalancePaid(orderId, due);
+        _pull(msg.sender, due);
+    }
+
+    // ---------------------------------------------------------------- authorization
+
+    /// @inheritdoc IDeliveryEscrow
+    function commitCode(uint256 orderId, bytes32 codeHash, uint8 codeLength) external {
+        Order storage o = _orders[orderId];
+        if (msg.sender != o.buyer) revert NotBuyer(orderId, msg.sender);
+        _requireAuthorizable(orderId, o.status);
+        if (codeHash == bytes32(0)) revert InvalidCodeHash();
+        _checkCode(codeHash, codeLength);
+        o.codeHash = codeHash;
+        o.codeLength = codeLength;
+        emit CodeCommitted(orderId, codeHash, codeLength);
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function setDeliveryAgent(address agent, bool allowed) external {
+        if (agent == address(0)) revert ZeroAddress();
+        _agents[msg.sender][agent] = allowed;
+        emit DeliveryAgentSet(msg.sender, agent, allowed);
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function revokeAuthorizations(uint256 orderId) external {
+        Order storage o = _orders[orderId];
+        if (msg.sender != o.buyer) revert NotBuyer(orderId, msg.sender);
+        uint32 nonce = o.nonce + 1;
+        o.nonce = nonce;
+        emit AuthorizationsRevoked(orderId, nonce);
     }
 
     /// @inheritdoc IDeliveryEscrow
     function release(uint256 orderId) external nonReentrant {
         Order storage o = _orders[orderId];
         if (msg.sender != o.buyer) revert NotBuyer(orderId, msg.sender);
-        if (o.status != OrderStatus.AwaitingShipment && o.status != OrderStatus.Shipped) {
-            revert WrongOrderStatus(orderId, o.status);
+        // The buyer may give in at any open stage, also during a dispute or a suspension: it only pays what it owes.
+        _requireOpen(orderId, o.status);
+        _release(orderId, o, ReleaseMethod.Buyer);
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function releaseWithSignature(uint256 orderId, uint256 deadline, bytes calldata signature) external nonReentrant {
+        Order storage o = _orders[orderId];
+        _requireAuthorizable(orderId, o.status);
+        address seller = o.seller;
+        _requireSellerOrAgent(orderId, seller);
+        if (block.timestamp > deadline) revert AuthorizationExpired(deadline, block.timestamp);
+        address buyer = o.buyer;
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(abi.encode(RELEASE_TYPEHASH, orderId, seller, o.amount, deadline, o.nonce))
+        );
+        // ECDSA for EOAs (rejecting high-s malleable signatures), ERC-1271 for contract wallets such as a Safe.
+        if (!SignatureChecker.isValidSignatureNowCalldata(buyer, digest, signature)) {
+            revert InvalidAuthorization(orderId, buyer);
         }
-        o.status = OrderStatus.Released;
-        uint256 amount = o.amount;
-        _owed[o.seller] += amount;
-        emit OrderReleased(orderId, o.seller, amount);
-        // A plain transfer: the buyer asked for it, and no receiver callback can re-enter.
-        _DEED.transferFrom(address(this), msg.sender, o.deedId);
+        _release(orderId, o, ReleaseMethod.Signature);
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function releaseWithCode(uint256 orderId, bytes calldata code) external nonReentrant returns (bool released) {
+        Order storage o = _orders[orderId];
+        _requireAuthorizable(orderId, o.status);
+        _requireSellerOrAgent(orderId, o.seller);
+        bytes32 codeHash = o.codeHash;
+        if (codeHash == bytes32(0)) revert NoCodeCommitted(orderId);
+        // Before the code is compared, so a right code is never spent on a release that must revert.
+        if (o.paid != o.amount) revert BalanceDue(orderId, o.amount - o.paid);
+        if (code.length == o.codeLength && keccak256(code) == codeHash) {
+            _release(orderId, o, ReleaseMethod.Code);
+            return true;
+        }
+        // A wrong code returns instead of reverting, so that the count it raises is kept.
+        uint8 attempts = o.failedAttempts + 1;
+        o.failedAttempts = attempts;
+        emit AuthorizationFailed(orderId, attempts);
+        Config memory c = _config;
+        if (attempts >= c.maxAttempts) {
+            uint40 refundableAt = uint40(block.timestamp + c.suspensionPeriod);
+            o.status = OrderStatus.Suspended;
+            o.deadline = refundableAt;
+            emit OrderSuspended(orderId, refundableAt);
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- shipping and time-outs
+
+    /// @inheritdoc IDeliveryEscrow
+    function markShipped(uint256 orderId, bytes32 trackingHash) external {
+        Order storage o = _orders[orderId];
+        if (msg.sender != o.seller) revert NotSeller(orderId, msg.sender);
+        if (o.status != OrderStatus.AwaitingShipment) revert WrongOrderStatus(orderId, o.status);
+        if (block.timestamp > o.deadline) revert ShipByPassed(orderId, o.deadline);
+        if (trackingHash == bytes32(0)) revert InvalidOrder();
+        uint40 confirmBy = uint40(block.timestamp + _config.confirmWindow);
+        o.status = OrderStatus.Shipped;
+        o.deadline = confirmBy;
+        o.trackingHash = trackingHash;
+        emit OrderShipped(orderId, trackingHash, confirmBy);
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function releaseUnchallenged(uint256 orderId) external nonReentrant {
+        Order storage o = _orders[orderId];
+        if (o.status != OrderStatus.Shipped) revert WrongOrderStatus(orderId, o.status);
+        if (block.timestamp <= o.deadline) revert ConfirmWindowOpen(orderId, o.deadline);
+        _release(orderId, o, ReleaseMethod.Unchallenged);
     }
 
     /// @inheritdoc IDeliveryEscrow
@@ -128,13 +333,99 @@ contract DeliveryEscrow is IDeliveryEscrow, ReentrancyGuardTransient {
         Order storage o = _orders[orderId];
         if (msg.sender != o.buyer) revert NotBuyer(orderId, msg.sender);
         if (o.status != OrderStatus.AwaitingShipment) revert WrongOrderStatus(orderId, o.status);
-        if (block.timestamp <= o.shipBy) revert ShipByNotPassed(orderId, o.shipBy);
-        o.status = OrderStatus.Refunded;
-        uint256 amount = o.amount;
-        _owed[msg.sender] += amount;
-        emit OrderRefunded(orderId, msg.sender, amount);
-        _DEED.transferFrom(address(this), o.seller, o.deedId);
+        if (block.timestamp <= o.deadline) revert ShipByNotPassed(orderId, o.deadline);
+        _refund(orderId, o, OrderStatus.Refunded, IMembershipHooks.Party.Seller, REASON_SHIP_BY_MISSED);
     }
+
+    /// @inheritdoc IDeliveryEscrow
+    function refundSuspended(uint256 orderId) external nonReentrant {
+        Order storage o = _orders[orderId];
+        if (o.status != OrderStatus.Suspended) revert WrongOrderStatus(orderId, o.status);
+        if (block.timestamp < o.deadline) revert SuspensionNotOver(orderId, o.deadline);
+        _refund(orderId, o, OrderStatus.Refunded, IMembershipHooks.Party.Seller, REASON_SUSPENDED);
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function takeCash(uint256 orderId) external nonReentrant {
+        Order storage o = _orders[orderId];
+        if (msg.sender != o.buyer) revert NotBuyer(orderId, msg.sender);
+        if (o.listing == address(0)) revert NotASettlementOrder(orderId);
+        OrderStatus status = o.status;
+        // Not during a dispute: the seller may claim delivery, and the vote decides.
+        if (status == OrderStatus.Disputed) revert WrongOrderStatus(orderId, status);
+        _requireOpen(orderId, status);
+        _refund(orderId, o, OrderStatus.CashedOut, IMembershipHooks.Party.None, REASON_CASH_OPTION);
+    }
+
+    // ---------------------------------------------------------------- disputes and cancellations
+
+    /// @inheritdoc IDeliveryEscrow
+    function openDispute(uint256 orderId) external {
+        Order storage o = _orders[orderId];
+        if (msg.sender != o.buyer && msg.sender != o.seller) revert NotAParty(orderId, msg.sender);
+        OrderStatus status = o.status;
+        if (status == OrderStatus.Disputed) revert WrongOrderStatus(orderId, status);
+        _requireOpen(orderId, status);
+        o.status = OrderStatus.Disputed;
+        emit DisputeOpened(orderId, msg.sender);
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function vote(uint256 orderId, Outcome outcome, uint16 sellerBps) external nonReentrant {
+        Order storage o = _orders[orderId];
+        if (o.status != OrderStatus.Disputed) revert WrongOrderStatus(orderId, o.status);
+        if (outcome == Outcome.None || sellerBps > _BPS) revert InvalidVote(outcome, sellerBps);
+        if (outcome == Outcome.Release) sellerBps = uint16(_BPS);
+        else if (outcome == Outcome.Refund) sellerBps = 0;
+        Ballot memory ballot = Ballot(outcome, sellerBps);
+        Votes storage v = _votes[orderId];
+        Ballot memory first;
+        Ballot memory second;
+        // A party that is also the arbiter votes once, as the party.
+        if (msg.sender == o.buyer) {
+            (v.buyer, first, second) = (ballot, v.seller, v.arbiter);
+        } else if (msg.sender == o.seller) {
+            (v.seller, first, second) = (ballot, v.buyer, v.arbiter);
+        } else if (msg.sender == _arbiter && msg.sender != address(0)) {
+            (v.arbiter, first, second) = (ballot, v.buyer, v.seller);
+        } else {
+            revert NotAVoter(orderId, msg.sender);
+        }
+        emit VoteCast(orderId, msg.sender, outcome, sellerBps);
+        if (_agree(ballot, first) || _agree(ballot, second)) _resolve(orderId, o, outcome, sellerBps);
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function agreeToCancel(uint256 orderId, IMembershipHooks.Party responsible, uint8 reason) external nonReentrant {
+        Order storage o = _orders[orderId];
+        if (msg.sender != o.buyer && msg.sender != o.seller) revert NotAParty(orderId, msg.sender);
+        _requireOpen(orderId, o.status);
+        if (reason < FIRST_FREE_REASON) revert ReasonReserved(reason);
+        emit CancellationProposed(orderId, msg.sender, responsible, reason);
+        CancelOffer memory offer = _cancelOffers[orderId];
+        if (
+            offer.by != address(0) &&
+            offer.by != msg.sender &&
+            offer.responsible == responsible &&
+            offer.reason == reason
+        ) {
+            delete _cancelOffers[orderId];
+            _refund(orderId, o, OrderStatus.Refunded, responsible, reason);
+        } else {
+            _cancelOffers[orderId] = CancelOffer(msg.sender, responsible, reason);
+        }
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function cancelByPolicy(uint256 orderId, IMembershipHooks.Party responsible, uint8 reason) external nonReentrant {
+        _checkRole(POLICY_ROLE);
+        Order storage o = _orders[orderId];
+        _requireOpen(orderId, o.status);
+        if (reason < FIRST_FREE_REASON) revert ReasonReserved(reason);
+        _refund(orderId, o, OrderStatus.Refunded, responsible, reason);
+    }
+
+    // ---------------------------------------------------------------- money out
 
     /// @inheritdoc IDeliveryEscrow
     function withdraw(address to) external nonReentrant returns (uint256 amount) {
@@ -147,19 +438,74 @@ contract DeliveryEscrow is IDeliveryEscrow, ReentrancyGuardTransient {
         _PAYMENT_TOKEN.safeTransfer(to, amount);
     }
 
+    // ---------------------------------------------------------------- configuration
+
     /// @inheritdoc IDeliveryEscrow
     function setShipWindow(uint256 window) external {
-        if (!IAccessControl(address(_MARKETPLACE)).hasRole(OPERATOR_ROLE, msg.sender)) {
-            revert IAccessControl.AccessControlUnauthorizedAccount(msg.sender, OPERATOR_ROLE);
-        }
-        if (window < MIN_SHIP_WINDOW || window > MAX_SHIP_WINDOW) revert ShipWindowOutOfRange(window);
+        _checkRole(OPERATOR_ROLE);
+        _checkWindow(window, MIN_SHIP_WINDOW, MAX_SHIP_WINDOW);
         _shipWindow = window;
         emit ShipWindowSet(window);
     }
 
     /// @inheritdoc IDeliveryEscrow
+    function setConfirmWindow(uint256 window) external {
+        _checkRole(OPERATOR_ROLE);
+        _checkWindow(window, MIN_CONFIRM_WINDOW, MAX_CONFIRM_WINDOW);
+        _config.confirmWindow = uint32(window);
+        emit ConfirmWindowSet(window);
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function setCodePolicy(uint8 maxAttempts, uint256 suspensionPeriod) external {
+        _checkRole(bytes32(0));
+        if (maxAttempts == 0 || maxAttempts > MAX_ATTEMPTS_LIMIT) revert MaxAttemptsOutOfRange(maxAttempts);
+        _checkWindow(suspensionPeriod, MIN_SUSPENSION, MAX_SUSPENSION);
+        _config.maxAttempts = maxAttempts;
+        _config.suspensionPeriod = uint32(suspensionPeriod);
+        emit CodePolicySet(maxAttempts, suspensionPeriod);
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function setArbiter(address arbiter_) external {
+        _checkRole(bytes32(0));
+        if (arbiter_ == address(0)) revert ZeroAddress();
+        _arbiter = arbiter_;
+        emit ArbiterSet(arbiter_);
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function setMembership(address membership_) external {
+        _checkRole(bytes32(0));
+        // A call to an address without code reverts outside the try/catch that isolates reports.
+        if (membership_ != address(0) && membership_.code.length == 0) revert NotAContract(membership_);
+        _config.membership = membership_;
+        emit MembershipSet(membership_);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IDeliveryEscrow
+    function authorizationDigest(uint256 orderId, uint256 deadline) external view returns (bytes32) {
+        Order storage o = _orders[orderId];
+        return
+            _hashTypedDataV4(keccak256(abi.encode(RELEASE_TYPEHASH, orderId, o.seller, o.amount, deadline, o.nonce)));
+    }
+
+    /// @inheritdoc IDeliveryEscrow
     function order(uint256 orderId) external view returns (Order memory) {
         return _orders[orderId];
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function votes(uint256 orderId) external view returns (Ballot memory, Ballot memory, Ballot memory) {
+        Votes storage v = _votes[orderId];
+        return (v.buyer, v.seller, v.arbiter);
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function isDeliveryAgent(address seller, address agent) external view returns (bool) {
+        return _agents[seller][agent];
     }
 
     /// @inheritdoc IDeliveryEscrow
@@ -183,6 +529,26 @@ contract DeliveryEscrow is IDeliveryEscrow, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IDeliveryEscrow
+    function confirmWindow() external view returns (uint256) {
+        return _config.confirmWindow;
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function codePolicy() external view returns (uint8, uint256) {
+        return (_config.maxAttempts, _config.suspensionPeriod);
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function arbiter() external view returns (address) {
+        return _arbiter;
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function membership() external view returns (address) {
+        return _config.membership;
+    }
+
+    /// @inheritdoc IDeliveryEscrow
     function orderCount() external view returns (uint256) {
         return _orderCount;
     }
@@ -190,6 +556,151 @@ contract DeliveryEscrow is IDeliveryEscrow, ReentrancyGuardTransient {
     /// @inheritdoc IDeliveryEscrow
     function marketplace() external view returns (address) {
         return address(_MARKETPLACE);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /// @dev Credits the seller and hands the deed to the buyer. Every release path ends here.
+    function _release(uint256 orderId, Order storage o, ReleaseMethod method) private {
+        uint256 amount = o.amount;
+        if (o.paid != amount) revert BalanceDue(orderId, amount - o.paid);
+        o.status = OrderStatus.Released;
+        address seller = o.seller;
+        address buyer = o.buyer;
+        _owed[seller] += amount;
+        emit OrderReleased(orderId, seller, amount, method);
+        // A plain transfer: no receiver callback can re-enter or block the release.
+        if (o.listing != address(0)) _DEED.transferFrom(address(this), buyer, o.deedId);
+        _reportCompleted(orderId, buyer, seller, amount);
+    }
+
+    /// @dev Credits the buyer what it paid and returns the deed to the seller. Every refund path ends here.
+    function _refund(
+        uint256 orderId,
+        Order storage o,
+        OrderStatus status,
+        IMembershipHooks.Party responsible,
+        uint8 reason
+    ) private {
+        o.status = status;
+        uint256 paid = o.paid;
+        address buyer = o.buyer;
+        address seller = o.seller;
+        // Extension point for the membership issue: a tier's refund mode (bid-token credit, or minus a fee) is
+        // applied here, where the paid amount is split between the buyer's balance and other credits.
+        _owed[buyer] += paid;
+        emit OrderRefunded(orderId, buyer, paid, responsible, reason);
+        if (o.listing != address(0)) _DEED.transferFrom(address(this), seller, o.deedId);
+        _reportCancelled(orderId, buyer, seller, responsible, reason);
+    }
+
+    /// @dev Two equal votes settle a dispute. A split gives the deed to the buyer: the asset was delivered, and the
+    /// parties agreed on a partial payment for it.
+    function _resolve(uint256 orderId, Order storage o, Outcome outcome, uint16 sellerBps) private {
+        uint256 paid = o.paid;
+        if (outcome == Outcome.Release) {
+            emit DisputeResolved(orderId, outcome, paid, 0);
+            _release(orderId, o, ReleaseMethod.Dispute);
+        } else if (outcome == Outcome.Refund) {
+            emit DisputeResolved(orderId, outcome, 0, paid);
+            _refund(orderId, o, OrderStatus.Refunded, IMembershipHooks.Party.Seller, REASON_DISPUTE_REFUND);
+        } else {
+            uint256 toSeller = (paid * sellerBps) / _BPS;
+            address buyer = o.buyer;
+            address seller = o.seller;
+            o.status = OrderStatus.Split;
+            _owed[seller] += toSeller;
+            _owed[buyer] += paid - toSeller;
+            emit DisputeResolved(orderId, outcome, toSeller, paid - toSeller);
+            if (o.listing != address(0)) _DEED.transferFrom(address(this), buyer, o.deedId);
+            _reportCancelled(orderId, buyer, seller, IMembershipHooks.Party.Both, REASON_DISPUTE_SPLIT);
+        }
+    }
+
+    /// @dev Reports to the membership contract with a fixed gas cap, after every effect and transfer. A reverting or
+    /// gas-hungry membership contract cannot block a release or a refund: the failure is only emitted (try/catch
+    /// without return data, so no return bomb either). The caller must leave the report its whole cap, so that nobody
+    /// can make a report fail on purpose by sending too little gas.
+    function _reportCompleted(uint256 orderId, address buyer, address seller, uint256 amount) private {
+        IMembershipHooks hooks = _hooks();
+        if (address(hooks) == address(0)) return;
+        try hooks.onOrderCompleted{gas: REPORT_GAS}(orderId, buyer, seller, amount) {
+            // solhint-disable-previous-line no-empty-blocks
+        } catch {
+            emit MembershipReportFailed(orderId);
+        }
+    }
+
+    /// @dev As `_reportCompleted`.
+    function _reportCancelled(
+        uint256 orderId,
+        address buyer,
+        address seller,
+        IMembershipHooks.Party responsible,
+        uint8 reason
+    ) private {
+        IMembershipHooks hooks = _hooks();
+        if (address(hooks) == address(0)) return;
+        try hooks.onOrderCancelled{gas: REPORT_GAS}(orderId, buyer, seller, responsible, reason) {
+            // solhint-disable-previous-line no-empty-blocks
+        } catch {
+            emit MembershipReportFailed(orderId);
+        }
+    }
+
+    function _hooks() private view returns (IMembershipHooks hooks) {
+        hooks = IMembershipHooks(_config.membership);
+        if (address(hooks) == address(0)) return hooks;
+        // 1/64 of the gas stays with the caller (EIP-150); the margin pays for the encoding, code check and call.
+        uint256 needed = REPORT_GAS + REPORT_GAS / 63 + 10_000;
+        if (gasleft() < needed) revert GasTooLowForReport(gasleft(), needed);
+    }
+
+    /// @dev Pulls `amount` and checks it all arrived: fee-on-transfer tokens are rejected rather than booked short.
+    function _pull(address from, uint256 amount) private {
+        uint256 before = _PAYMENT_TOKEN.balanceOf(address(this));
+        _PAYMENT_TOKEN.safeTransferFrom(from, address(this), amount);
+        uint256 received = _PAYMENT_TOKEN.balanceOf(address(this)) - before;
+        if (received != amount) revert TransferAmountMismatch(amount, received);
+    }
+
+    function _checkRole(bytes32 role) private view {
+        if (!IAccessControl(address(_MARKETPLACE)).hasRole(role, msg.sender)) {
+            revert IAccessControl.AccessControlUnauthorizedAccount(msg.sender, role);
+        }
+    }
+
+    function _requireSellerOrAgent(uint256 orderId, address seller) private view {
+        if (msg.sender != seller && !_agents[seller][msg.sender]) revert NotSellerOrAgent(orderId, msg.sender);
+    }
+
+    /// @dev Signatures and codes are accepted before a dispute or suspension only.
+    function _requireAuthorizable(uint256 orderId, OrderStatus status) private pure {
+        if (status != OrderStatus.AwaitingShipment && status != OrderStatus.Shipped) {
+            revert WrongOrderStatus(orderId, status);
+        }
+    }
+
+    function _requireOpen(uint256 orderId, OrderStatus status) private pure {
+        if (
+            status != OrderStatus.AwaitingShipment &&
+            status != OrderStatus.Shipped &&
+            status != OrderStatus.Disputed &&
+            status != OrderStatus.Suspended
+        ) revert WrongOrderStatus(orderId, status);
+    }
+
+    function _checkCode(bytes32 codeHash, uint8 codeLength) private pure {
+        if (codeLength < MIN_CODE_LENGTH) revert CodeTooShort(codeLength, MIN_CODE_LENGTH);
+        if (codeHash == bytes32(0)) revert InvalidCodeHash();
+    }
+
+    function _checkWindow(uint256 value, uint256 min, uint256 max) private pure {
+        if (value < min || value > max) revert WindowOutOfRange(value, min, max);
+    }
+
+    function _agree(Ballot memory a, Ballot memory b) private pure returns (bool) {
+        return a.outcome == b.outcome && a.sellerBps == b.sellerBps;
     }
 
     function _orderOfCaller() private view returns (uint256 orderId, Order storage o) {

@@ -10,7 +10,7 @@
  *   npm run demo
  */
 import { AbiCoder } from "ethers";
-import type { ContractTransactionReceipt, ContractTransactionResponse, LogDescription } from "ethers";
+import type { ContractTransactionReceipt, ContractTransactionResponse, Interface, LogDescription } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { network } from "hardhat";
 import LocalCopurchase from "../deploy/modules/LocalCopurchase.js";
@@ -25,7 +25,8 @@ import {
   VRFCoordinatorV2_5Mock__factory,
 } from "../typechain-types/index.js";
 import type { Listing } from "../typechain-types/index.js";
-import { explain } from "./lib/errors.js";
+import { signRelease } from "./lib/authorization.js";
+import { explain, ORDER_STATUS } from "./lib/errors.js";
 import {
   banner,
   check,
@@ -50,7 +51,6 @@ const STATUS = ["Open", "Drawing", "Settled", "Failed", "Dissolved"];
 const FAILURE = ["ThresholdNotMet", "SellerRevoked", "RandomnessTimedOut"];
 const UPKEEP = { None: 0, Settle: 1, Finalize: 2, Expire: 3, Retire: 4 } as const;
 const UPKEEP_NAMES = ["None", "Settle", "Finalize", "Expire", "Retire"];
-const ORDER_STATUS = ["None", "AwaitingDraw", "AwaitingShipment", "Shipped", "Released", "Refunded", "Voided"];
 
 // ---------------------------------------------------------------- people and labels
 
@@ -365,14 +365,20 @@ async function deliver(sys: System, l: Listed, orderId: bigint, winner: Party) {
   const order = await sys.escrow.order(orderId);
   detail(
     `escrow order #${orderId}: ${ORDER_STATUS[Number(order.status)]}, buyer ${winner.name}, seller ${l.seller.name}, ` +
-      `${formatUsdc(order.amount)}, ship by ${formatTime(order.shipBy)}`,
+      `${formatUsdc(order.amount)}, ship by ${formatTime(order.deadline)}`,
   );
   const tracking = `tracking:${l.asset.key}:DHL-${orderId}-0042`;
   const shipped = await send(sys.escrow.connect(l.seller.signer).markShipped(orderId, ethers.id(tracking)));
   detail(`${l.seller.name} marks the order shipped ("${tracking}") [${formatGas(shipped.gasUsed)}]`);
-  const released = await send(sys.escrow.connect(winner.signer).release(orderId));
+  // At the handover the winner signs an EIP-712 authorization; the seller submits it.
+  const deadline = BigInt((await ethers.provider.getBlock("latest"))!.timestamp) + 3_600n;
+  const signature = await signRelease(sys.escrow, winner.signer, orderId, deadline);
+  const released = await send(sys.escrow.connect(l.seller.signer).releaseWithSignature(orderId, deadline, signature));
   const r = eventIn(released, sys.escrow, "OrderReleased");
-  detail(`${winner.name} authorizes delivery: release(#${orderId}) → ${formatUsdc(r.args.amount)} owed to ${l.seller.name} [${formatGas(released.gasUsed)}]`);
+  detail(
+    `${winner.name} hands over a signed authorization; ${l.seller.name} submits it: releaseWithSignature(#${orderId}) → ` +
+      `${formatUsdc(r.args.amount)} owed to ${l.seller.name} [${formatGas(released.gasUsed)}]`,
+  );
   check((await sys.deed.ownerOf(l.terms.deedId)) === winner.address, `deed #${l.terms.deedId} now belongs to ${winner.name}`);
   const before = await sys.usdc.balanceOf(l.seller.address);
   const withdrawn = await send(sys.escrow.connect(l.seller.signer).withdraw(l.seller.address));
@@ -524,7 +530,7 @@ async function main() {
   detail(`finalize() by the keeper [${formatGas(carFinal.gasUsed)}]`);
   const carWin = await reportWinner(sys, car, carFinal, carDraw.sold);
 
-  step("Delivery — the seller ships, the winner releases the escrow order, the seller withdraws");
+  step("Delivery — the seller ships, the winner signs a delivery authorization the seller submits, the seller withdraws");
   await deliver(sys, car, carDraw.orderId, carWin.winner);
 
   step("Revenue — the vault collects the markup, the recipient withdraws");

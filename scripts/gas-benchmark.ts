@@ -11,6 +11,7 @@ import type { Listing } from "../typechain-types/index.js";
 import {
   buy,
   createListing,
+  DAY,
   deployFixture,
   ethers,
   fulfil,
@@ -18,6 +19,7 @@ import {
   signPermit,
   USDC,
 } from "../test/fixtures.js";
+import { signRelease } from "./lib/authorization.js";
 import type { System } from "../test/fixtures.js";
 
 interface Row {
@@ -257,6 +259,76 @@ async function benchmarkBidTokens(
   }
 }
 
+/**
+ * Delivery escrow: releases by each authorization and the withdrawal. Each release is measured twice: first for a
+ * seller with no balance in the escrow (its credit slot goes from zero, +17,100 gas), then for one already owed
+ * money. A withdrawal to a fresh address pays the token's own zero-to-nonzero balance write on top.
+ */
+async function escrowSection(sys: System) {
+  const { alice, seller } = sys;
+  const escrow = await sys.escrow.getAddress();
+  const code = ethers.hexlify(ethers.randomBytes(32));
+  await sys.usdc.connect(alice).approve(escrow, ethers.MaxUint256);
+  const open = async () => {
+    const shipBy = BigInt(await networkHelpers.time.latest()) + BigInt(10 * DAY);
+    await (
+      await sys.escrow.connect(alice).openOrder(seller.address, 1_000n * USDC, shipBy, 10_000, ethers.keccak256(code), 32)
+    ).wait();
+    return sys.escrow.orderCount();
+  };
+  const lanes = ["seller not yet owed", "seller already owed"] as const;
+  for (const lane of lanes) {
+    const orderId = await open();
+    const deadline = BigInt(await networkHelpers.time.latest()) + 3_600n;
+    const signature = await signRelease(sys.escrow, alice, orderId, deadline);
+    record(
+      `escrow: release a direct order by EIP-712 authorization, ${lane}`,
+      "EOA buyer",
+      await gasOf(sys.escrow.connect(seller).releaseWithSignature(orderId, deadline, signature)),
+      75_000n,
+    );
+  }
+  await sys.escrow.connect(seller).withdraw(seller.address);
+  for (const lane of lanes) {
+    const orderId = await open();
+    record(
+      `escrow: release a direct order by one-time code, ${lane}`,
+      "32-byte code",
+      await gasOf(sys.escrow.connect(seller).releaseWithCode(orderId, code)),
+      65_000n,
+    );
+  }
+  await sys.escrow.connect(seller).withdraw(seller.address);
+  for (const [i, lane] of lanes.entries()) {
+    const { listing, terms } = await createListing(sys, { stakeCount: 100n, threshold: 1n, price: 10n * USDC });
+    await buy(sys, listing, alice, 1n);
+    await networkHelpers.time.increaseTo(terms.deadline);
+    await listing.settle();
+    await fulfil(sys, listing, 1n);
+    await listing.finalize();
+    const orderId = await listing.escrowOrderId();
+    record(
+      `escrow: release a settlement order by the winner (deed to the winner), ${lane}`,
+      i === 0 ? "winner's first deed" : "winner already holds a deed",
+      await gasOf(sys.escrow.connect(alice).release(orderId)),
+      110_000n,
+    );
+  }
+  record(
+    "escrow: withdraw to an address already holding tokens",
+    "seller",
+    await gasOf(sys.escrow.connect(seller).withdraw(seller.address)),
+    45_000n,
+  );
+  await open().then((id) => sys.escrow.connect(alice).release(id));
+  record(
+    "escrow: withdraw to an address holding no tokens",
+    "fresh address",
+    await gasOf(sys.escrow.connect(seller).withdraw(ethers.Wallet.createRandom().address)),
+    45_000n,
+  );
+}
+
 async function main() {
   const sys = await deployFixture();
   const { alice, bob, carol } = sys;
@@ -369,6 +441,9 @@ async function main() {
 
   console.log("Bid tokens: credit, permits, recycled tokens, recycling");
   await benchmarkBidTokens(sys, big, aliceId, atLane);
+
+  console.log("Delivery escrow");
+  await escrowSection(sys);
 
   console.log("Refunds");
   const { listing: failing, terms: failingTerms } = await createListing(sys, {

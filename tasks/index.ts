@@ -105,4 +105,36 @@ export const copurchaseTasks = [
     .addOption(deployment)
     .setAction(() => import("./actions/escrow-release.js"))
     .build(),
+
+  task("escrow:ship", "The seller marks the escrow order of a settled listing shipped")
+    .addPositionalArgument(listing)
+    .addOption({ name: "tracking", description: "The shipment's tracking reference (stored hashed)", defaultValue: "" })
+    .addOption(from("the seller's account"))
+    .addOption(deployment)
+    .setAction(() => import("./actions/escrow-ship.js"))
+    .build(),
+
+  task("escrow:authorize", "The winner signs the EIP-712 delivery authorization it hands to the seller (no transaction)")
+    .addPositionalArgument(listing)
+    .addOption({ name: "hours", description: "How long the authorization stays valid", type: ArgumentType.FLOAT, defaultValue: 24 })
+    .addOption(from("the winner's account"))
+    .addOption(deployment)
+    .setAction(() => import("./actions/escrow-authorize.js"))
+    .build(),
+
+  task("escrow:submit", "The seller or its delivery agent submits the winner's authorization: the seller is paid P")
+    .addPositionalArgument(listing)
+    .addOption({ name: "signature", description: "The winner's signature (escrow:authorize prints it)", defaultValue: "" })
+    .addOption({ name: "deadline", description: "The deadline the winner signed", type: ArgumentType.BIGINT, defaultValue: 0n })
+    .addOption(from("the seller's account"))
+    .addOption(deployment)
+    .setAction(() => import("./actions/escrow-submit.js"))
+    .build(),
+
+  task("escrow:withdraw", "Withdraws what the escrow owes the account (a seller's price, a buyer's refund)")
+    .addOption({ name: "to", description: "Where to send it (default: the account)", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+    .addOption(from("account #0"))
+    .addOption(deployment)
+    .setAction(() => import("./actions/escrow-withdraw.js"))
+    .build(),
 ];

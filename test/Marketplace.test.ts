@@ -1238,7 +1238,7 @@ describe("Marketplace", () => {
       // The winner claims the asset and releases payment; the seller withdraws.
       await expect(sys.escrow.connect(sys.alice).release(orderId))
         .to.emit(sys.escrow, "OrderReleased")
-        .withArgs(orderId, sys.seller.address, won.terms.price);
+        .withArgs(orderId, sys.seller.address, won.terms.price, 0n); // released by the buyer
       expect(await sys.deed.ownerOf(won.terms.deedId)).to.equal(sys.alice.address);
       await expect(sys.escrow.connect(sys.seller).withdraw(sys.seller.address)).to.changeTokenBalance(
         ethers,

@@ -27,9 +27,12 @@ export type Terms = IListing.TermsStruct;
  * Deploys the whole system with the same Ignition module the deploy scripts use, and returns typed handles plus
  * named accounts: admin (all roles), seller, buyers, a stranger.
  */
-export async function deployFixture(
-  parameters: Record<string, unknown> = {},
-) {
+export async function deployFixture() {
+  return deployFixtureWith({});
+}
+
+/** As `deployFixture`, with Ignition parameters for the LocalCopurchase module (e.g. `firstTranche`). */
+export async function deployFixtureWith(parameters: Record<string, unknown>) {
   const deployed = await ignition.deploy(LocalCopurchase, {
     parameters: { LocalCopurchase: parameters as never },
   });

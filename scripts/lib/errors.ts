@@ -32,7 +32,19 @@ export const FAILURE_REASON = [
   "randomness unavailable",
 ] as const;
 export const APPLICATION_STATUS = ["None", "Pending", "Approved", "Rejected", "Listed"] as const;
-export const ORDER_STATUS = ["None", "AwaitingDraw", "AwaitingShipment", "Shipped", "Released", "Refunded", "Voided"] as const;
+export const ORDER_STATUS = [
+  "None",
+  "AwaitingDraw",
+  "AwaitingShipment",
+  "Shipped",
+  "Released",
+  "Refunded",
+  "Voided",
+  "Disputed",
+  "Suspended",
+  "Split",
+  "CashedOut",
+] as const;
 export const UPKEEP_ACTION = ["None", "Settle", "Finalize", "Expire", "Retire"] as const;
 
 /** Role ids as AccessControl stores them, by name, so that a missing role is named rather than shown as a hash. */
@@ -158,8 +170,30 @@ const SENTENCES: Record<string, (a: Result, fmt: AmountFormatter) => string> = {
   WrongOrderStatus: (a) => `escrow order #${a[0]} is ${ORDER_STATUS[Number(a[1])] ?? a[1]}, not in the state this step needs`,
   ShipByPassed: (a) => `order #${a[0]} had to ship by ${when(a[1])}`,
   ShipByNotPassed: (a) => `order #${a[0]} can be refunded as unshipped only after ${when(a[1])}`,
-  InvalidOrder: () => "the order needs a buyer, a seller, an amount and a tracking hash",
-  ShipWindowOutOfRange: (a) => `a ship window of ${formatDuration(a[0])} is outside 1 … 180 days`,
+  InvalidOrder: () => "the order needs a buyer, a seller other than the buyer, an amount and a tracking hash",
+  WindowOutOfRange: (a) => `${formatDuration(a[0])} is outside ${formatDuration(a[1])} … ${formatDuration(a[2])}`,
+  NotSellerOrAgent: (a) => `only the seller of order #${a[0]} or a delivery agent it named can submit an authorization, not ${shortAddress(a[1])}`,
+  NotAParty: (a) => `${shortAddress(a[1])} is neither the buyer nor the seller of order #${a[0]}`,
+  NotAVoter: (a) => `${shortAddress(a[1])} is not the buyer, the seller or the arbiter of order #${a[0]}`,
+  ConfirmWindowOpen: (a) => `order #${a[0]} can be released without the buyer only after ${when(a[1])}`,
+  SuspensionNotOver: (a) => `suspended order #${a[0]} can be refunded only after ${when(a[1])}`,
+  CodeTooShort: (a) => `a one-time code of ${a[0]} bytes is too short: use at least ${a[1]} random bytes (128 bits)`,
+  NoCodeCommitted: (a) => `the buyer of order #${a[0]} committed no one-time code`,
+  BalanceDue: (a, fmt) => `order #${a[0]} still has ${fmt(a[1])} due: the buyer pays the balance first`,
+  AuthorizationExpired: (a) => `the authorization expired at ${when(a[0])}: ask the buyer for a new one`,
+  InvalidAuthorization: (a) => `the signature is not the authorization of ${shortAddress(a[1])} for order #${a[0]}`,
+  NotASettlementOrder: (a) => `order #${a[0]} is a direct order: only a settlement order's winner can take cash instead`,
+  InvalidVote: (a) => `a dispute vote needs an outcome (release, refund or split) and a seller share of at most 10,000 bps, not ${a[1]}`,
+  ReasonReserved: (a) => `reason code ${a[0]} is reserved for the escrow's own cancellations: use 16 or above`,
+  MaxAttemptsOutOfRange: (a) => `${a[0]} failed attempts is outside 1 … 20`,
+  NothingDue: (a) => `order #${a[0]} is paid in full already`,
+  InvalidCodeHash: () => "the code's hash must not be zero",
+  UpfrontShareOutOfRange: (a) => `an upfront share of ${a[0]} bps is outside 1 … 10,000, or rounds the deposit to nothing`,
+  ShipByOutOfRange: (a) => `the ship-by time ${when(a[0])} must be in the future and no later than ${when(a[1])}`,
+  AmountTooLarge: (a, fmt) => `${fmt(a[0])} does not fit the escrow's books`,
+  GasTooLowForReport: (a) => `the transaction left ${a[0]} gas for the membership report, which needs ${a[1]}: send it with a higher gas limit`,
+  NotAContract: (a) => `${shortAddress(a[0])} is not a contract`,
+  TransferAmountMismatch: (a, fmt) => `the token delivered ${fmt(a[1])} instead of ${fmt(a[0])}: fee-on-transfer tokens are not supported`,
   NothingToWithdraw: (a) => `${shortAddress(a[0])} has nothing to withdraw`,
   SharesMustSumTo10000: (a) => `revenue shares sum to ${a[0]} bps; they must sum to 10,000`,
   InvalidRecipient: (a) => `revenue recipient #${a[0]} is zero, has a zero share or is repeated`,

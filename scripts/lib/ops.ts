@@ -8,6 +8,7 @@ import type { BaseContract, ContractTransactionReceipt, ContractTransactionRespo
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { IListing, Listing } from "../../typechain-types/index.js";
 import type { Context } from "./context.js";
+import { signRelease } from "./authorization.js";
 import { FAILURE_REASON, LISTING_STATUS, ORDER_STATUS, UPKEEP_ACTION, UserError } from "./errors.js";
 import {
   formatCount,
@@ -246,7 +247,7 @@ export async function listingStatus(ctx: Context, args: { listing: string; accou
     const order = await ctx.sys.escrow.order(orderId);
     winner = order.buyer;
     if (ready) say(`   winner      ${shortAddress(order.buyer)} — stake #${formatCount(stake)} on bid token #${tokenId} (purchase #${purchaseIndex})`);
-    say(`   escrow      order #${orderId}: ${ORDER_STATUS[Number(order.status)]}, ${m.format(order.amount)}${order.shipBy > 0n && order.status === 2n ? `, ship by ${formatTime(order.shipBy)}` : ""}`);
+    say(`   escrow      order #${orderId}: ${ORDER_STATUS[Number(order.status)]}, ${m.format(order.amount)}${order.deadline > 0n && order.status === 2n ? `, ship by ${formatTime(order.deadline)}` : ""}`);
   }
 
   if (args.token !== undefined && args.token > 0n) {
@@ -466,20 +467,28 @@ export function reportWinner(ctx: Context, listing: Listing, receipt: ContractTr
   return { winner, stake: e.args.stake as bigint, tokenId: e.args.tokenId as bigint, purchaseIndex: e.args.purchaseIndex as bigint, word: e.args.word as bigint };
 }
 
-/** The winner authorizes delivery: the seller is owed P, the winner receives the deed. */
-export async function releaseEscrow(ctx: Context, args: { listing: string; from?: string }) {
-  const listing = await ctx.listing(args.listing);
+/** The listing's escrow order, with a sentence for every state in which there is none to act on. */
+async function escrowOrderOf(ctx: Context, listingArg: string) {
+  const listing = await ctx.listing(listingArg);
   const f = await readListing(ctx, listing);
   const orderId = await ctx.sys.escrow.orderOfListing(f.address);
   if (orderId === 0n) throw new UserError(`listing #${f.listingId} has no escrow order: it is ${f.status} and was never settled with a draw`);
   const order = await ctx.sys.escrow.order(orderId);
   const status = ORDER_STATUS[Number(order.status)];
   if (status === "AwaitingDraw") throw new UserError(`escrow order #${orderId} waits for the draw: finalize listing #${f.listingId} first (listing:finalize)`);
-  if (status !== "AwaitingShipment" && status !== "Shipped") throw new UserError(`escrow order #${orderId} is ${status}: there is nothing to release`);
+  return { f, orderId, order, status };
+}
+
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** The winner authorizes delivery: the seller is owed P, the winner receives the deed. */
+export async function releaseEscrow(ctx: Context, args: { listing: string; from?: string }) {
+  const { orderId, order, status } = await escrowOrderOf(ctx, args.listing);
+  if (!["AwaitingShipment", "Shipped", "Disputed", "Suspended"].includes(status)) throw new UserError(`escrow order #${orderId} is ${status}: there is nothing to release`);
   // Without --from, sign as the winner when this network holds the winner's key: only the winner may release.
-  const winnerSigner = ctx.signers.find((s) => s.address.toLowerCase() === order.buyer.toLowerCase());
+  const winnerSigner = ctx.signers.find((s) => same(s.address, order.buyer));
   const caller = args.from ? ctx.signer(args.from) : winnerSigner;
-  if (!caller || caller.address.toLowerCase() !== order.buyer.toLowerCase()) {
+  if (!caller || !same(caller.address, order.buyer)) {
     throw new UserError(`only the winner ${shortAddress(order.buyer)} can release escrow order #${orderId}${caller ? `, not ${shortAddress(caller.address)}` : ""}: use --from with the winner's account`);
   }
   const receipt = await send(ctx.sys.escrow.connect(caller).release(orderId));
@@ -488,12 +497,59 @@ export async function releaseEscrow(ctx: Context, args: { listing: string; from?
   return { orderId, amount: released.args.amount as bigint, seller: released.args.seller as string };
 }
 
-// ---------------------------------------------------------------- keeper
+/** The seller marks the listing's escrow order shipped, with the hash of a tracking reference. */
+export async function shipEscrow(ctx: Context, args: { listing: string; tracking: string; from?: string }) {
+  const { orderId, order, status } = await escrowOrderOf(ctx, args.listing);
+  if (status !== "AwaitingShipment") throw new UserError(`escrow order #${orderId} is ${status}: only an order awaiting shipment is marked shipped`);
+  if (args.tracking.trim() === "") throw new UserError("give the shipment's tracking reference (--tracking)");
+  const seller = args.from ? ctx.signer(args.from) : ctx.signers.find((s) => same(s.address, order.seller));
+  if (!seller || !same(seller.address, order.seller)) throw new UserError(`only the seller ${shortAddress(order.seller)} can mark escrow order #${orderId} shipped: use --from with the seller's account`);
+  const receipt = await send(ctx.sys.escrow.connect(seller).markShipped(orderId, hashText(args.tracking)));
+  const shipped = eventIn(receipt, ctx.sys.escrow, "OrderShipped");
+  say(`✓ escrow order #${orderId} shipped ("${args.tracking}"); the winner confirms, disputes or lets the window pass until ${formatTime(shipped.args.confirmBy)}`);
+  return { orderId, confirmBy: shipped.args.confirmBy as bigint };
+}
 
-/**
- * One keeper step: answers every pending VRF request with the mock (local networks), then performs the upkeep's
- * due action if any. Returns what it did, or an empty list when nothing was due.
- */
+/** The winner signs the EIP-712 delivery authorization it hands to the seller (no transaction). */
+export async function authorizeEscrow(ctx: Context, args: { listing: string; hours: number; from?: string }) {
+  const { orderId, order, status } = await escrowOrderOf(ctx, args.listing);
+  if (status !== "AwaitingShipment" && status !== "Shipped") throw new UserError(`escrow order #${orderId} is ${status}: authorizations are accepted only before a dispute or suspension`);
+  if (!(args.hours > 0)) throw new UserError(`an authorization must stay valid for some time: --hours ${args.hours} is not positive`);
+  const buyer = args.from ? ctx.signer(args.from) : ctx.signers.find((s) => same(s.address, order.buyer));
+  if (!buyer || !same(buyer.address, order.buyer)) throw new UserError(`only the winner ${shortAddress(order.buyer)} can authorize escrow order #${orderId}: use --from with the winner's account`);
+  const now = BigInt((await ctx.ethers.provider.getBlock("latest"))!.timestamp);
+  const deadline = now + BigInt(Math.round(args.hours * 3_600));
+  const signature = await signRelease(ctx.sys.escrow, buyer, orderId, deadline);
+  say(`✓ authorization of escrow order #${orderId} signed by the winner ${shortAddress(buyer.address)}, valid until ${formatTime(deadline)}:`);
+  say(`  npx hardhat escrow:submit ${args.listing} --deadline ${deadline} --signature ${signature}`);
+  return { orderId, deadline, signature };
+}
+
+/** The seller (or its delivery agent) submits the winner's signed authorization: the seller is owed P. */
+export async function submitEscrowAuthorization(ctx: Context, args: { listing: string; signature: string; deadline: bigint; from?: string }) {
+  const { orderId, order, status } = await escrowOrderOf(ctx, args.listing);
+  if (status !== "AwaitingShipment" && status !== "Shipped") throw new UserError(`escrow order #${orderId} is ${status}: authorizations are accepted only before a dispute or suspension`);
+  const caller = args.from ? ctx.signer(args.from) : ctx.signers.find((s) => same(s.address, order.seller));
+  if (!caller) throw new UserError(`this network cannot sign for the seller ${shortAddress(order.seller)}: use --from with the seller's or its delivery agent's account`);
+  const receipt = await send(ctx.sys.escrow.connect(caller).releaseWithSignature(orderId, args.deadline, args.signature));
+  const released = eventIn(receipt, ctx.sys.escrow, "OrderReleased");
+  say(`✓ escrow order #${orderId} released by the winner's authorization: ${ctx.money.format(released.args.amount)} owed to the seller ${shortAddress(released.args.seller)}, deed #${order.deedId} to the winner`);
+  return { orderId, amount: released.args.amount as bigint };
+}
+
+/** Withdraws what the escrow owes the account (seller's price, buyer's refund or cash) to it or to `to`. */
+export async function withdrawEscrow(ctx: Context, args: { to?: string; from?: string }) {
+  const account = ctx.signer(args.from);
+  const to = args.to ?? account.address;
+  if (!/^0x[0-9a-fA-F]{40}$/.test(to)) throw new UserError(`--to ${to} is not an address`);
+  const owed = await ctx.sys.escrow.owedTo(account.address);
+  if (owed === 0n) throw new UserError(`the escrow owes ${shortAddress(account.address)} nothing`);
+  const receipt = await send(ctx.sys.escrow.connect(account).withdraw(to));
+  const amount: bigint = eventIn(receipt, ctx.sys.escrow, "Withdrawn").args.amount;
+  say(`✓ withdrew ${ctx.money.format(amount)} owed to ${shortAddress(account.address)} to ${shortAddress(to)}`);
+  return { amount, to };
+}
+
 export async function keeperStep(ctx: Context, keeper: HardhatEthersSigner, pending: Set<string>): Promise<string[]> {
   const done: string[] = [];
   const { marketplace } = ctx.sys;

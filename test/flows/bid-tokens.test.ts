@@ -4,6 +4,7 @@ import {
   createListing,
   DAY,
   deployFixture,
+  deployFixtureWith,
   ethers,
   fulfil,
   networkHelpers,
@@ -24,7 +25,8 @@ enum Skip {
 }
 
 /** A system whose bid token has released ids 1 … 3 only, with id 2 reserved. */
-const smallTranche = () => deployFixture({ firstTranche: 3, vanityIds: [2] });
+const smallTranche = () =>
+  deployFixtureWith({ firstTranche: 3, vanityIds: [2] });
 
 /** A listing of 1 USDC stakes whose threshold (100 stakes) pays P exactly. */
 const cheapListing = (sys: System, overrides = {}) =>

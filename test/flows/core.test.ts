@@ -305,7 +305,7 @@ describe("listing life cycle (core)", () => {
       await fulfil(sys, listing, 0n);
       await listing.finalize();
       const orderId = await listing.escrowOrderId();
-      const { shipBy } = await sys.escrow.order(orderId);
+      const { deadline: shipBy } = await sys.escrow.order(orderId);
       await expect(sys.escrow.connect(sys.alice).refundUnshipped(orderId))
         .to.be.revertedWithCustomError(sys.escrow, "ShipByNotPassed")
         .withArgs(orderId, shipBy);
@@ -315,7 +315,7 @@ describe("listing life cycle (core)", () => {
         .withArgs(orderId, shipBy);
       await expect(sys.escrow.connect(sys.alice).refundUnshipped(orderId))
         .to.emit(sys.escrow, "OrderRefunded")
-        .withArgs(orderId, sys.alice.address, terms.price);
+        .withArgs(orderId, sys.alice.address, terms.price, 2n, 1n); // attributed to the seller, ship-by missed
       expect(await sys.deed.ownerOf(terms.deedId)).to.equal(sys.seller.address);
       await expect(sys.escrow.connect(sys.alice).release(orderId))
         .to.be.revertedWithCustomError(sys.escrow, "WrongOrderStatus")

@@ -2,13 +2,16 @@ import { expect } from "chai";
 import {
   buy,
   createListing,
+  DAY,
   deployFixture,
   deployWithToken,
   ethers,
   networkHelpers,
   USDC,
 } from "../fixtures.js";
-import { FalseToken__factory } from "../../typechain-types/index.js";
+import type { System } from "../fixtures.js";
+import { FalseToken__factory, FeeToken__factory, MpBlacklistToken__factory } from "../../typechain-types/index.js";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 
 /** The system on a token that can be switched to answer transfers with `false`. */
 async function falseTokenSystem() {
@@ -16,6 +19,32 @@ async function falseTokenSystem() {
   const token = await new FalseToken__factory(base.admin).deploy();
   const sys = await deployWithToken(base, await token.getAddress());
   return { sys, token };
+}
+
+/** The system on a token that takes a fee on transfer once switched on. */
+async function feeTokenSystem() {
+  const base = await deployFixture();
+  const token = await new FeeToken__factory(base.admin).deploy();
+  const sys = await deployWithToken(base, await token.getAddress());
+  return { sys, token };
+}
+
+/** The system on a token that blacklists accounts, as USDC does. */
+async function blacklistSystem() {
+  const base = await deployFixture();
+  const token = await new MpBlacklistToken__factory(base.admin).deploy();
+  const sys = await deployWithToken(base, await token.getAddress());
+  return { sys, token };
+}
+
+const PRICE = 1_000n * USDC;
+
+/** `buyer` opens a paid-in-full direct order with the seller, shipping within 10 days; returns its id. */
+async function openDirect(sys: System, buyer: HardhatEthersSigner): Promise<bigint> {
+  await sys.usdc.connect(buyer).approve(await sys.escrow.getAddress(), PRICE);
+  const shipBy = BigInt(await networkHelpers.time.latest()) + BigInt(10 * DAY);
+  await sys.escrow.connect(buyer).openOrder(sys.seller.address, PRICE, shipBy, 10_000, ethers.ZeroHash, 0);
+  return sys.escrow.orderCount();
 }
 
 describe("weird ERC-20s (A19)", () => {
@@ -44,5 +73,91 @@ describe("weird ERC-20s (A19)", () => {
       listing.connect(sys.alice).claimRefund(id),
     ).to.changeTokenBalance(ethers, token, sys.alice, 100n * USDC);
     expect(await token.balanceOf(address)).to.equal(await listing.owed());
+  });
+
+  it("escrow: a token that answers false opens no order and pays no withdrawal, and the credit stays", async () => {
+    const { sys, token } = await networkHelpers.loadFixture(falseTokenSystem);
+    const orderId = await openDirect(sys, sys.alice);
+    await sys.escrow.connect(sys.alice).release(orderId);
+    await token.setFailing(true);
+    await sys.usdc.connect(sys.bob).approve(await sys.escrow.getAddress(), PRICE);
+    const shipBy = BigInt(await networkHelpers.time.latest()) + BigInt(10 * DAY);
+    await expect(sys.escrow.connect(sys.bob).openOrder(sys.seller.address, PRICE, shipBy, 10_000, ethers.ZeroHash, 0))
+      .to.be.revertedWithCustomError(sys.escrow, "SafeERC20FailedOperation")
+      .withArgs(await token.getAddress());
+    await expect(sys.escrow.connect(sys.seller).withdraw(sys.seller.address))
+      .to.be.revertedWithCustomError(sys.escrow, "SafeERC20FailedOperation")
+      .withArgs(await token.getAddress());
+    expect(await sys.escrow.owedTo(sys.seller.address)).to.equal(PRICE);
+    await token.setFailing(false);
+    await expect(sys.escrow.connect(sys.seller).withdraw(sys.seller.address)).to.changeTokenBalance(
+      ethers,
+      token,
+      sys.seller,
+      PRICE,
+    );
+    expect(await token.balanceOf(await sys.escrow.getAddress())).to.equal(await sys.escrow.totalHeld());
+  });
+
+  it("escrow: a fee-on-transfer token is rejected on every pull, so the books are never short", async () => {
+    const { sys, token } = await networkHelpers.loadFixture(feeTokenSystem);
+    const orderId = await openDirect(sys, sys.alice); // no fee yet
+    await token.setFeeBps(100); // 1%
+    await sys.usdc.connect(sys.bob).approve(await sys.escrow.getAddress(), PRICE);
+    const shipBy = BigInt(await networkHelpers.time.latest()) + BigInt(10 * DAY);
+    await expect(sys.escrow.connect(sys.bob).openOrder(sys.seller.address, PRICE, shipBy, 10_000, ethers.ZeroHash, 0))
+      .to.be.revertedWithCustomError(sys.escrow, "TransferAmountMismatch")
+      .withArgs(PRICE, PRICE - PRICE / 100n);
+    await sys.usdc.connect(sys.bob).approve(await sys.escrow.getAddress(), PRICE);
+    await expect(sys.escrow.connect(sys.bob).openOrder(sys.seller.address, PRICE, shipBy, 1_000, ethers.ZeroHash, 0))
+      .to.be.revertedWithCustomError(sys.escrow, "TransferAmountMismatch")
+      .withArgs(PRICE / 10n, PRICE / 10n - PRICE / 1_000n);
+    // What is already held stays exact and can leave (the fee is the receiver's loss, not the books').
+    expect(await token.balanceOf(await sys.escrow.getAddress())).to.equal(await sys.escrow.totalHeld());
+    await sys.escrow.connect(sys.alice).release(orderId);
+    await expect(sys.escrow.connect(sys.seller).withdraw(sys.seller.address)).to.changeTokenBalance(
+      ethers,
+      token,
+      sys.seller,
+      PRICE - PRICE / 100n,
+    );
+    expect(await sys.escrow.totalHeld()).to.equal(0n);
+    expect(await token.balanceOf(await sys.escrow.getAddress())).to.equal(0n);
+  });
+
+  it("escrow: a token that blacklists the seller blocks only the seller's own wallet (A9)", async () => {
+    const { sys, token } = await networkHelpers.loadFixture(blacklistSystem);
+    const paid = await openDirect(sys, sys.alice);
+    const unshipped = await openDirect(sys, sys.bob);
+    const split = await openDirect(sys, sys.carol);
+    await token.setBlacklisted(sys.seller.address, true);
+    await sys.escrow.connect(sys.alice).release(paid);
+    // The buyer's refund is untouched by the seller's blacklisting.
+    await networkHelpers.time.increase(11 * DAY);
+    await sys.escrow.connect(sys.bob).refundUnshipped(unshipped);
+    await expect(sys.escrow.connect(sys.bob).withdraw(sys.bob.address)).to.changeTokenBalance(ethers, token, sys.bob, PRICE);
+    // Another party's share of an order with the blacklisted seller is withdrawn as well.
+    await sys.escrow.connect(sys.carol).openDispute(split);
+    await sys.escrow.connect(sys.carol).vote(split, 3, 5_000);
+    await sys.escrow.connect(sys.seller).vote(split, 3, 5_000);
+    await expect(sys.escrow.connect(sys.carol).withdraw(sys.carol.address)).to.changeTokenBalance(
+      ethers,
+      token,
+      sys.carol,
+      PRICE / 2n,
+    );
+    // The seller cannot receive at its own address, keeps its credit, and can take it elsewhere.
+    await expect(sys.escrow.connect(sys.seller).withdraw(sys.seller.address))
+      .to.be.revertedWithCustomError(token, "MpBlacklisted")
+      .withArgs(sys.seller.address);
+    expect(await sys.escrow.owedTo(sys.seller.address)).to.equal(PRICE + PRICE / 2n);
+    await expect(sys.escrow.connect(sys.seller).withdraw(sys.dave.address)).to.changeTokenBalance(
+      ethers,
+      token,
+      sys.dave,
+      PRICE + PRICE / 2n,
+    );
+    expect(await sys.escrow.totalHeld()).to.equal(0n);
+    expect(await token.balanceOf(await sys.escrow.getAddress())).to.equal(0n);
   });
 });

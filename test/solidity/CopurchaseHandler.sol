@@ -435,8 +435,8 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         (Listing l, ) = _pick(listingSeed, _isAwaitingShipment);
         (uint256 orderId, IDeliveryEscrow.Order memory o) = _orderOf(l);
         if (orderId == 0 || o.status != IDeliveryEscrow.OrderStatus.AwaitingShipment) return;
-        if (block.timestamp > o.shipBy) {
-            vm.expectRevert(abi.encodeWithSelector(IDeliveryEscrow.ShipByPassed.selector, orderId, o.shipBy));
+        if (block.timestamp > o.deadline) {
+            vm.expectRevert(abi.encodeWithSelector(IDeliveryEscrow.ShipByPassed.selector, orderId, o.deadline));
         } else {
             ++calls["markShipped"];
         }
@@ -465,8 +465,8 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         (Listing l, ) = _pick(listingSeed, _isAwaitingShipment);
         (uint256 orderId, IDeliveryEscrow.Order memory o) = _orderOf(l);
         if (orderId == 0 || o.status != IDeliveryEscrow.OrderStatus.AwaitingShipment) return;
-        if (block.timestamp <= o.shipBy) {
-            vm.expectRevert(abi.encodeWithSelector(IDeliveryEscrow.ShipByNotPassed.selector, orderId, o.shipBy));
+        if (block.timestamp <= o.deadline) {
+            vm.expectRevert(abi.encodeWithSelector(IDeliveryEscrow.ShipByNotPassed.selector, orderId, o.deadline));
             vm.prank(o.buyer);
             _ESCROW.refundUnshipped(orderId);
             return;

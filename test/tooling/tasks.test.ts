@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { expect } from "chai";
-import { Interface } from "ethers";
+import { Interface, id as hashText } from "ethers";
 import { buy, createListing, DAY, deployFixture, networkHelpers, USDC } from "../fixtures.js";
 import type { System } from "../fixtures.js";
 import { MockUSDC__factory } from "../../typechain-types/index.js";
@@ -182,6 +182,40 @@ describe("tooling: tasks on the in-process network", () => {
       expect(released.result.success, released.err).to.equal(true);
       expect(released.out).to.match(/✓ escrow order #1 released by the winner .*: 1,000.00 USDC owed to the seller 0x7099…79C8/);
       expect(await sys.escrow.owedTo(sys.seller.address)).to.equal(1_000n * USDC);
+    });
+
+    it("escrow:ship, escrow:authorize, escrow:submit and escrow:withdraw run the delivery by signed authorization", async () => {
+      const { listing, terms } = await createListing(sys);
+      await buy(sys, listing, sys.alice, 150n);
+      await networkHelpers.time.increaseTo(terms.deadline);
+      await runTask("listing:settle", { listing: "1", fulfil: true, deployment });
+      await runTask("listing:finalize", { listing: "1", deployment });
+
+      expectOneLineFailure(await runTask("escrow:ship", { listing: "1", tracking: "DHL-1", from: "2", deployment }), /only the seller 0x7099…79C8 can mark escrow order #1 shipped/);
+      const shipped = await runTask("escrow:ship", { listing: "1", tracking: "DHL-1", deployment });
+      expect(shipped.result.success, shipped.err).to.equal(true);
+      expect(shipped.out).to.match(/✓ escrow order #1 shipped \("DHL-1"\)/);
+      expect((await sys.escrow.order(1n)).trackingHash).to.equal(hashText("DHL-1"));
+
+      expectOneLineFailure(await runTask("escrow:authorize", { listing: "1", hours: 2, from: "1", deployment }), /only the winner 0x3C44…93BC can authorize escrow order #1/);
+      const authorized = await runTask("escrow:authorize", { listing: "1", hours: 2, deployment });
+      expect(authorized.result.success, authorized.err).to.equal(true);
+      const { signature, deadline } = (authorized.result as unknown as { value: { signature: string; deadline: bigint } }).value;
+      expect(authorized.out).to.include(`escrow:submit 1 --deadline ${deadline} --signature ${signature}`);
+
+      expectOneLineFailure(
+        await runTask("escrow:submit", { listing: "1", signature, deadline: deadline + 1n, deployment }),
+        /the signature is not the authorization of 0x3C44…93BC for order #1/,
+      );
+      const submitted = await runTask("escrow:submit", { listing: "1", signature, deadline, deployment });
+      expect(submitted.result.success, submitted.err).to.equal(true);
+      expect(submitted.out).to.include("✓ escrow order #1 released by the winner's authorization: 1,000.00 USDC owed to the seller 0x7099…79C8");
+      expect(await sys.deed.ownerOf(terms.deedId)).to.equal(sys.alice.address);
+
+      const withdrawn = await runTask("escrow:withdraw", { from: "1", deployment });
+      expect(withdrawn.result.success, withdrawn.err).to.equal(true);
+      expect(withdrawn.out).to.include("✓ withdrew 1,000.00 USDC owed to 0x7099…79C8 to 0x7099…79C8");
+      expectOneLineFailure(await runTask("escrow:withdraw", { from: "1", deployment }), /the escrow owes 0x7099…79C8 nothing/);
     });
 
     it("fails a listing below T and refunds every token of a buyer with stake:refund", async () => {

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IMembershipHooks} from "../interfaces/IMembershipHooks.sol";
+
+/// @title MockMembership
+/// @notice Test-only membership contract: records the escrow's reports, or breaks on purpose (reverts, burns all the
+/// gas it is given, or calls back into the escrow) to show that a broken or hostile membership contract cannot
+/// block, or re-enter, releases and refunds.
+contract MockMembership is IMembershipHooks {
+    /// @notice How the mock answers.
+    enum Mode {
+        Record,
+        Revert,
+        BurnGas,
+        Reenter
+    }
+
+    /// @notice Thrown in Revert mode.
+    error Broken();
+
+    /// @notice Emitted for each completion report.
+    /// @param orderId The order.
+    /// @param buyer The buyer.
+    /// @param seller The seller.
+    /// @param amount Units paid.
+    event Completed(uint256 orderId, address buyer, address seller, uint256 amount);
+    /// @notice Emitted for each cancellation report.
+    /// @param orderId The order.
+    /// @param buyer The buyer.
+    /// @param seller The seller.
+    /// @param responsible The party responsible.
+    /// @param reason The reason code.
+    event Cancelled(uint256 orderId, address buyer, address seller, Party responsible, uint8 reason);
+
+    /// @notice The current mode.
+    Mode public mode;
+    /// @notice Reports received.
+    uint256 public reports;
+    /// @notice What Reenter mode calls (target and calldata).
+    address public reentryTarget;
+    bytes public reentryData;
+
+    /// @notice Sets the mode.
+    /// @param mode_ The mode.
+    function setMode(Mode mode_) external {
+        mode = mode_;
+    }
+
+    /// @notice Sets the call Reenter mode makes.
+    /// @param target The contract called.
+    /// @param data The calldata.
+    function setReentry(address target, bytes calldata data) external {
+        reentryTarget = target;
+        reentryData = data;
+    }
+
+    /// @inheritdoc IMembershipHooks
+    function onOrderCompleted(uint256 orderId, address buyer, address seller, uint256 amount) external {
+        _misbehave();
+        ++reports;
+        emit Completed(orderId, buyer, seller, amount);
+    }
+
+    /// @inheritdoc IMembershipHooks
+    function onOrderCancelled(
+        uint256 orderId,
+        address buyer,
+        address seller,
+        Party responsible,
+        uint8 reason
+    ) external {
+        _misbehave();
+        ++reports;
+        emit Cancelled(orderId, buyer, seller, responsible, reason);
+    }
+
+    function _misbehave() private {
+        if (mode == Mode.Revert) revert Broken();
+        if (mode == Mode.Reenter) {
+            // solhint-disable-next-line avoid-low-level-calls
+            (bool ok, bytes memory reason) = reentryTarget.call(reentryData);
+            // Bubbles the escrow's refusal, so the report fails the way a re-entrant call would.
+            if (!ok) {
+                assembly ("memory-safe") {
+                    revert(add(reason, 32), mload(reason))
+                }
+            }
+        }
+        if (mode == Mode.BurnGas) {
+            uint256 x;
+            while (gasleft() > 100) ++x;
+        }
+    }
+}

@@ -1,0 +1,15 @@
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import { submitEscrowAuthorization } from "../../scripts/lib/ops.js";
+import { runTask } from "../run.js";
+
+interface Args {
+  listing: string;
+  signature: string;
+  deadline: bigint;
+  from?: string;
+  deployment?: string;
+}
+
+export default async function (args: Args, hre: HardhatRuntimeEnvironment) {
+  return runTask(hre, args, (ctx) => submitEscrowAuthorization(ctx, args));
+}
