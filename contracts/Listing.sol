@@ -11,6 +11,7 @@ import {IListing} from "./interfaces/IListing.sol";
 import {IMarketplace} from "./interfaces/IMarketplace.sol";
 import {IBidToken} from "./interfaces/IBidToken.sol";
 import {IDeliveryEscrow} from "./interfaces/IDeliveryEscrow.sol";
+import {IMembership} from "./interfaces/IMembership.sol";
 import {PurchaseLog} from "./libraries/PurchaseLog.sol";
 import {CloneArgs} from "./libraries/CloneArgs.sol";
 
@@ -23,21 +24,41 @@ contract Listing is IListing, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using PurchaseLog for PurchaseLog.Log;
 
-    /// @dev Everything a purchase updates lives in this one slot.
+    /// @dev Everything a purchase updates lives in this one slot. `sold` counts stakes held (sold and not
+    /// cancelled); stake numbers run from 1 to sold + cancelledStakes, cancelled purchases keeping theirs. All fit
+    /// 40 bits: the marketplace caps N below 2**40 and cancellations keep the numbers below 2N.
     struct State {
         Status status;
         bool markupReleased;
-        uint64 sold;
-        uint64 purchases;
+        uint40 sold;
+        uint40 purchases;
         uint40 drawExpiresAt;
-        uint64 refundedStakes;
+        uint40 refundedStakes;
+        uint40 cancelledStakes;
     }
 
-    /// @dev A bid token's stakes here, and how many of them voted to dissolve.
+    /// @dev A bid token's stakes here, how many of them voted to dissolve, and its latest purchase (the one it may
+    /// cancel, within its tier's window after `lastPurchaseAt`).
     struct Position {
         uint64 stakes;
         uint64 votedStakes;
+        uint40 lastPurchase;
+        uint40 lastPurchaseAt;
     }
+
+    /// @dev What a cancellation hands from its checks and effects to its refund.
+    struct Cancellation {
+        uint256 tokenId;
+        address holder;
+        uint40 count;
+        bool dissolves;
+        IMembership.Policy policy;
+    }
+
+    /// @notice Rejection-sampling attempts before the draw falls back to the next held purchase. Cancellations
+    /// keep at least half of the stake numbers held, so each attempt succeeds with probability ≥ 1/2 and the
+    /// fallback is reached with probability ≤ 2**-64.
+    uint256 public constant MAX_DRAW_ATTEMPTS = 64;
 
     IMarketplace private immutable _MARKETPLACE;
     IERC20 private immutable _PAYMENT_TOKEN;
@@ -45,10 +66,12 @@ contract Listing is IListing, ReentrancyGuardTransient {
     IERC721 private immutable _DEED;
     IDeliveryEscrow private immutable _ESCROW;
     address private immutable _REVENUE_VAULT;
+    IMembership private immutable _MEMBERSHIP;
     address private immutable _SELF;
 
     // Word positions of the charter in the clone's arguments, abi.encode(listingId, Terms).
     uint256 private constant _SELLER_WORD = 1;
+    uint256 private constant _DEED_ID_WORD = 2;
     uint256 private constant _STAKE_PRICE_WORD = 4;
     uint256 private constant _STAKE_COUNT_WORD = 5;
     uint256 private constant _OPENS_AT_WORD = 7;
@@ -56,6 +79,8 @@ contract Listing is IListing, ReentrancyGuardTransient {
 
     State private _state;
     uint64 private _dissolutionVotes;
+    /// @dev Cancellation fees kept for the revenue vault (tiers refunding "minus a fee").
+    uint128 private _feesKept;
     uint256 private _orderId;
     PurchaseLog.Log private _log;
     mapping(uint256 tokenId => Position) private _positions;
@@ -71,13 +96,15 @@ contract Listing is IListing, ReentrancyGuardTransient {
     /// @param deed The asset-deed collection.
     /// @param escrow The delivery escrow.
     /// @param revenueVault The revenue vault that collects the markup.
+    /// @param membership The membership contract whose tiers govern stake cancellations (zero: none allowed).
     constructor(
         address marketplace_,
         address paymentToken,
         address bidToken,
         address deed,
         address escrow,
-        address revenueVault
+        address revenueVault,
+        address membership
     ) {
         _MARKETPLACE = IMarketplace(marketplace_);
         _PAYMENT_TOKEN = IERC20(paymentToken);
@@ -85,6 +112,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
         _DEED = IERC721(deed);
         _ESCROW = IDeliveryEscrow(escrow);
         _REVENUE_VAULT = revenueVault;
+        _MEMBERSHIP = IMembership(membership);
         _SELF = address(this);
     }
 
@@ -135,19 +163,34 @@ contract Listing is IListing, ReentrancyGuardTransient {
         uint256 fromWallet;
         (usedTokenId, fromWallet) = _admit(tokenId, count);
 
-        uint256 index = state.purchases;
-        firstStake = uint256(state.sold) + 1;
-        // Cannot overflow: count ≤ remaining, so sold + count ≤ stakeCount, a uint64.
-        uint64 lastStake = state.sold + uint64(count);
-        _log.append(index, usedTokenId, lastStake);
-        _positions[usedTokenId].stakes += uint64(count);
-        state.sold = lastStake;
-        state.purchases = uint64(index + 1);
-        _state = state;
+        uint256 index;
+        (index, firstStake) = _record(state, usedTokenId, count);
         emit StakesPurchased(usedTokenId, msg.sender, index, firstStake, count);
 
         // The token's credit paid the rest; it stays booked at the bid token until this listing leaves Open.
         if (fromWallet != 0) _PAYMENT_TOKEN.safeTransferFrom(msg.sender, address(this), fromWallet);
+    }
+
+    /// @dev Appends the purchase to the log and the token's position, and writes the state slot once.
+    function _record(
+        State memory state,
+        uint256 tokenId,
+        uint256 count
+    ) private returns (uint256 index, uint256 firstStake) {
+        index = state.purchases;
+        // sold ≤ N < 2**40; the stake numbers, cancelled ones included, must also fit their 40-bit lane.
+        uint256 numbered = uint256(state.sold) + state.cancelledStakes;
+        if (numbered + count > PurchaseLog.MAX_STAKE) revert ExceedsRemaining(count, PurchaseLog.MAX_STAKE - numbered);
+        firstStake = numbered + 1;
+        _log.append(index, tokenId, numbered + count);
+        Position memory position = _positions[tokenId];
+        position.stakes += uint64(count);
+        position.lastPurchase = uint40(index);
+        position.lastPurchaseAt = uint40(block.timestamp);
+        _positions[tokenId] = position;
+        state.sold += uint40(count);
+        state.purchases = uint40(index + 1);
+        _state = state;
     }
 
     /// @dev The bid token checks the buyer, issues a token if needed and spends the token's credit first.
@@ -201,32 +244,29 @@ contract Listing is IListing, ReentrancyGuardTransient {
 
     /// @inheritdoc IListing
     function finalize() external returns (address winner) {
-        return _finalize(false, 0);
+        return _finalize(new uint256[](0));
     }
 
     /// @inheritdoc IListing
     function finalizeWithHint(uint256 purchaseIndex) external returns (address winner) {
-        return _finalize(true, purchaseIndex);
+        uint256[] memory hints = new uint256[](1);
+        hints[0] = purchaseIndex;
+        return _finalize(hints);
     }
 
-    function _finalize(bool hinted, uint256 hint) private nonReentrant onlyClone returns (address winner) {
+    /// @inheritdoc IListing
+    function finalizeWithHints(uint256[] calldata purchaseIndices) external returns (address winner) {
+        return _finalize(purchaseIndices);
+    }
+
+    function _finalize(uint256[] memory hints) private nonReentrant onlyClone returns (address winner) {
         State memory state = _state;
         if (state.status != Status.Drawing) revert WrongStatus(state.status);
         (IMarketplace.DrawStatus drawStatus, uint256 word) = _MARKETPLACE.randomWord(address(this));
         if (drawStatus != IMarketplace.DrawStatus.Fulfilled) {
             revert RandomnessPending(_MARKETPLACE.drawOf(address(this)).requestId);
         }
-
-        // Uniform over the `sold` stakes: one word, reduced once (bias below 2**-190 for any sold < 2**64).
-        uint256 stake = (word % state.sold) + 1;
-        uint256 index;
-        if (hinted) {
-            if (!_log.holds(state.purchases, hint, stake)) revert WrongHint(hint, stake);
-            index = hint;
-        } else {
-            index = _log.find(state.purchases, stake);
-        }
-        (uint256 tokenId, ) = _log.entry(index);
+        (uint256 stake, uint256 index, uint256 tokenId) = _draw(word, state, hints);
         // The winner is whoever owns the token now: positions move with the token (SPEC §4.3).
         winner = IERC721(address(_BID_TOKEN)).ownerOf(tokenId);
 
@@ -263,7 +303,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
         if (stakes == 0) revert NothingToRefund(tokenId);
 
         delete _positions[tokenId];
-        state.refundedStakes += stakes;
+        state.refundedStakes += uint40(stakes);
         _state = state;
         uint256 amount = stakes * CloneArgs.word(_STAKE_PRICE_WORD);
         emit RefundClaimed(tokenId, holder, amount);
@@ -287,13 +327,72 @@ contract Listing is IListing, ReentrancyGuardTransient {
         _dissolutionVotes = votes;
         emit DissolutionVoted(tokenId, msg.sender, position.stakes, votes, state.sold);
 
-        if (votes == state.sold) {
-            state.status = Status.Dissolved;
-            _state = state;
-            emit ListingDissolved(state.sold);
-            _BID_TOKEN.collectCredit(); // the refunds are paid from here
-            _DEED.transferFrom(address(this), terms.seller, terms.deedId);
+        if (votes == state.sold) _dissolve(terms, state);
+    }
+
+    /// @inheritdoc IListing
+    function cancelPurchase(uint256 purchaseIndex) external nonReentrant onlyClone returns (uint256 refund) {
+        Cancellation memory c = _cancel(purchaseIndex);
+        uint256 amount = uint256(c.count) * CloneArgs.word(_STAKE_PRICE_WORD);
+        uint256 fee;
+        if (c.policy.refundMode == IMembership.RefundMode.WalletMinusFee) {
+            fee = (amount * c.policy.feeBps) / 10_000;
+            _feesKept += uint128(fee);
         }
+        refund = amount - fee;
+        emit PurchaseCancelled(purchaseIndex, c.tokenId, c.holder, c.count, refund, fee, c.policy.refundMode);
+        if (c.dissolves) emit ListingDissolved(_state.sold);
+        _MEMBERSHIP.onStakeCancelled(c.holder);
+
+        // Part of the stakes may have been paid with credit the bid token still holds for this listing.
+        if (c.dissolves || _PAYMENT_TOKEN.balanceOf(address(this)) < refund) _BID_TOKEN.collectCredit();
+        if (c.policy.refundMode == IMembership.RefundMode.Credit) {
+            _PAYMENT_TOKEN.forceApprove(address(_BID_TOKEN), refund);
+            _BID_TOKEN.topUp(c.tokenId, refund);
+        } else {
+            _PAYMENT_TOKEN.safeTransfer(c.holder, refund);
+        }
+        if (c.dissolves) _DEED.transferFrom(address(this), address(uint160(CloneArgs.word(_SELLER_WORD))), _deedId());
+    }
+
+    /// @dev The checks and effects of `cancelPurchase`.
+    function _cancel(uint256 purchaseIndex) private returns (Cancellation memory c) {
+        if (address(_MEMBERSHIP) == address(0)) revert CancellationUnavailable();
+        State memory state = _state;
+        if (state.status != Status.Open) revert WrongStatus(state.status);
+        if (purchaseIndex >= state.purchases) revert UnknownPurchase(purchaseIndex);
+        (uint256 tokenId, uint256 lastStake, bool cancelled) = _log.entry(purchaseIndex);
+        if (cancelled) revert PurchaseAlreadyCancelled(purchaseIndex);
+        c.tokenId = tokenId;
+        c.holder = _BID_TOKEN.holderFor(tokenId, msg.sender);
+        Position memory position = _positions[tokenId];
+        if (position.lastPurchase != purchaseIndex) revert NotLatestPurchase(purchaseIndex, position.lastPurchase);
+        c.count = uint40(lastStake - (purchaseIndex == 0 ? 0 : _log.lastStakeAt(purchaseIndex - 1)));
+        // Held stakes stay at least half of the numbered ones, so that every draw attempt hits one with
+        // probability ≥ 1/2 (see `_draw`) and nobody can inflate the numbers to stall a draw.
+        uint256 cancelledAfter = uint256(state.cancelledStakes) + c.count;
+        if (2 * cancelledAfter > uint256(state.sold) + state.cancelledStakes) {
+            revert CancellationCapReached(state.cancelledStakes, state.sold);
+        }
+        c.policy = _MEMBERSHIP.policyOf(c.holder);
+        _checkCancellationTime(c.policy.cancelWindow, position.lastPurchaseAt);
+
+        _log.cancel(purchaseIndex);
+        position.stakes -= c.count;
+        state.sold -= c.count;
+        state.cancelledStakes = uint40(cancelledAfter);
+        uint64 votes = _dissolutionVotes;
+        if (position.votedStakes > position.stakes) {
+            // Cannot underflow: the token's votes are part of the total.
+            votes -= position.votedStakes - position.stakes;
+            position.votedStakes = position.stakes;
+            _dissolutionVotes = votes;
+        }
+        // The cancelled stakes may have been the only ones not voting to dissolve.
+        c.dissolves = state.sold != 0 && votes == state.sold;
+        if (c.dissolves) state.status = Status.Dissolved;
+        _positions[tokenId] = position;
+        _state = state;
     }
 
     /// @inheritdoc IListing
@@ -313,8 +412,10 @@ contract Listing is IListing, ReentrancyGuardTransient {
     function releaseMarkup() external nonReentrant onlyClone returns (uint256 amount) {
         State memory state = _state;
         if (msg.sender != _REVENUE_VAULT || state.markupReleased) revert MarkupUnavailable(msg.sender);
-        if (state.status != Status.Settled) revert WrongStatus(state.status);
-        amount = _markup(_terms(), state);
+        // A failed or dissolved listing has no markup, but may have kept cancellation fees.
+        bool feesOnly = (state.status == Status.Failed || state.status == Status.Dissolved) && _feesKept != 0;
+        if (state.status != Status.Settled && !feesOnly) revert WrongStatus(state.status);
+        amount = (feesOnly ? 0 : _markup(_terms(), state)) + _feesKept;
         state.markupReleased = true;
         _state = state;
         emit MarkupReleased(amount);
@@ -341,6 +442,16 @@ contract Listing is IListing, ReentrancyGuardTransient {
     /// @inheritdoc IListing
     function oddsOf(uint256 tokenId) external view returns (uint256 stakes, uint256 sold) {
         return (_positions[tokenId].stakes, _state.sold);
+    }
+
+    /// @inheritdoc IListing
+    function cancellations() external view returns (uint256 cancelledStakes, uint256 feesKept) {
+        return (_state.cancelledStakes, _feesKept);
+    }
+
+    /// @inheritdoc IListing
+    function isCancelled(uint256 purchaseIndex) external view returns (bool cancelled) {
+        (, , cancelled) = _log.entry(purchaseIndex);
     }
 
     /// @inheritdoc IListing
@@ -375,20 +486,21 @@ contract Listing is IListing, ReentrancyGuardTransient {
         if (state.status != Status.Drawing && state.status != Status.Settled) return (false, 0, 0);
         (IMarketplace.DrawStatus drawStatus, uint256 word) = _MARKETPLACE.randomWord(address(this));
         if (drawStatus != IMarketplace.DrawStatus.Fulfilled) return (false, 0, 0);
-        stake = (word % state.sold) + 1;
-        return (true, stake, _log.find(state.purchases, stake));
+        (stake, purchaseIndex, ) = _draw(word, state, new uint256[](0));
+        return (true, stake, purchaseIndex);
     }
 
     /// @inheritdoc IListing
     function owed() external view onlyClone returns (uint256) {
         State memory state = _state;
         Terms memory terms = _terms();
+        uint256 fees = state.markupReleased ? 0 : _feesKept;
         if (state.status == Status.Open) {
-            return uint256(state.sold) * terms.stakePrice - _BID_TOKEN.creditPendingFor(address(this));
+            return uint256(state.sold) * terms.stakePrice + fees - _BID_TOKEN.creditPendingFor(address(this));
         }
-        if (state.status == Status.Drawing) return uint256(state.sold) * terms.stakePrice - terms.price;
-        if (state.status == Status.Settled) return state.markupReleased ? 0 : _markup(terms, state);
-        return uint256(state.sold - state.refundedStakes) * terms.stakePrice;
+        if (state.status == Status.Drawing) return uint256(state.sold) * terms.stakePrice + fees - terms.price;
+        if (state.status == Status.Settled) return state.markupReleased ? 0 : _markup(terms, state) + fees;
+        return uint256(state.sold - state.refundedStakes) * terms.stakePrice + fees;
     }
 
     /// @inheritdoc IListing
@@ -414,6 +526,66 @@ contract Listing is IListing, ReentrancyGuardTransient {
     /// @dev Threshold validation guarantees sold × s ≥ T × s ≥ P whenever a listing reaches Drawing.
     function _markup(Terms memory terms, State memory state) private pure returns (uint256) {
         return uint256(state.sold) * terms.stakePrice - terms.price;
+    }
+
+    /// @dev The winning stake: attempt 0 draws `word mod numbered + 1` (as before cancellations existed), attempt
+    /// i ≥ 1 draws `keccak256(word, i) mod numbered + 1`; an attempt landing in a cancelled purchase is rejected
+    /// and the next one made. Each attempt is uniform over all stake numbers (modulo bias below 2**-190), so the
+    /// accepted one is uniform over the stakes still held: for held stakes a and b, P(a) = P(b) =
+    /// Σ_k (c/n)^k · 1/n with c cancelled of n numbered. Cancelled stakes are never drawn. Each attempt is one
+    /// O(log purchases) search, or O(1) with the purchase index given as a hint; with ≤ half cancelled (enforced)
+    /// the expected number of attempts is ≤ 2 and MAX_DRAW_ATTEMPTS failures have probability ≤ 2**-64, after
+    /// which the next held purchase after the last attempt's is taken (a bounded-probability fallback that
+    /// keeps the draw from ever stalling).
+    function _draw(
+        uint256 word,
+        State memory state,
+        uint256[] memory hints
+    ) private view returns (uint256 stake, uint256 index, uint256 tokenId) {
+        uint256 numbered = uint256(state.sold) + state.cancelledStakes;
+        bool cancelled;
+        for (uint256 attempt = 0; attempt < MAX_DRAW_ATTEMPTS; ++attempt) {
+            uint256 sample = attempt == 0 ? word : uint256(keccak256(abi.encode(word, attempt)));
+            stake = (sample % numbered) + 1;
+            if (attempt < hints.length) {
+                index = hints[attempt];
+                if (!_log.holds(state.purchases, index, stake)) revert WrongHint(index, stake);
+            } else {
+                index = _log.find(state.purchases, stake);
+            }
+            (tokenId, , cancelled) = _log.entry(index);
+            if (!cancelled) return (stake, index, tokenId);
+        }
+        do {
+            index = (index + 1) % state.purchases;
+            (tokenId, stake, cancelled) = _log.entry(index);
+        } while (cancelled);
+    }
+
+    /// @dev A cancellation must come within the holder's tier window after the purchase, and never within the
+    /// membership's cut-off before Time-Date A.
+    function _checkCancellationTime(uint256 window, uint256 purchasedAt) private view {
+        uint256 deadline = CloneArgs.word(_DEADLINE_WORD);
+        uint256 closesAt = deadline - _min(deadline, _MEMBERSHIP.stakeCancelCutoff());
+        if (block.timestamp >= closesAt) revert CancellationClosed(closesAt);
+        uint256 windowEnd = purchasedAt + window;
+        if (block.timestamp > windowEnd) revert CancellationWindowPassed(windowEnd);
+    }
+
+    function _deedId() private view returns (uint256) {
+        return CloneArgs.word(_DEED_ID_WORD);
+    }
+
+    function _min(uint256 a, uint256 b) private pure returns (uint256) {
+        return a < b ? a : b;
+    }
+
+    function _dissolve(Terms memory terms, State memory state) private {
+        state.status = Status.Dissolved;
+        _state = state;
+        emit ListingDissolved(state.sold);
+        _BID_TOKEN.collectCredit(); // the refunds are paid from here
+        _DEED.transferFrom(address(this), terms.seller, terms.deedId);
     }
 
     function _bubble(bytes memory reason) private pure {

@@ -34,6 +34,7 @@ contract Membership is IMembership {
     Condition[MAX_CONDITIONS] private _conditions;
     Tier[] private _tiers;
     uint8 private _helpfulThreshold;
+    uint32 private _stakeCancelCutoff;
     mapping(address member => Counters) private _counters;
     /// @dev Low 32 bits: the day of the latest recorded sale; then RECENT_DAYS 16-bit counters, one per day % 10.
     mapping(address seller => uint256) private _recentSales;
@@ -51,8 +52,10 @@ contract Membership is IMembership {
         _checkPolicy(defaultPolicy);
         _tiers.push(Tier({required: 0, priority: 0, exists: true, policy: defaultPolicy}));
         _helpfulThreshold = 60;
+        _stakeCancelCutoff = 1 days;
         emit TierSet(0, 0, 0, defaultPolicy);
         emit HelpfulThresholdSet(60);
+        emit StakeCancelCutoffSet(1 days);
     }
 
     // ---------------------------------------------------------------- configuration
@@ -89,6 +92,18 @@ contract Membership is IMembership {
         if (tierId == count) _tiers.push(t);
         else _tiers[tierId] = t;
         emit TierSet(tierId, required, priority, policy);
+    }
+
+    /// @inheritdoc IMembership
+    function setStakeCancelCutoff(uint256 cutoff) external onlyAdmin {
+        if (cutoff > 30 days) revert CutoffTooLong(cutoff);
+        _stakeCancelCutoff = uint32(cutoff);
+        emit StakeCancelCutoffSet(cutoff);
+    }
+
+    /// @inheritdoc IMembership
+    function stakeCancelCutoff() external view returns (uint256) {
+        return _stakeCancelCutoff;
     }
 
     /// @inheritdoc IMembership

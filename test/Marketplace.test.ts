@@ -100,6 +100,7 @@ async function deployBare(sys: System) {
     await deed.getAddress(),
     await escrow.getAddress(),
     await vault.getAddress(),
+    ethers.ZeroAddress, // no membership: stake cancellation unavailable
   );
   const modules = {
     bidToken: await bidToken.getAddress(),

@@ -60,6 +60,7 @@ async function blacklistSystem(sys: System, recipients: HardhatEthersSigner[]) {
     await deed.getAddress(),
     await escrow.getAddress(),
     await vault.getAddress(),
+    ethers.ZeroAddress, // no membership: stake cancellation unavailable
   );
   await marketplace.setModules({
     bidToken: await bidToken.getAddress(),

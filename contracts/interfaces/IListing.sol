@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.27;
 
+import {IMembership} from "./IMembership.sol";
+
 /// @title IListing
 /// @notice One listing: the per-listing DAO whose only purpose is to buy one asset (SPEC §4.2).
 /// @dev Deployed as an EIP-1167 clone whose charter travels in the clone's immutable arguments.
@@ -107,6 +109,46 @@ interface IListing {
     /// @param caller The caller.
     error MarkupUnavailable(address caller);
 
+    /// @notice Thrown when stake cancellation is not available (no membership contract).
+    error CancellationUnavailable();
+    /// @notice Thrown for a purchase index past the end of the log.
+    /// @param purchaseIndex The index.
+    error UnknownPurchase(uint256 purchaseIndex);
+    /// @notice Thrown when cancelling a purchase twice.
+    /// @param purchaseIndex The purchase.
+    error PurchaseAlreadyCancelled(uint256 purchaseIndex);
+    /// @notice Thrown when cancelling a purchase that is not its token's latest in this listing.
+    /// @param purchaseIndex The purchase.
+    /// @param latest The token's latest purchase.
+    error NotLatestPurchase(uint256 purchaseIndex, uint256 latest);
+    /// @notice Thrown when a cancellation would leave fewer than half of the stake numbers held.
+    /// @param cancelledStakes Stakes cancelled so far.
+    /// @param sold Stakes held.
+    error CancellationCapReached(uint256 cancelledStakes, uint256 sold);
+    /// @notice Thrown when cancelling within the cut-off before Time-Date A.
+    /// @param closedAt When cancellations closed.
+    error CancellationClosed(uint256 closedAt);
+    /// @notice Thrown when cancelling after the tier's window.
+    /// @param windowEnd When the window ended.
+    error CancellationWindowPassed(uint256 windowEnd);
+
+    /// @notice Emitted when a purchase is cancelled and refunded.
+    /// @param purchaseIndex The purchase.
+    /// @param tokenId Its bid token.
+    /// @param holder The token's holder, refunded.
+    /// @param stakes Stakes cancelled.
+    /// @param refund Payment-token units refunded (to the wallet, or as credit on the token).
+    /// @param fee Payment-token units kept for the revenue vault.
+    /// @param mode How the refund was paid (the holder's tier policy).
+    event PurchaseCancelled(
+        uint256 indexed purchaseIndex,
+        uint256 indexed tokenId,
+        address indexed holder,
+        uint256 stakes,
+        uint256 refund,
+        uint256 fee,
+        IMembership.RefundMode mode
+    );
     /// @notice Emitted on every purchase; stake numbers firstStake … firstStake + count − 1 belong to tokenId.
     /// @param tokenId The bid token the stakes are recorded against.
     /// @param buyer The paying wallet.
@@ -206,13 +248,30 @@ interface IListing {
     function settle() external;
 
     /// @notice Draws the winner once the random word arrived, by binary search over purchases. Permissionless.
+    /// The draw is uniform over the stakes still held: attempt 0 is stake `word mod numbered + 1` (numbered =
+    /// sold + cancelled), attempt i is `keccak256(abi.encode(word, i)) mod numbered + 1`, and an attempt that
+    /// lands in a cancelled purchase is rejected.
     /// @return winner The owner of the winning stake's token.
     function finalize() external returns (address winner);
 
-    /// @notice Draws the winner with the index of the purchase holding the winning stake, checked in O(1).
-    /// @param purchaseIndex The purchase that holds stake `word mod sold + 1` (computable from events).
+    /// @notice As `finalize`, with the index of the purchase holding attempt 0's stake, checked in O(1) (later
+    /// attempts, needed only when attempt 0 hit a cancelled purchase, are searched).
+    /// @param purchaseIndex The purchase that holds stake `word mod numbered + 1` (computable from events).
     /// @return winner The owner of the winning stake's token.
     function finalizeWithHint(uint256 purchaseIndex) external returns (address winner);
+
+    /// @notice As `finalize`, with the purchase index of each attempt in order, each checked in O(1).
+    /// @param purchaseIndices Hints for attempts 0, 1, …; attempts past the hints are searched.
+    /// @return winner The owner of the winning stake's token.
+    function finalizeWithHints(uint256[] calldata purchaseIndices) external returns (address winner);
+
+    /// @notice Cancels the caller's token's latest purchase here and refunds it by the holder's tier policy
+    /// (wallet, bid-token credit, or wallet minus a fee kept for the revenue vault). Allowed while open, within the
+    /// tier's cancellation window after the purchase and never within the membership's cut-off before Time-Date A;
+    /// at least half of all stake numbers always stay held. The stakes become available to buy again.
+    /// @param purchaseIndex The purchase (its token's latest here).
+    /// @return refund Payment-token units refunded.
+    function cancelPurchase(uint256 purchaseIndex) external returns (uint256 refund);
 
     /// @notice Fails a draw whose random word did not arrive before the timeout; refunds open. Never re-requests.
     function expireDraw() external;
@@ -253,6 +312,16 @@ interface IListing {
     /// @return stakes Stakes held by the token (0 after its refund).
     /// @return sold Stakes sold in all.
     function oddsOf(uint256 tokenId) external view returns (uint256 stakes, uint256 sold);
+
+    /// @notice Stakes cancelled (their numbers stay in the draw's range and are rejected) and fees kept.
+    /// @return cancelledStakes Stakes cancelled.
+    /// @return feesKept Payment-token units of cancellation fees for the revenue vault.
+    function cancellations() external view returns (uint256 cancelledStakes, uint256 feesKept);
+
+    /// @notice Whether purchase `purchaseIndex` was cancelled.
+    /// @param purchaseIndex The purchase.
+    /// @return cancelled Whether it was.
+    function isCancelled(uint256 purchaseIndex) external view returns (bool cancelled);
 
     /// @notice Whether `tokenId` holds an open position here: stakes in an open or drawing listing, or a refund
     /// not yet claimed. Bid-token recycling relies on it.

@@ -93,6 +93,9 @@ interface IMembership is IMembershipHooks {
     /// @notice Thrown when a caller that is not the escrow or an enrolled listing reports.
     /// @param caller The caller.
     error NotAReporter(address caller);
+    /// @notice Thrown for a stake-cancellation cut-off above 30 days.
+    /// @param cutoff The value.
+    error CutoffTooLong(uint256 cutoff);
     /// @notice Thrown when a member registers twice.
     /// @param member The member.
     error AlreadyRegistered(address member);
@@ -111,6 +114,9 @@ interface IMembership is IMembershipHooks {
     /// @param priority Its priority.
     /// @param policy Its policy.
     event TierSet(uint256 indexed tierId, uint32 required, uint16 priority, Policy policy);
+    /// @notice Emitted when the stake-cancellation cut-off changes.
+    /// @param cutoff Seconds before Time-Date A.
+    event StakeCancelCutoffSet(uint256 cutoff);
     /// @notice Emitted when the helpfulness threshold changes.
     /// @param threshold The new threshold (0 … 100).
     event HelpfulThresholdSet(uint256 threshold);
@@ -150,6 +156,14 @@ interface IMembership is IMembershipHooks {
     /// @param priority Unique among tiers; higher wins.
     /// @param policy Its policy (fee and reward at most 10,000 bps).
     function setTier(uint256 tierId, uint32 required, uint16 priority, Policy calldata policy) external;
+
+    /// @notice Sets how long before Time-Date A stake cancellations close. Marketplace admin only.
+    /// @param cutoff Seconds (at most 30 days).
+    function setStakeCancelCutoff(uint256 cutoff) external;
+
+    /// @notice How long before Time-Date A stake cancellations close, in seconds.
+    /// @return The cut-off.
+    function stakeCancelCutoff() external view returns (uint256);
 
     /// @notice Sets the rating from which a review counts as helpful. Marketplace admin only.
     /// @param threshold 0 … 100.

@@ -5,12 +5,14 @@ pragma solidity ^0.8.27;
 /// @notice An append-only log of stake purchases. Purchase i holds the consecutive stake numbers
 /// (lastStake of purchase i−1) + 1 … lastStake of purchase i, so the last stakes increase strictly and the
 /// holder of any stake number is found by binary search in O(log purchases), or checked in O(1) from a hint.
-/// @dev Four purchases share one storage slot (64-bit lanes: a 24-bit token id above a 40-bit last stake), so
-/// only one purchase in four pays for a fresh slot; the other three rewrite a slot that is already non-zero.
+/// @dev Four purchases share one storage slot (64-bit lanes: a cancelled flag, a 23-bit token id and a 40-bit
+/// last stake, from the top), so only one purchase in four pays for a fresh slot; the other three rewrite a slot
+/// that is already non-zero. A cancelled purchase keeps its stake numbers (so the search is unchanged) and is
+/// flagged in its own lane, which every reader of the lane sees for free.
 /// Callers keep token ids ≤ MAX_TOKEN_ID and stake numbers ≤ MAX_STAKE.
 library PurchaseLog {
     /// @notice The largest token id a lane can hold.
-    uint256 internal constant MAX_TOKEN_ID = (1 << 24) - 1;
+    uint256 internal constant MAX_TOKEN_ID = (1 << 23) - 1;
     /// @notice The largest stake number a lane can hold.
     uint256 internal constant MAX_STAKE = (1 << 40) - 1;
 
@@ -18,6 +20,7 @@ library PurchaseLog {
     uint256 private constant _LANE_BITS = 64;
     uint256 private constant _STAKE_BITS = 40;
     uint256 private constant _LANE_MASK = (1 << 64) - 1;
+    uint256 private constant _CANCELLED = 1 << 63;
 
     /// @notice The log; its length is kept by the caller, packed with its other counters.
     struct Log {
@@ -33,6 +36,13 @@ library PurchaseLog {
         uint256 shift = (index % _LANES_PER_SLOT) * _LANE_BITS;
         // The lane is still zero: the log only grows, so OR-ing writes it without touching its neighbours.
         self.slots[index / _LANES_PER_SLOT] |= ((tokenId << _STAKE_BITS) | lastStake) << shift;
+    }
+
+    /// @notice Flags purchase `index` (which must exist) as cancelled.
+    /// @param self The log.
+    /// @param index The purchase.
+    function cancel(Log storage self, uint256 index) internal {
+        self.slots[index / _LANES_PER_SLOT] |= _CANCELLED << ((index % _LANES_PER_SLOT) * _LANE_BITS);
     }
 
     /// @notice Finds the purchase holding `stake`.
@@ -81,18 +91,22 @@ library PurchaseLog {
         Log storage self,
         uint256 index
     ) internal view returns (uint256 tokenId, uint256 firstStake, uint256 lastStake) {
-        (tokenId, lastStake) = entry(self, index);
+        (tokenId, lastStake, ) = entry(self, index);
         firstStake = index == 0 ? 1 : lastStakeAt(self, index - 1) + 1;
     }
 
-    /// @notice The token and last stake of purchase `index` (zeros past the end).
+    /// @notice The token, last stake and cancelled flag of purchase `index` (zeros past the end).
     /// @param self The log.
     /// @param index The purchase.
     /// @return tokenId The bid token.
     /// @return lastStake Its last stake number.
-    function entry(Log storage self, uint256 index) internal view returns (uint256 tokenId, uint256 lastStake) {
+    /// @return cancelled Whether the purchase was cancelled.
+    function entry(
+        Log storage self,
+        uint256 index
+    ) internal view returns (uint256 tokenId, uint256 lastStake, bool cancelled) {
         uint256 lane = _lane(self, index);
-        return (lane >> _STAKE_BITS, lane & MAX_STAKE);
+        return ((lane >> _STAKE_BITS) & MAX_TOKEN_ID, lane & MAX_STAKE, lane & _CANCELLED != 0);
     }
 
     /// @notice The last stake number of purchase `index` (zero past the end).

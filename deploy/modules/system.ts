@@ -25,6 +25,17 @@ export function deploySystem(m: IgnitionModuleBuilder, inputs: SystemInputs) {
   const assetDeed = m.contract("AssetDeed", [marketplace]);
   const escrow = m.contract("DeliveryEscrow", [marketplace, inputs.paymentToken, assetDeed]);
   const revenueVault = m.contract("RevenueVault", [marketplace, inputs.paymentToken]);
+  // Tier 0, the default policy until the operator configures conditions and tiers (membership tasks/tests).
+  const membership = m.contract("Membership", [
+    marketplace,
+    [
+      m.getParameter("defaultCancelWindow", 3_600),
+      m.getParameter("defaultRefundMode", 0), // 0 wallet, 1 bid-token credit, 2 wallet minus a fee
+      m.getParameter("defaultFeeBps", 0),
+      m.getParameter("defaultRewardBps", 0),
+      false,
+    ],
+  ]);
   const listingImplementation = m.contract("Listing", [
     marketplace,
     inputs.paymentToken,
@@ -32,6 +43,7 @@ export function deploySystem(m: IgnitionModuleBuilder, inputs: SystemInputs) {
     assetDeed,
     escrow,
     revenueVault,
+    membership,
   ]);
 
   const wired = m.call(marketplace, "setModules", [[bidToken, assetDeed, escrow, revenueVault, listingImplementation]]);
@@ -72,6 +84,9 @@ export function deploySystem(m: IgnitionModuleBuilder, inputs: SystemInputs) {
     { after: [wired] },
   );
 
+  // The escrow reports completions and cancellations to the membership contract (tiers, SPEC §4.6).
+  m.call(escrow, "setMembership", [membership], { after: [wired] });
+
   void recipients;
-  return { marketplace, bidToken, assetDeed, escrow, revenueVault, listingImplementation };
+  return { marketplace, bidToken, assetDeed, escrow, revenueVault, membership, listingImplementation };
 }

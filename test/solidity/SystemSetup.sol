@@ -5,6 +5,8 @@ import {Test} from "forge-std/Test.sol";
 import {VRFCoordinatorV2_5Mock} from "@chainlink/contracts/src/v0.8/vrf/mocks/VRFCoordinatorV2_5Mock.sol";
 import {Marketplace} from "../../contracts/Marketplace.sol";
 import {BidToken} from "../../contracts/BidToken.sol";
+import {Membership} from "../../contracts/Membership.sol";
+import {IMembership} from "../../contracts/interfaces/IMembership.sol";
 import {AssetDeed} from "../../contracts/AssetDeed.sol";
 import {DeliveryEscrow} from "../../contracts/DeliveryEscrow.sol";
 import {RevenueVault} from "../../contracts/RevenueVault.sol";
@@ -30,6 +32,7 @@ abstract contract SystemSetup is Test {
     uint256 internal subscriptionId;
     Marketplace internal marketplace;
     BidToken internal bidToken;
+    Membership internal membership;
     AssetDeed internal deed;
     DeliveryEscrow internal escrow;
     RevenueVault internal vault;
@@ -52,13 +55,24 @@ abstract contract SystemSetup is Test {
         deed = new AssetDeed(address(marketplace));
         escrow = new DeliveryEscrow(address(marketplace), address(usdc), address(deed));
         vault = new RevenueVault(address(marketplace), address(usdc));
+        membership = new Membership(
+            address(marketplace),
+            IMembership.Policy({
+                cancelWindow: 2 hours,
+                refundMode: IMembership.RefundMode.Wallet,
+                feeBps: 0,
+                rewardBps: 0,
+                autoRelist: false
+            })
+        );
         listingImplementation = new Listing(
             address(marketplace),
             address(usdc),
             address(bidToken),
             address(deed),
             address(escrow),
-            address(vault)
+            address(vault),
+            address(membership)
         );
 
         vm.startPrank(admin);
