@@ -10,7 +10,7 @@
  *   npm run demo
  */
 import { AbiCoder } from "ethers";
-import type { ContractTransactionReceipt, ContractTransactionResponse, LogDescription } from "ethers";
+import type { ContractTransactionReceipt, ContractTransactionResponse, Interface, LogDescription } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { network } from "hardhat";
 import LocalCopurchase from "../deploy/modules/LocalCopurchase.js";
