@@ -222,6 +222,8 @@ const SENTENCES: Record<string, (a: Result, fmt: AmountFormatter) => string> = {
   TransferToZeroAddress: () => "a token cannot be sent to the zero address",
   TokenAlreadyExists: () => "that token id already exists",
   TransferToNonERC721ReceiverImplementer: () => "the recipient is a contract that does not accept ERC-721 tokens",
+  AccountBalanceOverflow: () => "the recipient holds too many bid tokens to receive another",
+  BalanceQueryForZeroAddress: () => "the zero address holds no tokens: give a real address",
 };
 
 /** The one-line sentence for a decoded custom error (falls back to its name and arguments). */

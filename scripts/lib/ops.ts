@@ -331,7 +331,7 @@ export async function buyStakes(ctx: Context, args: BuyArgs) {
     const allowance = fromWallet > 0n ? await token.allowance(buyer.address, f.address) : 0n;
     if (allowance < fromWallet) {
       if (!args.approve) {
-        throw new UserError(`insufficient allowance: the listing may spend ${m.format(allowance)} of ${shortAddress(buyer.address)}'s ${m.symbol} but needs ${m.format(fromWallet)}${creditNote}: rerun with --approve (approves exactly that) or --permit (signs an EIP-2612 permit)`);
+        throw new UserError(`insufficient allowance: the listing may spend ${m.format(allowance)} of ${shortAddress(buyer.address)}'s ${m.symbol} but needs ${m.format(fromWallet)}${creditNote}: rerun with --approve (approves exactly what the wallet pays) or --permit (signs an EIP-2612 permit)`);
       }
       await send(token.approve(f.address, fromWallet));
       say(`approved the listing to take exactly ${m.format(fromWallet)}`);
