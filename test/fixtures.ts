@@ -1,5 +1,6 @@
 import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { NetworkConnection } from "hardhat/types/network";
 import Copurchase from "../deploy/modules/Copurchase.js";
 import LocalCopurchase from "../deploy/modules/LocalCopurchase.js";
 import {
@@ -28,10 +29,12 @@ export type Terms = IListing.TermsStruct;
  * named accounts: admin (all roles), seller, buyers, a stranger.
  */
 export async function deployFixture(
-  parameters: Record<string, unknown> = {},
+  parameters: Record<string, unknown> | NetworkConnection = {},
 ) {
+  // loadFixture calls a fixture with the network connection: only a plain object is module parameters.
+  const moduleParameters = "provider" in parameters ? {} : parameters;
   const deployed = await ignition.deploy(LocalCopurchase, {
-    parameters: { LocalCopurchase: parameters as never },
+    parameters: { LocalCopurchase: moduleParameters as never },
   });
   const [admin, seller, alice, bob, carol, dave, stranger] =
     await ethers.getSigners();
