@@ -21,6 +21,7 @@ const from = (who: string) =>
     defaultValue: undefined,
   }) as const;
 const listing = { name: "listing", description: "The listing's address or id (1, 2, …)" } as const;
+const tokenId = { name: "tokenId", description: "The bid token's number (e.g. 7)" } as const;
 
 export const copurchaseTasks = [
   task("seller:verify", "Records a seller's off-chain KYC on chain (verifier role)")
@@ -97,6 +98,52 @@ export const copurchaseTasks = [
     .addOption(from("account #0"))
     .addOption(deployment)
     .setAction(() => import("./actions/listing-finalize.js"))
+    .build(),
+
+  task("token:topup", "Adds credit to a bid token from the wallet: spent first on the token's next stakes, never withdrawn")
+    .addPositionalArgument(tokenId)
+    .addOption({ name: "amount", description: 'How much, e.g. "25 USDC"', type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+    .addFlag({ name: "approve", description: "Approve exactly the amount first if the allowance is short" })
+    .addOption(from("account #2"))
+    .addOption(deployment)
+    .setAction(() => import("./actions/token-topup.js"))
+    .build(),
+
+  task("token:info", "Shows a bid token: owner, credit, open positions, whether it can be recycled, vanity flag")
+    .addPositionalArgument(tokenId)
+    .addOption(deployment)
+    .setAction(() => import("./actions/token-info.js"))
+    .build(),
+
+  task("token:recycle", "Returns idle bid tokens (no credit, no open position) to the treasury; says why others were skipped")
+    .addVariadicArgument({ name: "tokenIds", description: "The tokens, e.g. 1 2 3", defaultValue: [] })
+    .addOption({ name: "ids", description: 'Or a comma list, e.g. "1,2,3"', type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+    .addOption({ name: "scan", description: "Or find them: check every issued id, this many per page, and recycle those that qualify", type: ArgumentType.INT, defaultValue: 0 })
+    .addOption(from("account #0"))
+    .addOption(deployment)
+    .setAction(() => import("./actions/token-recycle.js"))
+    .build(),
+
+  task("token:release", "Operator: releases bid-token ids up to a number, so that purchases may issue them")
+    .addPositionalArgument({ name: "upTo", description: "The new highest issuable id (e.g. 200000)" })
+    .addOption(from("account #0"))
+    .addOption(deployment)
+    .setAction(() => import("./actions/token-release.js"))
+    .build(),
+
+  task("token:reserve", "Operator: reserves vanity ids, which purchases never issue")
+    .addVariadicArgument({ name: "ids", description: "The ids, e.g. 777 7777" })
+    .addOption(from("account #0"))
+    .addOption(deployment)
+    .setAction(() => import("./actions/token-reserve.js"))
+    .build(),
+
+  task("token:grant", "Operator: gives a reserved vanity id to an account")
+    .addPositionalArgument(tokenId)
+    .addPositionalArgument({ name: "to", description: "The recipient (address or account index)" })
+    .addOption(from("account #0"))
+    .addOption(deployment)
+    .setAction(() => import("./actions/token-grant.js"))
     .build(),
 
   task("escrow:release", "The winner authorizes delivery: the seller is paid P, the winner gets the deed")

@@ -15,7 +15,7 @@ export function deploySystem(m: IgnitionModuleBuilder, inputs: SystemInputs) {
   const deployer = m.getAccount(0);
 
   const marketplace = m.contract("Marketplace", [deployer, inputs.paymentToken]);
-  // Ids are released in tranches (bid-token:release task); the vanity ids are reserved before any is issued.
+  // Ids are released in tranches (token:release task); the vanity ids are reserved before any is issued.
   const bidToken = m.contract("BidToken", [
     marketplace,
     inputs.paymentToken,

@@ -46,6 +46,21 @@ export const ORDER_STATUS = [
   "CashedOut",
 ] as const;
 export const UPKEEP_ACTION = ["None", "Settle", "Finalize", "Expire", "Retire"] as const;
+/** IBidToken.SkipReason, by index: why `recycle` leaves a token where it is. */
+export const SKIP_REASON = ["None", "NotIssued", "InTreasury", "HasCredit", "OpenPosition"] as const;
+
+/** Why a bid token is not recyclable, as a sentence (SkipReason by index; None means it is recyclable). */
+export function skipSentence(reason: bigint | number): string {
+  return (
+    [
+      "recyclable now: no credit and no open position",
+      "never issued",
+      "already in the treasury, waiting to be issued again",
+      "it holds credit (keeping credit keeps the number)",
+      "it has an open position: stakes in an Open or Drawing listing, or a refund not yet claimed",
+    ][Number(reason)] ?? `skip reason ${reason}`
+  );
+}
 
 /** Role ids as AccessControl stores them, by name, so that a missing role is named rather than shown as a hash. */
 const ROLE_NAMES = new Map<string, string>([
@@ -162,6 +177,27 @@ const SENTENCES: Record<string, (a: Result, fmt: AmountFormatter) => string> = {
   SupplyExhausted: (a) => `every bid token up to #${formatCount(a[0])} has been issued`,
   NotTokenHolder: (a) =>
     `${shortAddress(a[1])} neither owns bid token #${a[0]} nor is approved for it: use a token you own (--token) or none to be issued one`,
+  // ---- BidToken: supply, credit, recycling
+  NotOperator: (a) =>
+    `${shortAddress(a[0])} lacks the marketplace's OPERATOR_ROLE: run with --from an account that holds it (the admin grants roles)`,
+  NoTokenAvailable: (a) =>
+    `no bid token left to issue: every released id up to #${formatCount(a[0])} is taken and the treasury is empty; the operator releases more (token:release) or idle tokens are recycled (token:recycle)`,
+  ReleaseMustGrow: (a) =>
+    `ids are already released up to #${formatCount(a[0])}: release a number above it, not #${formatCount(a[1])}`,
+  BeyondMaxSupply: (a) => `#${formatCount(a[0])} is beyond the last bid token #${formatCount(a[1])}: use at most ${formatCount(a[1])}`,
+  NotReservable: (a) =>
+    `id #${formatCount(a[0])} cannot be reserved: it is 0, already issued or already reserved (check it with token:info ${a[0]})`,
+  NotGrantable: (a) =>
+    `id #${formatCount(a[0])} cannot be granted: it is not reserved (token:reserve ${a[0]} first) or was already granted`,
+  ZeroInput: () => "an amount is zero or an address is the zero address: give a positive amount and a real address",
+  TokenNotHeld: (a) =>
+    `bid token #${a[0]} is not held by anyone (never issued, or in the treasury): credit can only be added to a held token`,
+  UnexpectedBalanceChange: (a, fmt) =>
+    `the payment token delivered ${fmt(a[1])} instead of ${fmt(a[0])}: fee-on-transfer tokens are not supported`,
+  TooManyOpenPositions: (a) =>
+    `bid token #${a[0]} already has ${a[1]} open positions, the most a token can hold: buy with another token, or none to be issued one`,
+  TooManyListings: () => "the bid token cannot number more listings",
+  TreasuryOnlyByRecycling: () => "tokens enter the treasury only by recycling (token:recycle), never by a transfer or a grant",
   EmptyMetadata: () => "the asset needs a metadata URI and a content hash",
   NoOrderForListing: (a) => `${shortAddress(a[0])} has no escrow order`,
   OrderAlreadyOpened: (a) => `${shortAddress(a[0])} already opened escrow order #${a[1]}`,
@@ -213,6 +249,15 @@ const SENTENCES: Record<string, (a: Result, fmt: AmountFormatter) => string> = {
   ERC721NonexistentToken: (a) => `bid token #${a[0]} does not exist`,
   ERC721InsufficientApproval: (a) => `${shortAddress(a[0])} is not approved for token #${a[1]}`,
   ERC721IncorrectOwner: (a) => `${shortAddress(a[0])} does not own token #${a[1]}`,
+  // Solady's ERC-721 (the bid token) reverts without arguments.
+  TokenDoesNotExist: () => "that bid token does not exist (never issued): check the id with token:info",
+  NotOwnerNorApproved: () => "the account neither owns that bid token nor is approved for it",
+  TransferFromIncorrectOwner: () => "the token is not owned by the account it is sent from",
+  TransferToZeroAddress: () => "a token cannot be sent to the zero address",
+  TokenAlreadyExists: () => "that token id already exists",
+  TransferToNonERC721ReceiverImplementer: () => "the recipient is a contract that does not accept ERC-721 tokens",
+  AccountBalanceOverflow: () => "the recipient holds too many bid tokens to receive another",
+  BalanceQueryForZeroAddress: () => "the zero address holds no tokens: give a real address",
 };
 
 /** The one-line sentence for a decoded custom error (falls back to its name and arguments). */

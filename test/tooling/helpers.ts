@@ -1,3 +1,4 @@
+import { expect } from "chai";
 import hre from "hardhat";
 
 export interface Captured<T> {
@@ -27,4 +28,14 @@ export type TaskOutcome = { success: true; value: Record<string, unknown> } | { 
 /** Runs a task the way the CLI would, on the test process's in-process network, and captures its output. */
 export async function runTask(name: string, args: Record<string, unknown>): Promise<Captured<TaskOutcome>> {
   return capture(() => hre.tasks.getTask(name).run(args) as Promise<TaskOutcome>);
+}
+
+/** A failed task gives one line on stderr, the same line as its Result's error, and no stack trace. */
+export function expectOneLineFailure(run: Captured<TaskOutcome>, reason: RegExp) {
+  expect(run.result.success, run.out).to.equal(false);
+  const error = (run.result as { error: string }).error;
+  expect(error).to.match(reason);
+  expect(error).to.not.include("\n");
+  expect(run.err).to.equal(`✗ ${error}`);
+  expect(run.err).to.not.match(/at .*\.(ts|js):\d+/);
 }

@@ -6,17 +6,7 @@ import type { System } from "../fixtures.js";
 import { MockUSDC__factory } from "../../typechain-types/index.js";
 import { explain, UserError } from "../../scripts/lib/errors.js";
 import { formatDuration, formatToken, parseToken, progressBar } from "../../scripts/lib/format.js";
-import { runTask } from "./helpers.js";
-
-/** A failed task gives one line on stderr, the same line as its Result's error, and no stack trace. */
-function expectOneLineFailure(run: Awaited<ReturnType<typeof runTask>>, reason: RegExp) {
-  expect(run.result.success, run.out).to.equal(false);
-  const error = (run.result as { error: string }).error;
-  expect(error).to.match(reason);
-  expect(error).to.not.include("\n");
-  expect(run.err).to.equal(`✗ ${error}`);
-  expect(run.err).to.not.match(/at .*\.(ts|js):\d+/);
-}
+import { expectOneLineFailure, runTask } from "./helpers.js";
 
 describe("tooling: human amounts", () => {
   it("parses 12.5, 12.50 USDC and 1,000 into units and refuses other symbols and extra decimals", () => {
