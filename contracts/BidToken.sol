@@ -500,6 +500,8 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
         uint256 extra = _getExtraData(tokenId);
         if (extra & _HAS_CREDIT != 0) return SkipReason.HasCredit;
         if (_pruneClosed(tokenId, extra) != 0) return SkipReason.OpenPosition;
+        // A vanity id entering the treasury would be issued to the next buyer, not granted.
+        if (_reserved.get(tokenId)) return SkipReason.Vanity;
         return SkipReason.None;
     }
 }

@@ -13,7 +13,8 @@ interface IBidToken {
         NotIssued,
         InTreasury,
         HasCredit,
-        OpenPosition
+        OpenPosition,
+        Vanity
     }
 
     /// @notice Thrown when a caller other than the marketplace uses a marketplace-only function.
@@ -136,6 +137,7 @@ interface IBidToken {
 
     /// @notice Returns to the treasury every token in `ids` with zero credit and no open position (stakes in
     /// an open or drawing listing, or an unclaimed refund); skips the others with a `RecycleSkipped` event.
+    /// Granted vanity ids are never recycled: they are only ever granted by the operator.
     /// Permissionless.
     /// @param ids The tokens.
     /// @return recycled How many were recycled.

@@ -47,7 +47,7 @@ export const ORDER_STATUS = [
 ] as const;
 export const UPKEEP_ACTION = ["None", "Settle", "Finalize", "Expire", "Retire"] as const;
 /** IBidToken.SkipReason, by index: why `recycle` leaves a token where it is. */
-export const SKIP_REASON = ["None", "NotIssued", "InTreasury", "HasCredit", "OpenPosition"] as const;
+export const SKIP_REASON = ["None", "NotIssued", "InTreasury", "HasCredit", "OpenPosition", "Vanity"] as const;
 
 /** Why a bid token is not recyclable, as a sentence (SkipReason by index; None means it is recyclable). */
 export function skipSentence(reason: bigint | number): string {
@@ -58,6 +58,7 @@ export function skipSentence(reason: bigint | number): string {
       "already in the treasury, waiting to be issued again",
       "it holds credit (keeping credit keeps the number)",
       "it has an open position: stakes in an Open or Drawing listing, or a refund not yet claimed",
+      "it is a vanity id granted by the operator: never recycled",
     ][Number(reason)] ?? `skip reason ${reason}`
   );
 }

@@ -22,6 +22,7 @@ enum Skip {
   InTreasury,
   HasCredit,
   OpenPosition,
+  Vanity,
 }
 
 /** A system whose bid token has released ids 1 … 3 only, with id 2 reserved. */
@@ -176,6 +177,14 @@ describe("Bid tokens: supply, vanity ids, credit and recycling", () => {
       expect(await buy(sys, listing, sys.carol, 2n, 2n)).to.equal(2n);
       expect(await buy(sys, listing, sys.alice, 1n)).to.equal(1n);
       expect(await buy(sys, listing, sys.bob, 1n)).to.equal(3n);
+      // Nor does recycling ever send it to the treasury, where the next buyer would be issued it.
+      await sys.bidToken.reserve([5n]);
+      await sys.bidToken.release(6n);
+      await sys.bidToken.grant(5n, sys.dave.address);
+      await expect(sys.bidToken.recycle([5n]))
+        .to.emit(sys.bidToken, "RecycleSkipped")
+        .withArgs(5n, Skip.Vanity);
+      expect(await sys.bidToken.ownerOf(5n)).to.equal(sys.dave.address);
     });
   });
 
