@@ -55,11 +55,6 @@ contract Listing is IListing, ReentrancyGuardTransient {
         IMembership.Policy policy;
     }
 
-    /// @notice Rejection-sampling attempts before the draw falls back to the next held purchase. Cancellations
-    /// keep at least half of the stake numbers held, so each attempt succeeds with probability ≥ 1/2 and the
-    /// fallback is reached with probability ≤ 2**-64.
-    uint256 public constant MAX_DRAW_ATTEMPTS = 64;
-
     IMarketplace private immutable _MARKETPLACE;
     IERC20 private immutable _PAYMENT_TOKEN;
     IBidToken private immutable _BID_TOKEN;
@@ -266,7 +261,12 @@ contract Listing is IListing, ReentrancyGuardTransient {
         if (drawStatus != IMarketplace.DrawStatus.Fulfilled) {
             revert RandomnessPending(_MARKETPLACE.drawOf(address(this)).requestId);
         }
-        (uint256 stake, uint256 index, uint256 tokenId) = _draw(word, state, hints);
+        (uint256 stake, uint256 index, uint256 tokenId) = _log.draw(
+            state.purchases,
+            uint256(state.sold) + state.cancelledStakes,
+            word,
+            hints
+        );
         // The winner is whoever owns the token now: positions move with the token (SPEC §4.3).
         winner = IERC721(address(_BID_TOKEN)).ownerOf(tokenId);
 
@@ -369,7 +369,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
         if (position.lastPurchase != purchaseIndex) revert NotLatestPurchase(purchaseIndex, position.lastPurchase);
         c.count = uint40(lastStake - (purchaseIndex == 0 ? 0 : _log.lastStakeAt(purchaseIndex - 1)));
         // Held stakes stay at least half of the numbered ones, so that every draw attempt hits one with
-        // probability ≥ 1/2 (see `_draw`) and nobody can inflate the numbers to stall a draw.
+        // probability ≥ 1/2 (see `PurchaseLog.draw`) and nobody can inflate the numbers to stall a draw.
         uint256 cancelledAfter = uint256(state.cancelledStakes) + c.count;
         if (2 * cancelledAfter > uint256(state.sold) + state.cancelledStakes) {
             revert CancellationCapReached(state.cancelledStakes, state.sold);
@@ -486,7 +486,12 @@ contract Listing is IListing, ReentrancyGuardTransient {
         if (state.status != Status.Drawing && state.status != Status.Settled) return (false, 0, 0);
         (IMarketplace.DrawStatus drawStatus, uint256 word) = _MARKETPLACE.randomWord(address(this));
         if (drawStatus != IMarketplace.DrawStatus.Fulfilled) return (false, 0, 0);
-        (stake, purchaseIndex, ) = _draw(word, state, new uint256[](0));
+        (stake, purchaseIndex, ) = _log.draw(
+            state.purchases,
+            uint256(state.sold) + state.cancelledStakes,
+            word,
+            new uint256[](0)
+        );
         return (true, stake, purchaseIndex);
     }
 
@@ -526,40 +531,6 @@ contract Listing is IListing, ReentrancyGuardTransient {
     /// @dev Threshold validation guarantees sold × s ≥ T × s ≥ P whenever a listing reaches Drawing.
     function _markup(Terms memory terms, State memory state) private pure returns (uint256) {
         return uint256(state.sold) * terms.stakePrice - terms.price;
-    }
-
-    /// @dev The winning stake: attempt 0 draws `word mod numbered + 1` (as before cancellations existed), attempt
-    /// i ≥ 1 draws `keccak256(word, i) mod numbered + 1`; an attempt landing in a cancelled purchase is rejected
-    /// and the next one made. Each attempt is uniform over all stake numbers (modulo bias below 2**-190), so the
-    /// accepted one is uniform over the stakes still held: for held stakes a and b, P(a) = P(b) =
-    /// Σ_k (c/n)^k · 1/n with c cancelled of n numbered. Cancelled stakes are never drawn. Each attempt is one
-    /// O(log purchases) search, or O(1) with the purchase index given as a hint; with ≤ half cancelled (enforced)
-    /// the expected number of attempts is ≤ 2 and MAX_DRAW_ATTEMPTS failures have probability ≤ 2**-64, after
-    /// which the next held purchase after the last attempt's is taken (a bounded-probability fallback that
-    /// keeps the draw from ever stalling).
-    function _draw(
-        uint256 word,
-        State memory state,
-        uint256[] memory hints
-    ) private view returns (uint256 stake, uint256 index, uint256 tokenId) {
-        uint256 numbered = uint256(state.sold) + state.cancelledStakes;
-        bool cancelled;
-        for (uint256 attempt = 0; attempt < MAX_DRAW_ATTEMPTS; ++attempt) {
-            uint256 sample = attempt == 0 ? word : uint256(keccak256(abi.encode(word, attempt)));
-            stake = (sample % numbered) + 1;
-            if (attempt < hints.length) {
-                index = hints[attempt];
-                if (!_log.holds(state.purchases, index, stake)) revert WrongHint(index, stake);
-            } else {
-                index = _log.find(state.purchases, stake);
-            }
-            (tokenId, , cancelled) = _log.entry(index);
-            if (!cancelled) return (stake, index, tokenId);
-        }
-        do {
-            index = (index + 1) % state.purchases;
-            (tokenId, stake, cancelled) = _log.entry(index);
-        } while (cancelled);
     }
 
     /// @dev A cancellation must come within the holder's tier window after the purchase, and never within the

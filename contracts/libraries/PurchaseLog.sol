@@ -22,6 +22,14 @@ library PurchaseLog {
     uint256 private constant _LANE_MASK = (1 << 64) - 1;
     uint256 private constant _CANCELLED = 1 << 63;
 
+    /// @notice Rejection-sampling attempts before `draw` falls back to the next held purchase.
+    uint256 internal constant MAX_DRAW_ATTEMPTS = 64;
+
+    /// @notice Thrown when a hint does not hold the stake of its attempt (same signature as the listing's).
+    /// @param purchaseIndex The hint.
+    /// @param stake The stake it should hold.
+    error WrongHint(uint256 purchaseIndex, uint256 stake);
+
     /// @notice The log; its length is kept by the caller, packed with its other counters.
     struct Log {
         mapping(uint256 slot => uint256 lanes) slots;
@@ -43,6 +51,50 @@ library PurchaseLog {
     /// @param index The purchase.
     function cancel(Log storage self, uint256 index) internal {
         self.slots[index / _LANES_PER_SLOT] |= _CANCELLED << ((index % _LANES_PER_SLOT) * _LANE_BITS);
+    }
+
+    /// @notice The winning stake of a draw with random `word` over `numbered` stake numbers: attempt 0 is
+    /// `word mod numbered + 1`, attempt i ≥ 1 is `keccak256(abi.encode(word, i)) mod numbered + 1`, and an attempt
+    /// landing in a cancelled purchase is rejected.
+    /// @dev Uniformity: each attempt is uniform over 1 … numbered (modulo bias below 2**-190 for numbered below
+    /// 2**64) and independent of the others, so the accepted stake is uniform over the stakes still held: with c of
+    /// n numbers cancelled, every held stake is accepted with probability Σ_k (c/n)^k · 1/n = 1/(n − c). Cancelled
+    /// stakes are never returned. Each attempt is one O(log length) search, or O(1) with a hint. Callers keep at
+    /// least half of the numbers held, so the expected attempts are ≤ 2 and MAX_DRAW_ATTEMPTS rejections in a row
+    /// have probability ≤ 2**-64; only then is the next held purchase after the last attempt's taken, so that a
+    /// draw can never stall.
+    /// @param self The log.
+    /// @param length Purchases in the log (≥ 1, at least one not cancelled).
+    /// @param numbered Stake numbers issued, cancelled ones included.
+    /// @param word The random word.
+    /// @param hints Purchase indices for attempts 0, 1, …; attempts past them are searched.
+    /// @return stake The winning stake number.
+    /// @return index The purchase holding it.
+    /// @return tokenId That purchase's bid token.
+    function draw(
+        Log storage self,
+        uint256 length,
+        uint256 numbered,
+        uint256 word,
+        uint256[] memory hints
+    ) internal view returns (uint256 stake, uint256 index, uint256 tokenId) {
+        bool cancelled;
+        for (uint256 attempt = 0; attempt < MAX_DRAW_ATTEMPTS; ++attempt) {
+            uint256 sample = attempt == 0 ? word : uint256(keccak256(abi.encode(word, attempt)));
+            stake = (sample % numbered) + 1;
+            if (attempt < hints.length) {
+                index = hints[attempt];
+                if (!holds(self, length, index, stake)) revert WrongHint(index, stake);
+            } else {
+                index = find(self, length, stake);
+            }
+            (tokenId, , cancelled) = entry(self, index);
+            if (!cancelled) return (stake, index, tokenId);
+        }
+        do {
+            index = (index + 1) % length;
+            (tokenId, stake, cancelled) = entry(self, index);
+        } while (cancelled);
     }
 
     /// @notice Finds the purchase holding `stake`.

@@ -35,6 +35,18 @@ contract PurchaseLogHarness {
     function range(uint256 index) external view returns (uint256 tokenId, uint256 firstStake, uint256 lastStake) {
         return _log.range(index);
     }
+
+    function cancel(uint256 index) external {
+        _log.cancel(index);
+    }
+
+    function isCancelled(uint256 index) external view returns (bool cancelled) {
+        (, , cancelled) = _log.entry(index);
+    }
+
+    function draw(uint256 word) external view returns (uint256 stake, uint256 index, uint256 tokenId) {
+        return _log.draw(length, sold, word, new uint256[](0));
+    }
 }
 
 /// @title PurchaseLog fuzz tests
@@ -349,5 +361,79 @@ contract ListingBuyInputFuzzTest is SystemSetup {
         vm.expectRevert(abi.encodeWithSelector(IListing.ExceedsRemaining.selector, count, 1_000));
         vm.prank(buyer);
         listing.buyWithPermit(0, count, block.timestamp, 27, bytes32(0), bytes32(0));
+    }
+}
+
+/// @title Draw with cancellations
+/// @notice The rejection-sampled draw never picks a cancelled purchase, hits every held stake, agrees with its
+/// hinted form, and is uniform over the held stakes within statistical tolerance.
+contract DrawWithCancellationsTest is Test {
+    PurchaseLogHarness private harness;
+
+    function setUp() public {
+        harness = new PurchaseLogHarness();
+    }
+
+    /// @notice After any pattern of purchases and cancellations (fewer than half the stakes cancelled, as the
+    /// listing enforces), the drawn stake lies in a purchase that was not cancelled, and holds the stake.
+    function testFuzz_WinnerHoldsAStakeThatWasNotCancelled(
+        uint256[] memory counts,
+        uint256 cancelMask,
+        uint256 word
+    ) public {
+        uint256 n = counts.length == 0 ? 1 : (counts.length > 48 ? 48 : counts.length);
+        uint256 cancelled;
+        for (uint256 i; i < n; ++i) {
+            uint256 count = bound(counts.length == 0 ? word : counts[i], 1, 500);
+            harness.append(i + 1, count);
+        }
+        for (uint256 i; i < n; ++i) {
+            (, uint256 first, uint256 last) = harness.range(i);
+            uint256 count = last - first + 1;
+            if ((cancelMask >> i) & 1 == 1 && 2 * (cancelled + count) <= harness.sold()) {
+                harness.cancel(i);
+                cancelled += count;
+            }
+        }
+        (uint256 stake, uint256 index, uint256 tokenId) = harness.draw(word);
+        assertFalse(harness.isCancelled(index), "drew a cancelled purchase");
+        assertTrue(harness.holds(index, stake), "index does not hold the stake");
+        assertEq(tokenId, index + 1, "token of the purchase");
+    }
+
+    /// @notice Many draws with derived words over 30 held stakes in 6 purchases (3 cancelled in between):
+    /// each held stake's count is within 5 standard deviations of uniform, and cancelled stakes never come up.
+    function test_DrawIsUniformOverHeldStakes() public {
+        // Purchases of 5 stakes each: 1-5, 6-10 (cancelled), 11-15, 16-20 (cancelled), 21-25, 26-30, 31-35
+        // (cancelled), 36-40, 41-45: 45 numbers, 30 held.
+        for (uint256 i; i < 9; ++i) harness.append(i + 1, 5);
+        harness.cancel(1);
+        harness.cancel(3);
+        harness.cancel(6);
+        uint256 draws = 3_000;
+        uint256[46] memory hits;
+        for (uint256 i; i < draws; ++i) {
+            (uint256 stake, uint256 index, ) = harness.draw(uint256(keccak256(abi.encode("uniformity", i))));
+            assertFalse(harness.isCancelled(index), "drew a cancelled purchase");
+            ++hits[stake];
+        }
+        // Expected 100 per held stake; binomial sd = sqrt(3000 * 1/30 * 29/30) ≈ 9.8.
+        for (uint256 stake = 1; stake <= 45; ++stake) {
+            bool held = !((stake >= 6 && stake <= 10) || (stake >= 16 && stake <= 20) || (stake >= 31 && stake <= 35));
+            if (!held) {
+                assertEq(hits[stake], 0, "cancelled stake drawn");
+                continue;
+            }
+            assertGe(hits[stake], 51, "held stake drawn too rarely");
+            assertLe(hits[stake], 149, "held stake drawn too often");
+        }
+    }
+
+    /// @notice With nothing cancelled, the draw is the original one: stake word mod sold + 1, one attempt.
+    function testFuzz_WithoutCancellationsTheFirstAttemptWins(uint256[] memory counts, uint256 word) public {
+        uint256 n = counts.length == 0 ? 1 : (counts.length > 32 ? 32 : counts.length);
+        for (uint256 i; i < n; ++i) harness.append(i + 1, bound(counts.length == 0 ? word : counts[i], 1, 1_000));
+        (uint256 stake, , ) = harness.draw(word);
+        assertEq(stake, (word % harness.sold()) + 1);
     }
 }
