@@ -28,10 +28,16 @@ contract Membership is IMembership {
     uint256 private constant _DAY_BITS = 32;
     uint256 private constant _COUNT_BITS = 16;
     uint256 private constant _COUNT_MASK = (1 << _COUNT_BITS) - 1;
+    uint256 private constant _CONDITIONS_PER_WORD = 8;
+    uint256 private constant _CONDITION_BITS = 32;
+    uint256 private constant _THRESHOLD_MASK = (1 << 24) - 1;
 
     IMarketplace private immutable _MARKETPLACE;
 
-    Condition[MAX_CONDITIONS] private _conditions;
+    /// @dev Conditions packed eight to a slot (8-bit kind, 24-bit threshold), read only up to the highest set id:
+    /// a tier evaluation costs a few storage reads, so every report fits the escrow's gas cap.
+    uint256[MAX_CONDITIONS / _CONDITIONS_PER_WORD] private _conditionWords;
+    uint8 private _conditionEnd;
     Tier[] private _tiers;
     uint8 private _helpfulThreshold;
     uint32 private _stakeCancelCutoff;
@@ -69,7 +75,12 @@ contract Membership is IMembership {
             condition_.kind == ConditionKind.MaxCancellationRateBps ||
                 condition_.kind == ConditionKind.MinCancellationRateBps;
         if (isRate && condition_.threshold > _BPS) revert BpsTooHigh(condition_.threshold);
-        _conditions[conditionId] = condition_;
+        if (condition_.threshold > _THRESHOLD_MASK) revert ThresholdTooLarge(condition_.threshold);
+        uint256 word = conditionId / _CONDITIONS_PER_WORD;
+        uint256 shift = (conditionId % _CONDITIONS_PER_WORD) * _CONDITION_BITS;
+        uint256 packed = (uint256(condition_.kind) << 24) | condition_.threshold;
+        _conditionWords[word] = (_conditionWords[word] & ~(uint256(type(uint32).max) << shift)) | (packed << shift);
+        if (conditionId >= _conditionEnd) _conditionEnd = uint8(conditionId + 1);
         emit ConditionSet(conditionId, condition_.kind, condition_.threshold);
     }
 
@@ -79,7 +90,7 @@ contract Membership is IMembership {
         if (tierId >= MAX_TIERS || tierId > count) revert TierOutOfRange(tierId);
         if (tierId == 0 && required != 0) revert DefaultTierHasConditions();
         for (uint256 i = 0; i < MAX_CONDITIONS; ++i) {
-            if ((required >> i) & 1 == 1 && _conditions[i].kind == ConditionKind.Unset) revert ConditionOutOfRange(i);
+            if ((required >> i) & 1 == 1 && _condition(i).kind == ConditionKind.Unset) revert ConditionOutOfRange(i);
         }
         // The default tier is the fallback, not a candidate: only the others compete on priority.
         if (tierId != 0) {
@@ -211,12 +222,8 @@ contract Membership is IMembership {
     }
 
     /// @inheritdoc IMembership
-    function conditionsMet(address member) public view returns (uint256 met) {
-        Counters memory c = _counters[member];
-        uint256 sales = recentSales(member);
-        for (uint256 i = 0; i < MAX_CONDITIONS; ++i) {
-            if (_meets(_conditions[i], c, sales)) met |= 1 << i;
-        }
+    function conditionsMet(address member) public view returns (uint256) {
+        return _conditionsMet(member, _counters[member]);
     }
 
     /// @inheritdoc IMembership
@@ -268,7 +275,7 @@ contract Membership is IMembership {
 
     /// @inheritdoc IMembership
     function condition(uint256 conditionId) external view returns (Condition memory) {
-        return _conditions[conditionId];
+        return _condition(conditionId);
     }
 
     /// @inheritdoc IMembership
@@ -285,9 +292,8 @@ contract Membership is IMembership {
 
     /// @dev Writes a member's counters after re-evaluating its tier; emits the counters and any tier change.
     function _store(address member, Counters memory c) private {
-        uint256 before = _counters[member].tier;
-        _counters[member] = c; // evaluated on the new counters
-        uint256 next = tierFor(conditionsMet(member));
+        uint256 before = c.tier;
+        uint256 next = tierFor(_conditionsMet(member, c));
         c.tier = uint8(next);
         _counters[member] = c;
         emit CountersUpdated(member, c);
@@ -315,13 +321,32 @@ contract Membership is IMembership {
         return recentSales(seller);
     }
 
-    function _meets(Condition memory cond, Counters memory c, uint256 sales) private pure returns (bool) {
-        ConditionKind kind = cond.kind;
-        uint256 t = cond.threshold;
+    function _conditionsMet(address member, Counters memory c) private view returns (uint256 met) {
+        uint256 end = _conditionEnd;
+        uint256 word;
+        for (uint256 i = 0; i < end; ++i) {
+            if (i % _CONDITIONS_PER_WORD == 0) word = _conditionWords[i / _CONDITIONS_PER_WORD];
+            uint256 packed = word >> ((i % _CONDITIONS_PER_WORD) * _CONDITION_BITS);
+            ConditionKind kind = ConditionKind(uint8(packed >> 24));
+            uint256 threshold = packed & _THRESHOLD_MASK;
+            // Recent sales are the only counter that needs another read: only then is it made.
+            bool ok =
+                kind == ConditionKind.MinRecentSales ? recentSales(member) >= threshold : _meets(kind, threshold, c);
+            if (ok) met |= 1 << i;
+        }
+    }
+
+    function _condition(uint256 conditionId) private view returns (Condition memory) {
+        uint256 packed =
+            _conditionWords[conditionId / _CONDITIONS_PER_WORD] >>
+                ((conditionId % _CONDITIONS_PER_WORD) * _CONDITION_BITS);
+        return Condition({kind: ConditionKind(uint8(packed >> 24)), threshold: uint64(packed & _THRESHOLD_MASK)});
+    }
+
+    function _meets(ConditionKind kind, uint256 t, Counters memory c) private pure returns (bool) {
         if (kind == ConditionKind.Unset) return false;
         if (kind == ConditionKind.MinCompleted) return c.completed >= t;
         if (kind == ConditionKind.MinOrders) return c.orders >= t;
-        if (kind == ConditionKind.MinRecentSales) return sales >= t;
         if (kind == ConditionKind.MinHelpfulReviews) return c.helpfulReviews >= t;
         if (kind == ConditionKind.Registered) return c.registered;
         if (kind == ConditionKind.MaxStakeCancellations) return c.stakeCancellations <= t;

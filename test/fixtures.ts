@@ -5,6 +5,7 @@ import LocalCopurchase from "../deploy/modules/LocalCopurchase.js";
 import {
   AssetDeed__factory,
   BidToken__factory,
+  Membership__factory,
   DeliveryEscrow__factory,
   Listing__factory,
   Marketplace__factory,
@@ -59,6 +60,10 @@ export async function deployFixtureWith(parameters: Record<string, unknown>) {
     bidToken: BidToken__factory.connect(await at(deployed.bidToken), admin),
     deed: AssetDeed__factory.connect(await at(deployed.assetDeed), admin),
     escrow: DeliveryEscrow__factory.connect(await at(deployed.escrow), admin),
+    membership: Membership__factory.connect(
+      await at(deployed.membership),
+      admin,
+    ),
     vault: RevenueVault__factory.connect(
       await at(deployed.revenueVault),
       admin,
@@ -105,6 +110,10 @@ export async function deployWithToken(
     deed: AssetDeed__factory.connect(await at(deployed.assetDeed), sys.admin),
     escrow: DeliveryEscrow__factory.connect(
       await at(deployed.escrow),
+      sys.admin,
+    ),
+    membership: Membership__factory.connect(
+      await at(deployed.membership),
       sys.admin,
     ),
     vault: RevenueVault__factory.connect(

@@ -88,6 +88,9 @@ interface IMembership is IMembershipHooks {
     /// @notice Thrown for a fee or reward above 10,000 bps, or a rate threshold above 10,000 bps.
     /// @param bps The value.
     error BpsTooHigh(uint256 bps);
+    /// @notice Thrown for a condition threshold above 16,777,215 (thresholds are stored in 24 bits).
+    /// @param threshold The value.
+    error ThresholdTooLarge(uint256 threshold);
     /// @notice Thrown when the default tier (0) is given conditions.
     error DefaultTierHasConditions();
     /// @notice Thrown when a caller that is not the escrow or an enrolled listing reports.
