@@ -69,6 +69,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
     uint256 private constant _DEED_ID_WORD = 2;
     uint256 private constant _STAKE_PRICE_WORD = 4;
     uint256 private constant _STAKE_COUNT_WORD = 5;
+    uint256 private constant _THRESHOLD_WORD = 6;
     uint256 private constant _OPENS_AT_WORD = 7;
     uint256 private constant _DEADLINE_WORD = 8;
 
@@ -368,10 +369,12 @@ contract Listing is IListing, ReentrancyGuardTransient {
         Position memory position = _positions[tokenId];
         if (position.lastPurchase != purchaseIndex) revert NotLatestPurchase(purchaseIndex, position.lastPurchase);
         c.count = uint40(lastStake - (purchaseIndex == 0 ? 0 : _log.lastStakeAt(purchaseIndex - 1)));
-        // Held stakes stay at least half of the numbered ones, so that every draw attempt hits one with
-        // probability ≥ 1/2 (see `PurchaseLog.draw`) and nobody can inflate the numbers to stall a draw.
+        // Cancelled stakes never outnumber max(held, T): a draw only happens with held ≥ T, so then at least half
+        // of the stake numbers are held and every draw attempt hits one with probability ≥ 1/2 (see
+        // `PurchaseLog.draw`); nobody can inflate the numbers to stall or bias a draw. Below T it never binds.
         uint256 cancelledAfter = uint256(state.cancelledStakes) + c.count;
-        if (2 * cancelledAfter > uint256(state.sold) + state.cancelledStakes) {
+        uint256 heldAfter = state.sold - c.count;
+        if (cancelledAfter > heldAfter && cancelledAfter > CloneArgs.word(_THRESHOLD_WORD)) {
             revert CancellationCapReached(state.cancelledStakes, state.sold);
         }
         c.policy = _MEMBERSHIP.policyOf(c.holder);

@@ -121,7 +121,7 @@ interface IListing {
     /// @param purchaseIndex The purchase.
     /// @param latest The token's latest purchase.
     error NotLatestPurchase(uint256 purchaseIndex, uint256 latest);
-    /// @notice Thrown when a cancellation would leave fewer than half of the stake numbers held.
+    /// @notice Thrown when a cancellation would leave more stakes cancelled than both the stakes held and T.
     /// @param cancelledStakes Stakes cancelled so far.
     /// @param sold Stakes held.
     error CancellationCapReached(uint256 cancelledStakes, uint256 sold);
@@ -268,7 +268,8 @@ interface IListing {
     /// @notice Cancels the caller's token's latest purchase here and refunds it by the holder's tier policy
     /// (wallet, bid-token credit, or wallet minus a fee kept for the revenue vault). Allowed while open, within the
     /// tier's cancellation window after the purchase and never within the membership's cut-off before Time-Date A;
-    /// at least half of all stake numbers always stay held. The stakes become available to buy again.
+    /// stakes cancelled never outnumber both the stakes held and T (so a draw always has at least half of the stake
+    /// numbers held). The stakes become available to buy again.
     /// @param purchaseIndex The purchase (its token's latest here).
     /// @return refund Payment-token units refunded.
     function cancelPurchase(uint256 purchaseIndex) external returns (uint256 refund);

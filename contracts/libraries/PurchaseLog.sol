@@ -59,8 +59,8 @@ library PurchaseLog {
     /// @dev Uniformity: each attempt is uniform over 1 … numbered (modulo bias below 2**-190 for numbered below
     /// 2**64) and independent of the others, so the accepted stake is uniform over the stakes still held: with c of
     /// n numbers cancelled, every held stake is accepted with probability Σ_k (c/n)^k · 1/n = 1/(n − c). Cancelled
-    /// stakes are never returned. Each attempt is one O(log length) search, or O(1) with a hint. Callers keep at
-    /// least half of the numbers held, so the expected attempts are ≤ 2 and MAX_DRAW_ATTEMPTS rejections in a row
+    /// stakes are never returned. Each attempt is one O(log length) search, or O(1) with a hint. The listing keeps
+    /// at least half of the numbers held whenever it draws, so the expected attempts are ≤ 2 and MAX_DRAW_ATTEMPTS rejections in a row
     /// have probability ≤ 2**-64; only then is the next held purchase after the last attempt's taken, so that a
     /// draw can never stall.
     /// @param self The log.
