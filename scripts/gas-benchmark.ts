@@ -49,14 +49,18 @@ const record = (
 const gasOf = async (tx: Promise<ContractTransactionResponse>) =>
   (await (await tx).wait())!.gasUsed;
 
-/** Fills `listing` with `purchases` purchases of `stakesEach` stakes through BatchBuyer contracts. */
+/**
+ * Fills `listing` with `purchases` purchases of `stakesEach` stakes through BatchBuyer contracts; with `cancelEvery`,
+ * every cancelEvery-th purchase is cancelled right after it is made.
+ */
 async function fill(
   sys: System,
   listing: Listing,
   purchases: number,
   stakesEach: bigint,
+  cancelEvery = 0,
 ) {
-  const perTx = 400;
+  const perTx = cancelEvery === 0 ? 400 : 250;
   const buyers = await Promise.all(
     [0, 1, 2].map(async () => {
       const b = await new BatchBuyer__factory(sys.admin).deploy();
@@ -69,14 +73,21 @@ async function fill(
   let nextReport = purchases / 10;
   while (done < purchases) {
     const times = Math.min(perTx, purchases - done);
+    const buyer = buyers[(done / perTx) % buyers.length];
+    const usdc = await sys.usdc.getAddress();
     await (
-      await buyers[(done / perTx) % buyers.length].buyMany(
-        listingAddress,
-        await sys.usdc.getAddress(),
-        stakesEach,
-        times,
-        { gasLimit: 16_000_000 },
-      )
+      cancelEvery === 0
+        ? await buyer.buyMany(listingAddress, usdc, stakesEach, times, {
+            gasLimit: 16_000_000,
+          })
+        : await buyer.buyManyCancelling(
+            listingAddress,
+            usdc,
+            stakesEach,
+            times,
+            cancelEvery,
+            { gasLimit: 16_000_000 },
+          )
     ).wait();
     done += times;
     if (done >= nextReport && purchases >= 10_000) {
@@ -266,6 +277,9 @@ async function benchmarkBidTokens(
  */
 async function escrowSection(sys: System) {
   const { alice, seller } = sys;
+  // The escrow's own cost first, without the membership reports; their cost is measured at the end.
+  const membership = await sys.escrow.membership();
+  await sys.escrow.setMembership(ethers.ZeroAddress);
   const escrow = await sys.escrow.getAddress();
   const code = ethers.hexlify(ethers.randomBytes(32));
   await sys.usdc.connect(alice).approve(escrow, ethers.MaxUint256);
@@ -327,6 +341,18 @@ async function escrowSection(sys: System) {
     await gasOf(sys.escrow.connect(seller).withdraw(ethers.Wallet.createRandom().address)),
     45_000n,
   );
+
+  await sys.escrow.setMembership(membership);
+  for (const lane of ["members' first report", "members already reported"] as const) {
+    const orderId = await open();
+    const deadline = BigInt(await networkHelpers.time.latest()) + 3_600n;
+    const signature = await signRelease(sys.escrow, alice, orderId, deadline);
+    record(
+      `escrow: release by EIP-712 authorization with membership reports (default tiers), ${lane}`,
+      "EOA buyer",
+      await gasOf(sys.escrow.connect(seller).releaseWithSignature(orderId, deadline, signature)),
+    );
+  }
 }
 
 async function main() {
@@ -492,6 +518,39 @@ async function main() {
     hint: 70_000n,
   });
   const largest = villaGas.reduce((m, g) => (g > m ? g : m), 0n);
+
+  console.log(
+    "Cancellations: 100,000 purchases of which every tenth was cancelled (10% of the stakes)",
+  );
+  const { listing: cancelledVilla } = await createListing(sys, {
+    price: 10_000_000n * USDC,
+    stakeCount: 2_000_000n,
+    threshold: 1_000_000n,
+    stakePrice: 10n * USDC,
+  });
+  await fill(sys, cancelledVilla, 100_000, 20n, 10);
+  const [held, purchases] = await cancelledVilla.sales();
+  const [cancelledStakes] = await cancelledVilla.cancellations();
+  if (purchases !== 100_000n || cancelledStakes * 10n !== held + cancelledStakes)
+    throw new Error("the cancelled villa is not 10% cancelled");
+  await drawAndFinalize(sys, cancelledVilla, "100,000 purchases, 10% cancelled", {
+    search: 150_000n,
+    hint: 70_000n,
+  });
+  // Cancelling one purchase, refund to the wallet included: a token's latest purchase in an open listing.
+  const { listing: open } = await createListing(sys);
+  await buy(sys, open, sys.bob, 50n);
+  for (const lane of ["refund to a wallet already holding tokens"] as const) {
+    const token = await buy(sys, open, sys.carol, 10n);
+    await buy(sys, open, sys.carol, 10n, token);
+    const [, n] = await open.sales();
+    record(
+      `cancel a purchase, ${lane}`,
+      "10 stakes",
+      await gasOf(open.connect(sys.carol).cancelPurchase(n - 1n)),
+      90_000n,
+    );
+  }
   record(
     "largest transaction settling the 2,000,000-stake villa",
     "100,000 purchases",

@@ -27,6 +27,32 @@ contract BatchBuyer is IERC721Receiver {
         tokenId = id;
     }
 
+    /// @notice As `buyMany`, cancelling every `cancelEvery`-th purchase right after it is made (its refund comes
+    /// back here), so that benchmarks can build listings with a share of cancelled purchases.
+    /// @param listing The listing.
+    /// @param token The payment token (this contract must hold enough).
+    /// @param count Stakes per purchase.
+    /// @param times Purchases.
+    /// @param cancelEvery Cancel purchase i when (i + 1) % cancelEvery == 0.
+    function buyManyCancelling(
+        IListing listing,
+        IERC20 token,
+        uint256 count,
+        uint256 times,
+        uint256 cancelEvery
+    ) external {
+        token.approve(address(listing), type(uint256).max);
+        uint256 id = tokenId;
+        for (uint256 i; i < times; ++i) {
+            (id, ) = listing.buy(id, count);
+            if ((i + 1) % cancelEvery == 0) {
+                (, uint256 purchases) = listing.sales();
+                listing.cancelPurchase(purchases - 1);
+            }
+        }
+        tokenId = id;
+    }
+
     /// @notice Buys `count` stakes once per holder, each with a newly issued bid token that it then hands to that
     /// holder, so that benchmarks get many tokens held by distinct addresses.
     /// @param listing The listing.
