@@ -35,6 +35,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
         uint40 drawExpiresAt;
         uint40 refundedStakes;
         uint40 cancelledStakes;
+        uint40 dissolutionVotes;
     }
 
     /// @dev A bid token's stakes here, how many of them voted to dissolve, and its latest purchase (the one it may
@@ -52,7 +53,8 @@ contract Listing is IListing, ReentrancyGuardTransient {
         address holder;
         uint40 count;
         bool dissolves;
-        IMembership.Policy policy;
+        IMembership.RefundMode mode;
+        uint256 feeBps;
     }
 
     IMarketplace private immutable _MARKETPLACE;
@@ -74,7 +76,6 @@ contract Listing is IListing, ReentrancyGuardTransient {
     uint256 private constant _DEADLINE_WORD = 8;
 
     State private _state;
-    uint64 private _dissolutionVotes;
     /// @dev Cancellation fees kept for the revenue vault (tiers refunding "minus a fee").
     uint128 private _feesKept;
     uint256 private _orderId;
@@ -323,9 +324,10 @@ contract Listing is IListing, ReentrancyGuardTransient {
         if (position.votedStakes == position.stakes) revert VoteUnchanged(tokenId);
 
         // Cannot exceed sold: each token's votes are at most its stakes, and the stakes sum to sold.
-        uint64 votes = _dissolutionVotes + (position.stakes - position.votedStakes);
+        uint40 votes = state.dissolutionVotes + uint40(position.stakes - position.votedStakes);
         _positions[tokenId].votedStakes = position.stakes;
-        _dissolutionVotes = votes;
+        state.dissolutionVotes = votes;
+        _state = state;
         emit DissolutionVoted(tokenId, msg.sender, position.stakes, votes, state.sold);
 
         if (votes == state.sold) _dissolve(terms, state);
@@ -336,18 +338,17 @@ contract Listing is IListing, ReentrancyGuardTransient {
         Cancellation memory c = _cancel(purchaseIndex);
         uint256 amount = uint256(c.count) * CloneArgs.word(_STAKE_PRICE_WORD);
         uint256 fee;
-        if (c.policy.refundMode == IMembership.RefundMode.WalletMinusFee) {
-            fee = (amount * c.policy.feeBps) / 10_000;
+        if (c.mode == IMembership.RefundMode.WalletMinusFee) {
+            fee = (amount * c.feeBps) / 10_000;
             _feesKept += uint128(fee);
         }
         refund = amount - fee;
-        emit PurchaseCancelled(purchaseIndex, c.tokenId, c.holder, c.count, refund, fee, c.policy.refundMode);
+        emit PurchaseCancelled(purchaseIndex, c.tokenId, c.holder, c.count, refund, fee, c.mode);
         if (c.dissolves) emit ListingDissolved(_state.sold);
-        _MEMBERSHIP.onStakeCancelled(c.holder);
 
         // Part of the stakes may have been paid with credit the bid token still holds for this listing.
         if (c.dissolves || _PAYMENT_TOKEN.balanceOf(address(this)) < refund) _BID_TOKEN.collectCredit();
-        if (c.policy.refundMode == IMembership.RefundMode.Credit) {
+        if (c.mode == IMembership.RefundMode.Credit) {
             _PAYMENT_TOKEN.forceApprove(address(_BID_TOKEN), refund);
             _BID_TOKEN.topUp(c.tokenId, refund);
         } else {
@@ -377,22 +378,26 @@ contract Listing is IListing, ReentrancyGuardTransient {
         if (cancelledAfter > heldAfter && cancelledAfter > CloneArgs.word(_THRESHOLD_WORD)) {
             revert CancellationCapReached(state.cancelledStakes, state.sold);
         }
-        c.policy = _MEMBERSHIP.policyOf(c.holder);
-        _checkCancellationTime(c.policy.cancelWindow, position.lastPurchaseAt);
+        // The membership counts the cancellation and answers with the holder's tier terms; if the time is not
+        // right the whole cancellation reverts, that count included. A trusted system contract, called under
+        // this listing's reentrancy guard.
+        (uint256 window, uint256 cutoff, IMembership.RefundMode mode, uint256 feeBps) = _MEMBERSHIP.onStakeCancelled(
+            c.holder
+        );
+        _checkCancellationTime(window, cutoff, position.lastPurchaseAt);
+        (c.mode, c.feeBps) = (mode, feeBps);
 
         _log.cancel(purchaseIndex);
         position.stakes -= c.count;
         state.sold -= c.count;
         state.cancelledStakes = uint40(cancelledAfter);
-        uint64 votes = _dissolutionVotes;
         if (position.votedStakes > position.stakes) {
             // Cannot underflow: the token's votes are part of the total.
-            votes -= position.votedStakes - position.stakes;
+            state.dissolutionVotes -= uint40(position.votedStakes - position.stakes);
             position.votedStakes = position.stakes;
-            _dissolutionVotes = votes;
         }
         // The cancelled stakes may have been the only ones not voting to dissolve.
-        c.dissolves = state.sold != 0 && votes == state.sold;
+        c.dissolves = state.sold != 0 && state.dissolutionVotes == state.sold;
         if (c.dissolves) state.status = Status.Dissolved;
         _positions[tokenId] = position;
         _state = state;
@@ -406,8 +411,8 @@ contract Listing is IListing, ReentrancyGuardTransient {
         uint64 voted = _positions[tokenId].votedStakes;
         if (voted == 0) revert VoteUnchanged(tokenId);
         _positions[tokenId].votedStakes = 0;
-        uint64 votes = _dissolutionVotes - voted;
-        _dissolutionVotes = votes;
+        uint40 votes = _state.dissolutionVotes - uint40(voted);
+        _state.dissolutionVotes = votes;
         emit DissolutionVoteWithdrawn(tokenId, votes);
     }
 
@@ -538,9 +543,9 @@ contract Listing is IListing, ReentrancyGuardTransient {
 
     /// @dev A cancellation must come within the holder's tier window after the purchase, and never within the
     /// membership's cut-off before Time-Date A.
-    function _checkCancellationTime(uint256 window, uint256 purchasedAt) private view {
+    function _checkCancellationTime(uint256 window, uint256 cutoff, uint256 purchasedAt) private view {
         uint256 deadline = CloneArgs.word(_DEADLINE_WORD);
-        uint256 closesAt = deadline - _min(deadline, _MEMBERSHIP.stakeCancelCutoff());
+        uint256 closesAt = deadline - _min(deadline, cutoff);
         if (block.timestamp >= closesAt) revert CancellationClosed(closesAt);
         uint256 windowEnd = purchasedAt + window;
         if (block.timestamp > windowEnd) revert CancellationWindowPassed(windowEnd);

@@ -33,6 +33,8 @@ contract Membership is IMembership {
     uint256 private constant _THRESHOLD_MASK = (1 << 24) - 1;
 
     IMarketplace private immutable _MARKETPLACE;
+    IBidToken private immutable _BID_TOKEN;
+    address private immutable _ESCROW;
 
     /// @dev Conditions packed eight to a slot (8-bit kind, 24-bit threshold), read only up to the highest set id:
     /// a tier evaluation costs a few storage reads, so every report fits the escrow's gas cap.
@@ -51,10 +53,14 @@ contract Membership is IMembership {
         _;
     }
 
-    /// @param marketplace_ The marketplace whose roles govern this contract and whose escrow and listings report.
+    /// @param marketplace_ The marketplace whose roles govern this contract.
+    /// @param bidToken The bid token, whose enrolled listings report stake cancellations.
+    /// @param escrow The delivery escrow, which reports orders.
     /// @param defaultPolicy The default tier's policy.
-    constructor(address marketplace_, Policy memory defaultPolicy) {
+    constructor(address marketplace_, address bidToken, address escrow, Policy memory defaultPolicy) {
         _MARKETPLACE = IMarketplace(marketplace_);
+        _BID_TOKEN = IBidToken(bidToken);
+        _ESCROW = escrow;
         _checkPolicy(defaultPolicy);
         _tiers.push(Tier({required: 0, priority: 0, exists: true, policy: defaultPolicy}));
         _helpfulThreshold = 60;
@@ -199,9 +205,19 @@ contract Membership is IMembership {
     }
 
     /// @inheritdoc IMembership
-    function onStakeCancelled(address buyer) external {
-        if (!IBidToken(_MARKETPLACE.modules().bidToken).isEnrolled(msg.sender)) revert NotAReporter(msg.sender);
+    function onStakeCancelled(
+        address buyer
+    ) external returns (uint256 cancelWindow, uint256 cutoff, RefundMode refundMode, uint256 feeBps) {
+        if (!_BID_TOKEN.isEnrolled(msg.sender)) revert NotAReporter(msg.sender);
         Counters memory c = _counters[buyer];
+        // The cancellation is judged by the tier the buyer had when it asked.
+        Policy storage policy = _tiers[c.tier].policy;
+        (cancelWindow, cutoff, refundMode, feeBps) = (
+            policy.cancelWindow,
+            _stakeCancelCutoff,
+            policy.refundMode,
+            policy.feeBps
+        );
         ++c.stakeCancellations;
         _store(buyer, c);
     }
@@ -368,6 +384,6 @@ contract Membership is IMembership {
     }
 
     function _onlyEscrow() private view {
-        if (msg.sender != _MARKETPLACE.modules().escrow) revert NotAReporter(msg.sender);
+        if (msg.sender != _ESCROW) revert NotAReporter(msg.sender);
     }
 }

@@ -180,9 +180,17 @@ interface IMembership is IMembershipHooks {
     /// @param helpfulness The rating.
     function recordReview(address author, uint256 helpfulness) external;
 
-    /// @notice Records a stake purchase cancelled by `buyer`. Enrolled listings only.
+    /// @notice Records a stake purchase cancelled by `buyer` and returns the terms of the tier it had when it asked:
+    /// the listing checks the window and cut-off (reverting the whole cancellation, this count included, if they
+    /// are not met) and refunds by the mode. Enrolled listings only.
     /// @param buyer The buyer.
-    function onStakeCancelled(address buyer) external;
+    /// @return cancelWindow Seconds after a purchase during which it may be cancelled.
+    /// @return cutoff Seconds before Time-Date A when cancellations close.
+    /// @return refundMode How the refund is paid.
+    /// @return feeBps The fee kept on `WalletMinusFee` refunds.
+    function onStakeCancelled(
+        address buyer
+    ) external returns (uint256 cancelWindow, uint256 cutoff, RefundMode refundMode, uint256 feeBps);
 
     /// @notice Re-evaluates a member's tier (e.g. after the operator changed tiers, or as its sales age out).
     /// @param member The member.

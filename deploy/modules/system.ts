@@ -28,6 +28,8 @@ export function deploySystem(m: IgnitionModuleBuilder, inputs: SystemInputs) {
   // Tier 0, the default policy until the operator configures conditions and tiers (membership tasks/tests).
   const membership = m.contract("Membership", [
     marketplace,
+    bidToken,
+    escrow,
     [
       m.getParameter("defaultCancelWindow", 3_600),
       m.getParameter("defaultRefundMode", 0), // 0 wallet, 1 bid-token credit, 2 wallet minus a fee

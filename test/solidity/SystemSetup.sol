@@ -57,6 +57,8 @@ abstract contract SystemSetup is Test {
         vault = new RevenueVault(address(marketplace), address(usdc));
         membership = new Membership(
             address(marketplace),
+            address(bidToken),
+            address(escrow),
             IMembership.Policy({
                 cancelWindow: 2 hours,
                 refundMode: IMembership.RefundMode.Wallet,
