@@ -7,6 +7,7 @@ import {
   BidToken__factory,
   DeliveryEscrow__factory,
   Listing__factory,
+  ListingSeries__factory,
   Marketplace__factory,
   MockUSDC__factory,
   RevenueVault__factory,
@@ -67,6 +68,10 @@ export async function deployFixtureWith(parameters: Record<string, unknown>) {
       await at(deployed.listingImplementation),
       admin,
     ),
+    series: ListingSeries__factory.connect(
+      await at(deployed.listingSeries),
+      admin,
+    ),
   };
   for (const buyer of [alice, bob, carol, dave, stranger]) {
     await sys.usdc.mint(buyer.address, 10_000_000n * USDC);
@@ -113,6 +118,10 @@ export async function deployWithToken(
     ),
     listingImplementation: Listing__factory.connect(
       await at(deployed.listingImplementation),
+      sys.admin,
+    ),
+    series: ListingSeries__factory.connect(
+      await at(deployed.listingSeries),
       sys.admin,
     ),
   };
