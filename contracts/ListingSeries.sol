@@ -258,12 +258,16 @@ contract ListingSeries is IListingSeries {
         }
         // An application the operator rejected meanwhile would make the opening revert: not due (cancel instead).
         IMarketplace.ApplicationStatus appStatus = _MARKETPLACE.application(_applicationIds[seriesId][s.opened]).status;
-        return appStatus == IMarketplace.ApplicationStatus.Pending || appStatus == IMarketplace.ApplicationStatus.Approved;
+        return
+            appStatus == IMarketplace.ApplicationStatus.Pending || appStatus == IMarketplace.ApplicationStatus.Approved;
     }
 
     function _checkApplication(uint256 applicationId, address seller) private view {
         IMarketplace.Application memory app = _MARKETPLACE.application(applicationId);
-        if (app.status != IMarketplace.ApplicationStatus.Pending && app.status != IMarketplace.ApplicationStatus.Approved) {
+        if (
+            app.status != IMarketplace.ApplicationStatus.Pending &&
+            app.status != IMarketplace.ApplicationStatus.Approved
+        ) {
             revert ApplicationNotOpen(applicationId, uint8(app.status));
         }
         if (app.seller != seller) revert ApplicationOfAnotherSeller(applicationId, app.seller);
