@@ -1,68 +1,31 @@
 import { expect } from "chai";
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
-import { buy, DAY, deployFixture, ethers, fulfil, networkHelpers, USDC } from "../fixtures.js";
-import type { System } from "../fixtures.js";
+import {
+  buy,
+  createSeries,
+  DAY,
+  deployFixture,
+  ethers,
+  fulfil,
+  networkHelpers,
+  seriesTemplate,
+  submitAssets,
+  USDC,
+} from "../fixtures.js";
+import type { SeriesTemplate, System } from "../fixtures.js";
 import { Listing__factory } from "../../typechain-types/index.js";
-import type { IListingSeries, Listing } from "../../typechain-types/index.js";
-
-type Template = IListingSeries.TemplateStruct;
+import type { Listing } from "../../typechain-types/index.js";
 
 const SeriesStatus = { None: 0n, Proposed: 1n, Approved: 2n, Active: 3n, Completed: 4n, Cancelled: 5n };
 const ListingStatus = { Open: 0n, Drawing: 1n, Settled: 2n, Failed: 3n, Dissolved: 4n };
 const AppStatus = { Pending: 1n, Approved: 2n, Rejected: 3n, Listed: 4n };
 const OPEN_SERIES = 5; // IMarketplace.UpkeepAction.OpenSeries
 const coder = ethers.AbiCoder.defaultAbiCoder();
-
-/** Three cars a week, in miniature: P = 1,000 USDC, N = 200 stakes of 10 USDC, T = 100, 7-day sales, 1-day gaps. */
-function template(overrides: Partial<Template> = {}): Template {
-  return {
-    price: 1_000n * USDC,
-    stakePrice: 10n * USDC,
-    stakeCount: 200n,
-    threshold: 100n,
-    duration: 7n * BigInt(DAY),
-    gap: BigInt(DAY),
-    startsAt: 0n,
-    category: 2n,
-    drawAtSellOut: false,
-    ...overrides,
-  };
-}
-
-/** The seller submits `n` assets (one deed each); returns their application and deed ids. */
-async function submitAssets(sys: System, n: number, seller = sys.seller) {
-  const applicationIds: bigint[] = [];
-  const deedIds: bigint[] = [];
-  for (let i = 0; i < n; i++) {
-    const receipt = (await (
-      await sys.marketplace.connect(seller).submitAsset(`ipfs://car-${i}`, ethers.id(`car-${i}`))
-    ).wait())!;
-    const event = receipt.logs
-      .map((l) => sys.marketplace.interface.parseLog(l))
-      .find((e) => e?.name === "AssetSubmitted")!;
-    applicationIds.push(event.args.applicationId);
-    deedIds.push(event.args.deedId);
-  }
-  return { applicationIds, deedIds };
-}
-
-/** Proposal by the seller and approval by the operator; acceptance is left to the test. */
-async function approvedSeries(sys: System, n: number, overrides: Partial<Template> = {}) {
-  const assets = await submitAssets(sys, n);
-  await sys.series.connect(sys.seller).proposeSeries(assets.applicationIds);
-  const seriesId = await sys.series.seriesCount();
-  const t = template(overrides);
-  await sys.series.approveSeries(seriesId, t);
-  await sys.deed.connect(sys.seller).setApprovalForAll(await sys.series.getAddress(), true);
-  return { ...assets, seriesId, template: t };
-}
-
-/** A whole registration: proposal, approval, acceptance (deeds deposited; the first listing opens if due). */
-async function registeredSeries(sys: System, n: number, overrides: Partial<Template> = {}) {
-  const approved = await approvedSeries(sys, n, overrides);
-  await sys.series.connect(sys.seller).acceptSeries(approved.seriesId, approved.template);
-  return approved;
-}
+const template = seriesTemplate;
+const approvedSeries = (sys: System, n: number, overrides: Partial<SeriesTemplate> = {}) =>
+  createSeries(sys, n, overrides, false);
+const registeredSeries = (sys: System, n: number, overrides: Partial<SeriesTemplate> = {}) =>
+  createSeries(sys, n, overrides);
 
 async function currentListing(sys: System, seriesId: bigint): Promise<Listing> {
   return Listing__factory.connect((await sys.series.seriesOf(seriesId)).current, sys.admin);
@@ -108,7 +71,7 @@ describe("recurring listings (ListingSeries)", () => {
       const address = await listing.getAddress();
       await expect(tx)
         .to.emit(sys.series, "SeriesListingOpened")
-        .withArgs(1n, 0n, address, applicationIds[0], opensAt + t.duration + t.gap);
+        .withArgs(1n, 0n, address, applicationIds[0], opensAt + BigInt(t.duration) + BigInt(t.gap));
 
       // The first deed is with its listing, the other two in the series' custody.
       expect(await sys.deed.ownerOf(deedIds[0])).to.equal(address);
