@@ -117,7 +117,8 @@ contract ListingSeries is IListingSeries {
 
         // Every deed up front: once accepted, the series cannot stall for a deed its seller no longer has.
         for (uint256 i; i < count; ++i) {
-            _DEED.transferFrom(msg.sender, address(this), _MARKETPLACE.application(ids[i]).deedId);
+            // Re-checked: since the proposal, an application may have been rejected or listed on its own.
+            _DEED.transferFrom(msg.sender, address(this), _checkApplication(ids[i], msg.sender));
         }
         if (firstOpensAt <= block.timestamp) firstListing = _openNext(seriesId, s);
     }
@@ -262,7 +263,8 @@ contract ListingSeries is IListingSeries {
             appStatus == IMarketplace.ApplicationStatus.Pending || appStatus == IMarketplace.ApplicationStatus.Approved;
     }
 
-    function _checkApplication(uint256 applicationId, address seller) private view {
+    /// @dev Reverts unless the application is the seller's and still pending or approved; returns its deed.
+    function _checkApplication(uint256 applicationId, address seller) private view returns (uint256 deedId) {
         IMarketplace.Application memory app = _MARKETPLACE.application(applicationId);
         if (
             app.status != IMarketplace.ApplicationStatus.Pending &&
@@ -271,6 +273,7 @@ contract ListingSeries is IListingSeries {
             revert ApplicationNotOpen(applicationId, uint8(app.status));
         }
         if (app.seller != seller) revert ApplicationOfAnotherSeller(applicationId, app.seller);
+        return app.deedId;
     }
 
     function _terms(

@@ -211,6 +211,36 @@ describe("recurring listings (ListingSeries)", () => {
         .withArgs(2n, SeriesStatus.Proposed);
     });
 
+    it("acceptance re-checks the applications; an asset in custody cannot also be listed on its own", async () => {
+      const { seriesId, applicationIds, deedIds, template: t } = await approvedSeries(sys, 2);
+      await sys.marketplace.rejectApplication(applicationIds[1], ethers.id("recall"));
+      await expect(sys.series.connect(sys.seller).acceptSeries(seriesId, t))
+        .to.be.revertedWithCustomError(sys.series, "ApplicationNotOpen")
+        .withArgs(applicationIds[1], AppStatus.Rejected);
+      await sys.series.connect(sys.seller).cancelSeries(seriesId, ethers.ZeroHash);
+
+      const other = await createSeries(sys, 1, { startsAt: BigInt(await networkHelpers.time.latest()) + BigInt(DAY) });
+      const now = BigInt(await networkHelpers.time.latest());
+      const single = {
+        seller: sys.seller.address,
+        deedId: other.deedIds[0],
+        price: 1_000n * USDC,
+        stakePrice: 10n * USDC,
+        stakeCount: 200n,
+        threshold: 100n,
+        opensAt: now,
+        deadline: now + 7n * BigInt(DAY),
+        category: 1n,
+        drawAtSellOut: false,
+        contentHash: await sys.deed.contentHash(other.deedIds[0]),
+      };
+      await sys.marketplace.approveListing(other.applicationIds[0], single);
+      await expect(sys.marketplace.connect(sys.seller).acceptTerms(other.applicationIds[0], single))
+        .to.be.revertedWithCustomError(sys.deed, "ERC721IncorrectOwner")
+        .withArgs(sys.seller.address, other.deedIds[0], await sys.series.getAddress());
+      expect(await sys.deed.ownerOf(deedIds[0])).to.equal(sys.seller.address);
+    });
+
     it("only the series module may open series listings on the Marketplace", async () => {
       const { deedIds, applicationIds } = await submitAssets(sys, 1);
       const now = BigInt(await networkHelpers.time.latest());
