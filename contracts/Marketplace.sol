@@ -13,6 +13,7 @@ import {IListing} from "./interfaces/IListing.sol";
 import {IBidToken} from "./interfaces/IBidToken.sol";
 import {IAssetDeed} from "./interfaces/IAssetDeed.sol";
 import {IRevenueVault} from "./interfaces/IRevenueVault.sol";
+import {IListingSeries} from "./interfaces/IListingSeries.sol";
 import {PurchaseLog} from "./libraries/PurchaseLog.sol";
 
 /// @dev Every module reports the marketplace it serves; `setModules` checks it.
@@ -49,6 +50,7 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
     address private immutable _PAYMENT_TOKEN;
 
     Modules private _modules;
+    address private _series;
     VrfConfig private _vrf;
     uint256 private _drawTimeout = 1 days;
     uint256 private _pendingDraws;
@@ -88,6 +90,14 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
         _checkModule(modules_.listingImplementation);
         _modules = modules_;
         emit ModulesSet(modules_);
+    }
+
+    /// @inheritdoc IMarketplace
+    function setSeriesModule(address module) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (_series != address(0)) revert ModulesAlreadySet();
+        _checkModule(module);
+        _series = module;
+        emit SeriesModuleSet(module);
     }
 
     /// @inheritdoc IMarketplace
@@ -202,20 +212,32 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
         if (accepted != app.termsHash) revert TermsMismatch(app.termsHash, accepted);
         // Approved terms can go stale while the seller waits; a listing must still have its whole sale ahead.
         if (terms.deadline <= block.timestamp) revert InvalidSchedule(terms.opensAt, terms.deadline);
+        listing = _list(app, applicationId, terms);
+    }
 
-        Modules memory m = _modules;
-        uint256 listingId = _listings.length + 1;
-        listing = Clones.cloneWithImmutableArgs(m.listingImplementation, abi.encode(listingId, terms));
-        app.status = ApplicationStatus.Listed;
-        app.listing = listing;
-        _listings.push(listing);
-        _listingIds[listing] = listingId;
-        _active.push(listing);
-        _activeIndex[listing] = _active.length;
-        emit ListingCreated(listingId, listing, applicationId, msg.sender, terms.category, terms);
+    /// @inheritdoc IMarketplace
+    function openSeriesListing(
+        uint256 applicationId,
+        IListing.Terms calldata terms
+    ) external whenNotPaused returns (address listing) {
+        if (msg.sender != _series) revert NotSeriesModule(msg.sender);
+        Application storage app = _applications[applicationId];
+        if (app.status != ApplicationStatus.Pending && app.status != ApplicationStatus.Approved) {
+            revert WrongApplicationStatus(applicationId, app.status);
+        }
+        if (
+            terms.seller != app.seller ||
+            terms.deedId != app.deedId ||
+            terms.contentHash != IAssetDeed(_modules.assetDeed).contentHash(app.deedId)
+        ) revert TermsForAnotherAsset();
+        if (!_verifiedSellers[terms.seller]) revert NotVerifiedSeller(terms.seller);
+        _validateTerms(terms);
+        listing = _list(app, applicationId, terms);
+    }
 
-        IBidToken(m.bidToken).enrol(listing);
-        IERC721(m.assetDeed).transferFrom(msg.sender, listing, app.deedId);
+    /// @inheritdoc IMarketplace
+    function validateTerms(IListing.Terms calldata terms) external view {
+        _validateTerms(terms);
     }
 
     // ---------------------------------------------------------------- randomness (Chainlink VRF v2.5)
@@ -273,9 +295,10 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
     // ---------------------------------------------------------------- automation
 
     /// @notice Finds one listing with due work among at most `UPKEEP_SCAN_LIMIT` active listings, starting at
-    /// an offset that rotates with the block so no listing can starve the others.
+    /// an offset that rotates with the block so no listing can starve the others; failing that, one series whose
+    /// next listing can open (the series module's own bounded scan).
     /// @return upkeepNeeded Whether there is work.
-    /// @return performData abi.encode(listing, UpkeepAction).
+    /// @return performData abi.encode(listing, UpkeepAction), or abi.encode(seriesModule, OpenSeries, seriesId).
     function checkUpkeep(bytes calldata) external view returns (bool upkeepNeeded, bytes memory performData) {
         uint256 count = _active.length;
         uint256 scan = count < UPKEEP_SCAN_LIMIT ? count : UPKEEP_SCAN_LIMIT;
@@ -285,15 +308,29 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
             UpkeepAction action = _upkeepActionFor(listing);
             if (action != UpkeepAction.None) return (true, abi.encode(listing, action));
         }
+        // Series openings come after listing work (settlements are time-critical) and have their own bounded scan.
+        address series = _series;
+        if (series != address(0)) {
+            uint256 seriesId = IListingSeries(series).dueSeries();
+            if (seriesId != 0) return (true, abi.encode(series, UpkeepAction.OpenSeries, seriesId));
+        }
         return (false, "");
     }
 
     /// @notice Performs the work `checkUpkeep` found, after checking it is still due. Anyone may call it.
     /// @dev Reverts cheaply with `UpkeepNotNeeded` on stale or forged data, so a repeat is harmless.
-    /// @param performData abi.encode(listing, UpkeepAction).
+    /// @param performData abi.encode(listing, UpkeepAction), or abi.encode(seriesModule, OpenSeries, seriesId).
     function performUpkeep(bytes calldata performData) external {
         (address listing, UpkeepAction action) = abi.decode(performData, (address, UpkeepAction));
-        if (_activeIndex[listing] == 0) revert UnknownListing(listing);
+        if (_activeIndex[listing] == 0) {
+            // Only here, off the listing paths, so their gas is unchanged. The series module re-checks everything.
+            if (action != UpkeepAction.OpenSeries || listing != _series || listing == address(0)) {
+                revert UnknownListing(listing);
+            }
+            (, , uint256 seriesId) = abi.decode(performData, (address, UpkeepAction, uint256));
+            IListingSeries(listing).openNextInSeries(seriesId);
+            return;
+        }
         if (action == UpkeepAction.None || _upkeepActionFor(listing) != action) {
             revert UpkeepNotNeeded(listing, action);
         }
@@ -354,6 +391,11 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
     }
 
     /// @inheritdoc IMarketplace
+    function seriesModule() external view returns (address) {
+        return _series;
+    }
+
+    /// @inheritdoc IMarketplace
     function modules() external view returns (Modules memory) {
         return _modules;
     }
@@ -391,6 +433,29 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
         if (thresholdProceeds < t.price) revert StakesBelowPrice(thresholdProceeds, t.price);
         if (t.opensAt >= t.deadline || t.deadline <= block.timestamp) revert InvalidSchedule(t.opensAt, t.deadline);
         if (t.deadline - t.opensAt > MAX_SALE_DURATION) revert SaleTooLong(t.deadline - t.opensAt);
+    }
+
+    /// @dev The one way a listing comes to exist, for single listings and series alike: clone with the charter as
+    /// immutable arguments, register, announce, enrol with the bid token, then move the deed from the caller (the
+    /// seller, or the series module holding the series' deeds) to the listing.
+    function _list(
+        Application storage app,
+        uint256 applicationId,
+        IListing.Terms calldata terms
+    ) private returns (address listing) {
+        Modules memory m = _modules;
+        uint256 listingId = _listings.length + 1;
+        listing = Clones.cloneWithImmutableArgs(m.listingImplementation, abi.encode(listingId, terms));
+        app.status = ApplicationStatus.Listed;
+        app.listing = listing;
+        _listings.push(listing);
+        _listingIds[listing] = listingId;
+        _active.push(listing);
+        _activeIndex[listing] = _active.length;
+        emit ListingCreated(listingId, listing, applicationId, terms.seller, terms.category, terms);
+
+        IBidToken(m.bidToken).enrol(listing);
+        IERC721(m.assetDeed).transferFrom(msg.sender, listing, terms.deedId);
     }
 
     function _upkeepActionFor(address listing) private view returns (UpkeepAction) {

@@ -50,7 +50,7 @@ const DAY = 86_400;
 const STATUS = ["Open", "Drawing", "Settled", "Failed", "Dissolved"];
 const FAILURE = ["ThresholdNotMet", "SellerRevoked", "RandomnessTimedOut"];
 const UPKEEP = { None: 0, Settle: 1, Finalize: 2, Expire: 3, Retire: 4 } as const;
-const UPKEEP_NAMES = ["None", "Settle", "Finalize", "Expire", "Retire"];
+const UPKEEP_NAMES = ["None", "Settle", "Finalize", "Expire", "Retire", "OpenSeries"];
 
 // ---------------------------------------------------------------- people and labels
 

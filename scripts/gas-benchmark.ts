@@ -6,11 +6,12 @@
  */
 import { writeFileSync } from "node:fs";
 import type { ContractTransactionResponse } from "ethers";
-import { BatchBuyer__factory } from "../typechain-types/index.js";
+import { BatchBuyer__factory, Listing__factory } from "../typechain-types/index.js";
 import type { Listing } from "../typechain-types/index.js";
 import {
   buy,
   createListing,
+  createSeries,
   DAY,
   deployFixture,
   ethers,
@@ -355,6 +356,22 @@ async function escrowSection(sys: System) {
   }
 }
 
+/**
+ * Recurring listings: a series of three, whose first listing failed; a stranger opens the second (clone, enrolment,
+ * deed from the series' custody to the listing). No target: measured only.
+ */
+async function seriesSection(sys: System) {
+  const { seriesId } = await createSeries(sys, 3, { gap: 0n });
+  const listing = Listing__factory.connect((await sys.series.seriesOf(seriesId)).current, sys.admin);
+  await networkHelpers.time.increaseTo((await listing.charter())[1].deadline);
+  await listing.settle();
+  record(
+    "open next listing in a series (previous failed; clone, enrol, deed from custody)",
+    "series of 3",
+    await gasOf(sys.series.connect(sys.stranger).openNextInSeries(seriesId)),
+  );
+}
+
 async function main() {
   const sys = await deployFixture();
   const { alice, bob, carol } = sys;
@@ -485,6 +502,9 @@ async function main() {
     await gasOf(failing.connect(alice).claimRefund(a)),
     50_000n,
   );
+
+  console.log("Recurring listings");
+  await seriesSection(sys);
 
   console.log("Draws at 1, 1,000 and 100,000 purchases");
   const { listing: one } = await createListing(sys, {

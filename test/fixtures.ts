@@ -8,12 +8,13 @@ import {
   Membership__factory,
   DeliveryEscrow__factory,
   Listing__factory,
+  ListingSeries__factory,
   Marketplace__factory,
   MockUSDC__factory,
   RevenueVault__factory,
   VRFCoordinatorV2_5Mock__factory,
 } from "../typechain-types/index.js";
-import type { IListing, Listing } from "../typechain-types/index.js";
+import type { IListing, IListingSeries, Listing } from "../typechain-types/index.js";
 
 export const connection = await network.getOrCreate();
 export const { ethers, networkHelpers, ignition } = connection;
@@ -72,6 +73,10 @@ export async function deployFixtureWith(parameters: Record<string, unknown>) {
       await at(deployed.listingImplementation),
       admin,
     ),
+    series: ListingSeries__factory.connect(
+      await at(deployed.listingSeries),
+      admin,
+    ),
   };
   for (const buyer of [alice, bob, carol, dave, stranger]) {
     await sys.usdc.mint(buyer.address, 10_000_000n * USDC);
@@ -122,6 +127,10 @@ export async function deployWithToken(
     ),
     listingImplementation: Listing__factory.connect(
       await at(deployed.listingImplementation),
+      sys.admin,
+    ),
+    series: ListingSeries__factory.connect(
+      await at(deployed.listingSeries),
       sys.admin,
     ),
   };
@@ -195,6 +204,69 @@ export async function createListing(
     deedId,
     applicationId: appId,
   };
+}
+
+export type SeriesTemplate = IListingSeries.TemplateStruct;
+
+/** A series template like `defaultTerms`: P = 1,000 USDC, N = 200 stakes of 10 USDC, T = 100, 7-day sales, 1-day gaps. */
+export function seriesTemplate(
+  overrides: Partial<SeriesTemplate> = {},
+): SeriesTemplate {
+  return {
+    price: 1_000n * USDC,
+    stakePrice: 10n * USDC,
+    stakeCount: 200n,
+    threshold: 100n,
+    duration: 7n * BigInt(DAY),
+    gap: BigInt(DAY),
+    startsAt: 0n,
+    category: 2n,
+    drawAtSellOut: false,
+    ...overrides,
+  };
+}
+
+/** The seller submits `n` assets (one deed each); returns their application and deed ids. */
+export async function submitAssets(sys: System, n: number) {
+  const applicationIds: bigint[] = [];
+  const deedIds: bigint[] = [];
+  for (let i = 0; i < n; i++) {
+    const receipt = (await (
+      await sys.marketplace
+        .connect(sys.seller)
+        .submitAsset(`ipfs://car-${i}`, ethers.id(`car-${i}`))
+    ).wait())!;
+    const event = receipt.logs
+      .map((l) => sys.marketplace.interface.parseLog(l))
+      .find((e) => e?.name === "AssetSubmitted")!;
+    applicationIds.push(event.args.applicationId);
+    deedIds.push(event.args.deedId);
+  }
+  return { applicationIds, deedIds };
+}
+
+/**
+ * Recurring listings, up to acceptance: the seller submits `n` assets and proposes them as a series, the operator
+ * approves a template, the seller approves the series module for its deeds. Pass `accept` to also accept (deeds
+ * deposited; the first listing opens if its start has come).
+ */
+export async function createSeries(
+  sys: System,
+  n: number,
+  overrides: Partial<SeriesTemplate> = {},
+  accept = true,
+) {
+  const assets = await submitAssets(sys, n);
+  await sys.series.connect(sys.seller).proposeSeries(assets.applicationIds);
+  const seriesId = await sys.series.seriesCount();
+  const template = seriesTemplate(overrides);
+  await sys.series.approveSeries(seriesId, template);
+  await sys.deed
+    .connect(sys.seller)
+    .setApprovalForAll(await sys.series.getAddress(), true);
+  if (accept)
+    await sys.series.connect(sys.seller).acceptSeries(seriesId, template);
+  return { ...assets, seriesId, template };
 }
 
 /** Approves and buys `count` stakes for `buyer`, using `tokenId` (0 = issue a new token). Returns the token id. */

@@ -30,7 +30,8 @@ interface IMarketplace {
         Settle,
         Finalize,
         Expire,
-        Retire
+        Retire,
+        OpenSeries
     }
 
     /// @notice One asset application.
@@ -156,6 +157,9 @@ interface IMarketplace {
     /// @notice Thrown for a draw timeout outside the allowed bounds.
     /// @param timeout Seconds.
     error DrawTimeoutOutOfRange(uint256 timeout);
+    /// @notice Thrown when `openSeriesListing` is called by another address than the series module.
+    /// @param caller The caller.
+    error NotSeriesModule(address caller);
     /// @notice Thrown when performData asks for an action the listing does not need now.
     /// @param listing The listing.
     /// @param action The action asked for.
@@ -209,6 +213,9 @@ interface IMarketplace {
         uint32 category,
         IListing.Terms terms
     );
+    /// @notice Emitted once when the recurring-listings module is wired.
+    /// @param module The `ListingSeries` contract.
+    event SeriesModuleSet(address indexed module);
     /// @notice Emitted when a listing is dropped from the upkeep's active set after its last automated step.
     /// @param listing The listing.
     event ListingRetired(address indexed listing);
@@ -278,6 +285,24 @@ interface IMarketplace {
     /// @return listing The listing clone.
     function acceptTerms(uint256 applicationId, IListing.Terms calldata terms) external returns (address listing);
 
+    /// @notice Wires the recurring-listings module, once. Admin only.
+    /// @param module The `ListingSeries` contract; it must report this marketplace as its own.
+    function setSeriesModule(address module) external;
+
+    /// @notice Creates one listing of a series, through the same code path as `acceptTerms`: clone, enrol with the
+    /// bid token, deed moved from the series module (which holds the series' deeds) to the listing. Series module
+    /// only; the operator approved the series' template there and the seller accepted it.
+    /// @dev The application must still be pending or approved, the seller verified, the marketplace unpaused, and
+    /// the terms must name the application's seller, deed and content hash and pass the same checks as at approval.
+    /// @param applicationId The application whose deed the listing sells; it becomes Listed.
+    /// @param terms The charter.
+    /// @return listing The listing clone.
+    function openSeriesListing(uint256 applicationId, IListing.Terms calldata terms) external returns (address listing);
+
+    /// @notice Reverts with the named error that `approveListing` would raise for these terms; returns otherwise.
+    /// @param terms The terms (seller, deed and content hash are not checked here).
+    function validateTerms(IListing.Terms calldata terms) external view;
+
     /// @notice Called by a listing at settlement: requests its one random word. Never twice per listing.
     /// @return requestId The VRF request id.
     function requestRandomness() external returns (uint256 requestId);
@@ -342,6 +367,10 @@ interface IMarketplace {
     /// @notice Listings the upkeep still watches.
     /// @return The count.
     function activeListingCount() external view returns (uint256);
+
+    /// @notice The recurring-listings module (zero until wired).
+    /// @return The `ListingSeries` contract.
+    function seriesModule() external view returns (address);
 
     /// @notice The wired modules.
     /// @return The modules.

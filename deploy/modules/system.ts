@@ -10,7 +10,10 @@ export interface SystemInputs {
   subscriptionId: ArgumentType;
 }
 
-/** Deploys Marketplace, its modules and the Listing implementation, wires them and sets the Chainlink config. */
+/**
+ * Deploys Marketplace, its modules, the Listing implementation and the recurring-listings module, wires them and sets
+ * the Chainlink config.
+ */
 export function deploySystem(m: IgnitionModuleBuilder, inputs: SystemInputs) {
   const deployer = m.getAccount(0);
 
@@ -49,6 +52,9 @@ export function deploySystem(m: IgnitionModuleBuilder, inputs: SystemInputs) {
   ]);
 
   const wired = m.call(marketplace, "setModules", [[bidToken, assetDeed, escrow, revenueVault, listingImplementation]]);
+  // Recurring listings: deployed once the modules are wired (it reads the deed collection from the marketplace).
+  const listingSeries = m.contract("ListingSeries", [marketplace], { after: [wired] });
+  const seriesWired = m.call(marketplace, "setSeriesModule", [listingSeries]);
   const vrf = m.call(
     marketplace,
     "setVrfConfig",
@@ -90,5 +96,6 @@ export function deploySystem(m: IgnitionModuleBuilder, inputs: SystemInputs) {
   m.call(escrow, "setMembership", [membership], { after: [wired] });
 
   void recipients;
-  return { marketplace, bidToken, assetDeed, escrow, revenueVault, membership, listingImplementation };
+  void seriesWired;
+  return { marketplace, bidToken, assetDeed, escrow, revenueVault, membership, listingImplementation, listingSeries };
 }

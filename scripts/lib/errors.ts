@@ -9,6 +9,7 @@ import {
   BidToken__factory,
   DeliveryEscrow__factory,
   Listing__factory,
+  ListingSeries__factory,
   Marketplace__factory,
   MockUSDC__factory,
   RevenueVault__factory,
@@ -45,7 +46,8 @@ export const ORDER_STATUS = [
   "Split",
   "CashedOut",
 ] as const;
-export const UPKEEP_ACTION = ["None", "Settle", "Finalize", "Expire", "Retire"] as const;
+export const UPKEEP_ACTION = ["None", "Settle", "Finalize", "Expire", "Retire", "OpenSeries"] as const;
+export const SERIES_STATUS = ["None", "Proposed", "Approved", "Active", "Completed", "Cancelled"] as const;
 /** IBidToken.SkipReason, by index: why `recycle` leaves a token where it is. */
 export const SKIP_REASON = ["None", "NotIssued", "InTreasury", "HasCredit", "OpenPosition", "Vanity"] as const;
 
@@ -79,6 +81,7 @@ export type AmountFormatter = (units: bigint) => string;
 const ERROR_INTERFACES = [
   Marketplace__factory,
   Listing__factory,
+  ListingSeries__factory,
   BidToken__factory,
   AssetDeed__factory,
   DeliveryEscrow__factory,
@@ -171,6 +174,24 @@ const SENTENCES: Record<string, (a: Result, fmt: AmountFormatter) => string> = {
   UnknownRequest: (a) => `the marketplace never made VRF request ${a[0]}`,
   DrawTimeoutOutOfRange: (a) => `a draw timeout of ${formatDuration(a[0])} is outside 1 hour … 30 days`,
   UpkeepNotNeeded: (a) => `the upkeep's ${UPKEEP_ACTION[Number(a[1])] ?? a[1]} for ${shortAddress(a[0])} is no longer due (stale data; check again)`,
+  NotSeriesModule: (a) => `${shortAddress(a[0])} is not the marketplace's series module`,
+  // ---- ListingSeries
+  EmptySeries: () => "a series needs at least one submitted asset",
+  SeriesTooLong: (a) => `a series of ${a[0]} listings is too long: at most ${a[1]}`,
+  ApplicationsNotAscending: (a) => `application ids must be strictly ascending (position ${a[0]} is not)`,
+  ApplicationOfAnotherSeller: (a) => `application #${a[0]} belongs to ${shortAddress(a[1])}`,
+  ApplicationNotOpen: (a) => `application #${a[0]} is ${APPLICATION_STATUS[Number(a[1])] ?? a[1]}: only pending or approved assets can form a series`,
+  NotSeriesSeller: (a) => `series #${a[0]} is not ${shortAddress(a[1])}'s`,
+  WrongSeriesStatus: (a) => `series #${a[0]} is ${SERIES_STATUS[Number(a[1])] ?? a[1]}, not in the state this step needs`,
+  TemplateMismatch: () => "the template differs from the one the operator approved: accept exactly the approved template",
+  GapTooLong: (a) => `a gap of ${formatDuration(a[0])} between listings is too long: at most ${formatDuration(a[1])}`,
+  StartTooLate: (a) => `a series cannot start as late as ${when(a[0])}: at most ${when(a[1])}`,
+  SeriesExhausted: (a) => `every one of the ${a[1]} listings of series #${a[0]} has opened`,
+  PreviousListingRunning: (a) =>
+    `series #${a[0]}'s listing ${shortAddress(a[1])} is still ${LISTING_STATUS[Number(a[2])] ?? a[2]}: the next opens once it ends`,
+  ScheduleNotReached: (a) => `series #${a[0]}'s next listing may open from ${when(a[1])}`,
+  SellerRevoked: (a) => `series #${a[0]} is stopped: its seller ${shortAddress(a[1])} is no longer verified`,
+  MarketplacePaused: () => "the marketplace is paused: series deposits and openings wait until it resumes",
   // ---- BidToken, AssetDeed, DeliveryEscrow, RevenueVault
   OnlyMarketplace: (a) => `${shortAddress(a[0])} is not the marketplace`,
   NotAListing: (a) => `${shortAddress(a[0])} is not a listing of this marketplace`,

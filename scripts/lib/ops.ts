@@ -796,6 +796,14 @@ export async function keeperStep(ctx: Context, keeper: HardhatEthersSigner, pend
   if (!needed) return done;
   const [listingAddress, actionId] = ctx.ethers.AbiCoder.defaultAbiCoder().decode(["address", "uint8"], performData);
   const action = UPKEEP_ACTION[Number(actionId)];
+  if (action === "OpenSeries") {
+    // Recurring listings: performData is (series module, OpenSeries, seriesId); the receipt names the new listing.
+    const [, , seriesId] = ctx.ethers.AbiCoder.defaultAbiCoder().decode(["address", "uint8", "uint256"], performData);
+    const receipt = await send(marketplace.connect(keeper).performUpkeep(performData));
+    const created = eventIn(receipt, marketplace, "ListingCreated");
+    done.push(`performUpkeep: OpenSeries #${seriesId} → listing #${created.args.listingId} ${shortAddress(created.args.listing)} open`);
+    return done;
+  }
   const listing = await ctx.listing(listingAddress);
   const receipt = await send(marketplace.connect(keeper).performUpkeep(performData));
   let what = `performUpkeep: ${action} ${shortAddress(listingAddress)}`;

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import hre from "hardhat";
-import { buy, connection, createListing, deployFixture, networkHelpers } from "../fixtures.js";
+import { buy, connection, createListing, createSeries, deployFixture, networkHelpers } from "../fixtures.js";
 import type { System } from "../fixtures.js";
 import { openContext } from "../../scripts/lib/context.js";
 import { keeperStep, pendingDraws } from "../../scripts/lib/ops.js";
@@ -39,5 +39,24 @@ describe("tooling: keeper step", () => {
     expect(await drawn.listing.status()).to.equal(2n);
     expect(await failing.listing.status()).to.equal(3n);
     expect(await sys.marketplace.activeListingCount()).to.equal(0n);
+  });
+
+  it("opens a series' next listing once the previous one ended and was retired", async () => {
+    const { seriesId } = await createSeries(sys, 2, { gap: 0n });
+    const first = (await sys.series.seriesOf(seriesId)).current;
+    const { result: ctx } = await capture(() =>
+      openContext(connection, { deployment: String(sys.marketplace.target), ignitionDir: hre.config.paths.ignition }),
+    );
+    const listing = await ctx.listing(first);
+    await networkHelpers.time.increaseTo((await listing.charter())[1].deadline);
+    const pending = await pendingDraws(ctx);
+    const log: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const { result: done } = await capture(() => keeperStep(ctx, sys.admin, pending));
+      if (done.length === 0) break;
+      log.push(...done);
+    }
+    expect(log.join("\n")).to.match(/performUpkeep: OpenSeries #1 → listing #2 0x.{4}….{4} open/);
+    expect((await sys.series.seriesOf(seriesId)).opened).to.equal(2n);
   });
 });
