@@ -32,6 +32,8 @@ export interface Purchase {
 export interface Evidence {
   listing: Address;
   purchases: Purchase[];
+  /** Purchase indices from the listing's PurchaseCancelled events (their stakes are rejected by the draw). */
+  cancelled?: bigint[];
   /** The listing's DrawRequested: the VRF request and the stakes sold, frozen at settlement. */
   drawRequested?: { requestId: bigint; sold: bigint; blockNumber: bigint };
   /** The coordinator's RandomWordsFulfilled for that request. */
@@ -52,8 +54,11 @@ export interface Check {
 export interface Verdict {
   result: "MATCH" | "MISMATCH" | "INCOMPLETE";
   checks: Check[];
-  recomputed?: { word: bigint; sold: bigint; stake: bigint; purchaseIndex: bigint; tokenId: bigint };
+  recomputed?: { word: bigint; sold: bigint; stake: bigint; purchaseIndex: bigint; tokenId: bigint; attempts: number };
 }
+
+/** Draw attempts before the listing falls back to the next held purchase (PurchaseLog.MAX_DRAW_ATTEMPTS). */
+const MAX_DRAW_ATTEMPTS = 64;
 
 /**
  * VRF v2.5 derives word i of a request from the proof's output as keccak256(abi.encode(output, i)); the
@@ -95,8 +100,16 @@ export function verifyDraw(e: Evidence): Verdict {
     if (p.purchaseIndex !== BigInt(i) || p.firstStake !== next || p.count <= 0n) contiguous = false;
     next = p.firstStake + p.count;
   });
-  const sold = purchases.reduce((s, p) => s + p.count, 0n);
-  check(contiguous, `${purchases.length} purchases form one contiguous range of stakes #1…#${sold}`);
+  const numbered = purchases.reduce((s, p) => s + p.count, 0n);
+  check(contiguous, `${purchases.length} purchases form one contiguous range of stakes #1…#${numbered}`);
+  // Cancelled purchases keep their numbers; the stakes still held are the rest.
+  const cancelled = new Set((e.cancelled ?? []).map((i) => i.toString()));
+  const cancelledValid = (e.cancelled ?? []).every((i) => i < BigInt(purchases.length)) && cancelled.size === (e.cancelled ?? []).length;
+  const cancelledStakes = purchases.filter((p) => cancelled.has(p.purchaseIndex.toString())).reduce((s, p) => s + p.count, 0n);
+  const sold = numbered - cancelledStakes;
+  if (cancelled.size > 0) {
+    check(cancelledValid, `${cancelled.size} cancelled purchases, each cancelled once (${cancelledStakes} stakes)`);
+  }
 
   if (!e.drawRequested || !e.winnerDrawn) {
     checks.push({ ok: true, what: e.drawRequested ? "the draw was requested but no winner was drawn yet" : "the listing never requested a draw" });
@@ -130,17 +143,36 @@ export function verifyDraw(e: Evidence): Verdict {
     check(false, "no stakes were sold, so no stake can win");
     return { result: verdict(), checks };
   }
-  const stake = (word % sold) + 1n;
-  const holder = findPurchase(purchases, stake);
-  if (!holder) {
-    check(false, `no purchase holds the winning stake #${stake}`);
-    return { result: verdict(), checks };
+  // Attempt 0 is word mod numbered + 1, attempt i is keccak256(word, i) mod numbered + 1; attempts landing in a
+  // cancelled purchase are rejected (uniform over the held stakes), with the listing's bounded fallback.
+  let stake = 0n;
+  let holder: Purchase | undefined;
+  let attempts = 0;
+  for (; attempts < MAX_DRAW_ATTEMPTS; attempts++) {
+    const sample = attempts === 0 ? word : wordFromSeed(word, BigInt(attempts));
+    stake = (sample % numbered) + 1n;
+    holder = findPurchase(purchases, stake);
+    if (!holder) {
+      check(false, `no purchase holds the drawn stake #${stake}`);
+      return { result: verdict(), checks };
+    }
+    if (!cancelled.has(holder.purchaseIndex.toString())) break;
   }
-  const recomputed = { word, sold, stake, purchaseIndex: holder.purchaseIndex, tokenId: holder.tokenId };
+  if (attempts === MAX_DRAW_ATTEMPTS) {
+    let i = Number(holder!.purchaseIndex);
+    do {
+      i = (i + 1) % purchases.length;
+    } while (cancelled.has(BigInt(i).toString()));
+    holder = purchases[i];
+    stake = holder.firstStake + holder.count - 1n;
+  }
+  holder = holder!;
+  const recomputed = { word, sold, stake, purchaseIndex: holder.purchaseIndex, tokenId: holder.tokenId, attempts: attempts + 1 };
 
   // 4. Against what the listing announced.
   const w = e.winnerDrawn;
-  check(w.stake === stake, `winning stake: announced #${w.stake}, recomputed #${stake} = word mod ${sold} + 1`);
+  const how = attempts === 0 ? `word mod ${numbered} + 1` : `attempt ${attempts + 1} (earlier ones hit cancelled purchases)`;
+  check(w.stake === stake, `winning stake: announced #${w.stake}, recomputed #${stake} = ${how}`);
   check(w.purchaseIndex === holder.purchaseIndex, `purchase holding it: announced #${w.purchaseIndex}, recomputed #${holder.purchaseIndex}`);
   check(w.tokenId === holder.tokenId, `bid token: announced #${w.tokenId}, recomputed #${holder.tokenId}`);
   if (e.ownerAtDraw) check(e.ownerAtDraw.toLowerCase() === w.winner.toLowerCase(), `winner ${w.winner} owned bid token #${holder.tokenId} at the draw`);
@@ -218,7 +250,7 @@ export async function collectEvidence(client: PublicClient, listing: Address, op
   const listingLogs = await pagedLogs(
     client,
     listing,
-    ["StakesPurchased", "DrawRequested", "WinnerDrawn"].map((n) => eventOf(LISTING_ABI, n)),
+    ["StakesPurchased", "PurchaseCancelled", "DrawRequested", "WinnerDrawn"].map((n) => eventOf(LISTING_ABI, n)),
     fromBlock,
     latest,
     pageSize,
@@ -235,8 +267,9 @@ export async function collectEvidence(client: PublicClient, listing: Address, op
       count: l.args.count as bigint,
       blockNumber: l.blockNumber,
     }));
-  progress(`  rebuilt ${purchases.length} purchases`);
-  const evidence: Evidence = { listing, purchases };
+  const cancelled = listingLogs.filter((l) => l.eventName === "PurchaseCancelled").map((l) => l.args.purchaseIndex as bigint);
+  progress(`  rebuilt ${purchases.length} purchases, ${cancelled.length} cancelled`);
+  const evidence: Evidence = { listing, purchases, cancelled };
 
   const requested = listingLogs.find((l) => l.eventName === "DrawRequested");
   if (!requested) return evidence;
@@ -289,12 +322,12 @@ export async function collectEvidence(client: PublicClient, listing: Address, op
 /** The report a person reads: the evidence, each check, and the verdict on the last line. */
 export function formatReport(e: Evidence, v: Verdict): string[] {
   const lines = [`Draw of listing ${e.listing}`];
-  lines.push(`  purchases   ${e.purchases.length} (StakesPurchased events)`);
+  lines.push(`  purchases   ${e.purchases.length} (StakesPurchased events), ${(e.cancelled ?? []).length} cancelled (PurchaseCancelled)`);
   if (e.drawRequested) lines.push(`  request     VRF request ${e.drawRequested.requestId} at block ${e.drawRequested.blockNumber}, ${e.drawRequested.sold} stakes sold`);
   if (e.coordinatorFulfilled) lines.push(`  coordinator ${e.coordinatorFulfilled.coordinator} answered at block ${e.coordinatorFulfilled.blockNumber} (output ${hex(e.coordinatorFulfilled.outputSeed)})`);
   if (e.marketplaceFulfilled) lines.push(`  stored word ${hex(e.marketplaceFulfilled.word)} (Marketplace RandomnessFulfilled, block ${e.marketplaceFulfilled.blockNumber})`);
   if (e.winnerDrawn) lines.push(`  announced   stake #${e.winnerDrawn.stake}, purchase #${e.winnerDrawn.purchaseIndex}, bid token #${e.winnerDrawn.tokenId}, winner ${e.winnerDrawn.winner} (tx ${e.winnerDrawn.txHash})`);
-  if (v.recomputed) lines.push(`  recomputed  word ${hex(v.recomputed.word)} mod ${v.recomputed.sold} + 1 = stake #${v.recomputed.stake} → purchase #${v.recomputed.purchaseIndex}, bid token #${v.recomputed.tokenId}`);
+  if (v.recomputed) lines.push(`  recomputed  word ${hex(v.recomputed.word)} → stake #${v.recomputed.stake} after ${v.recomputed.attempts} attempt(s) over ${v.recomputed.sold} held stakes → purchase #${v.recomputed.purchaseIndex}, bid token #${v.recomputed.tokenId}`);
   for (const c of v.checks) lines.push(`  ${c.ok ? "✓" : "✗"} ${c.what}`);
   lines.push(v.result === "INCOMPLETE" ? "INCOMPLETE: the draw has not happened yet" : v.result);
   return lines;

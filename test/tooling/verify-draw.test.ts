@@ -44,6 +44,35 @@ describe("tooling: draw verifier", () => {
     expect(formatReport(evidence, verdict).at(-1)).to.equal("MATCH");
   });
 
+  it("replays rejected attempts: a word landing in a cancelled purchase is redrawn, and hiding the cancellation is a MISMATCH", async () => {
+    // The mock answers request 1 (the first of this fixture) with keccak256(1, 0): arrange the purchases so that
+    // attempt 0 lands in a one-stake purchase that is then cancelled.
+    const N = 100n;
+    const first = (wordFromSeed(1n) % N) + 1n;
+    const { listing, terms } = await createListing(sys, { stakeCount: N, threshold: 1n, price: 10n * 10n ** 6n });
+    if (first > 1n) await buy(sys, listing, sys.alice, first - 1n);
+    const cancelledIndex = (await listing.sales())[1];
+    await buy(sys, listing, sys.bob, 1n);
+    await listing.connect(sys.bob).cancelPurchase(cancelledIndex);
+    await buy(sys, listing, sys.carol, N - first > 0n ? N - first : 1n); // the rest, so that N are numbered
+    await networkHelpers.time.increaseTo(terms.deadline);
+    await listing.settle();
+    expect((await sys.marketplace.drawOf(await listing.getAddress())).requestId).to.equal(1n);
+    await fulfil(sys, listing);
+    await listing.finalize();
+
+    const evidence = await collectEvidence(client, (await listing.getAddress()) as Address);
+    expect(evidence.cancelled).to.deep.equal([cancelledIndex]);
+    const verdict = verifyDraw(evidence);
+    expect(verdict.result, formatReport(evidence, verdict).join("\n")).to.equal("MATCH");
+    expect(verdict.recomputed!.attempts).to.be.greaterThan(1);
+    expect(verdict.recomputed!.purchaseIndex).to.not.equal(cancelledIndex);
+
+    const hidden: Evidence = structuredClone(evidence);
+    hidden.cancelled = [];
+    expect(verifyDraw(hidden).result).to.equal("MISMATCH");
+  });
+
   it("says MISMATCH when the word is tampered with, at the coordinator or in the contracts' copies", async () => {
     const evidence = await collectEvidence(client, await drawnListing(sys));
     const seed = structuredClone(evidence);
