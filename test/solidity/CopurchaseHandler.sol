@@ -46,6 +46,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         uint256 count;
         uint256 cost;
         uint256 sold;
+        uint256 numbered;
         uint256 balanceBefore;
         uint256 used;
         uint256 firstStake;
@@ -236,6 +237,58 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
             return;
         }
         _refund(l, token, holder, stakes);
+    }
+
+    // ================================================================ actions: stake cancellation
+
+    /// @notice A holder cancels its token's latest purchase in a listing. When it goes through, the listing was
+    /// open, before the 1-day cut-off, within the cap, and the whole purchase came back to the wallet (the default
+    /// tier); when it is refused (e.g. past the 2-hour window), nothing changed.
+    function cancelPurchase(uint256 listingSeed, uint256 tokenSeed) external {
+        Listing l = _listing(listingSeed);
+        uint256 token = _anyToken(tokenSeed);
+        if (token == 0 || l.status() != IListing.Status.Open) return;
+        (bool found, uint256 index, uint256 count) = _latestPurchaseOf(l, token);
+        if (!found) return;
+        (uint256 stakes, ) = l.oddsOf(token);
+        bool allowed = _cancellationAllowed(l, count);
+        address holder = _BID_TOKEN.ownerOf(token);
+        uint256 balanceBefore = _USDC.balanceOf(holder);
+        vm.prank(holder);
+        try l.cancelPurchase(index) returns (uint256 refund) {
+            assertTrue(allowed, "cancellation allowed past the cut-off or the cap");
+            assertEq(refund, count * _termsOf(l).stakePrice, "refund != the purchase's price");
+            assertEq(_USDC.balanceOf(holder), balanceBefore + refund, "holder not refunded");
+            paidIn[address(l)] -= refund;
+            totalPaidIn -= refund;
+            if (votedStakes[address(l)][token] > stakes - count) votedStakes[address(l)][token] = stakes - count;
+            ++calls["cancelPurchase"];
+        } catch {
+            (uint256 stakesAfter, ) = l.oddsOf(token);
+            assertEq(stakesAfter, stakes, "a refused cancellation changed the position");
+        }
+    }
+
+    /// @dev The token's latest purchase in `l` that is not cancelled (the only one it may cancel).
+    function _latestPurchaseOf(
+        Listing l,
+        uint256 token
+    ) private view returns (bool found, uint256 index, uint256 count) {
+        (, uint256 purchases) = l.sales();
+        for (uint256 i = purchases; i > 0; --i) {
+            (uint256 t, uint256 first, uint256 last) = l.purchase(i - 1);
+            if (t != token) continue;
+            if (l.isCancelled(i - 1)) return (false, 0, 0);
+            return (true, i - 1, last - first + 1);
+        }
+    }
+
+    function _cancellationAllowed(Listing l, uint256 count) private view returns (bool) {
+        IListing.Terms memory t = _termsOf(l);
+        (uint256 sold, ) = l.sales();
+        (uint256 cancelled, ) = l.cancellations();
+        bool capOk = cancelled + count <= sold - count || cancelled + count <= t.threshold;
+        return capOk && block.timestamp + 1 days < t.deadline;
     }
 
     // ================================================================ actions: bid-token credit and recycling
@@ -632,6 +685,8 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         p.listing = l;
         p.actor = actor;
         (p.sold, ) = l.sales();
+        (uint256 cancelled, ) = l.cancellations();
+        p.numbered = p.sold + cancelled;
         uint256 remaining = t.stakeCount - p.sold;
         p.count = _bound(countSeed, 1, remaining < MAX_BUY ? remaining : MAX_BUY);
         p.cost = p.count * t.stakePrice;
@@ -639,7 +694,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
     }
 
     function _recordPurchase(Purchase memory p) private {
-        assertEq(p.firstStake, p.sold + 1, "stake numbers not in sale order");
+        assertEq(p.firstStake, p.numbered + 1, "stake numbers not in sale order");
         assertEq(_USDC.balanceOf(p.actor), p.balanceBefore - (p.cost - p.creditSpent), "buyer charged wrongly");
         if (p.tokenId == 0) {
             // Recycled tokens come back: the most recently recycled first.
@@ -813,12 +868,20 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
     function _expectedWinner(Listing l) private view returns (address winner, uint256 index) {
         (, uint256 word) = _MARKETPLACE.randomWord(address(l));
         (uint256 sold, uint256 purchases) = l.sales();
-        uint256 stake = (word % sold) + 1;
-        for (uint256 i; i < purchases; ++i) {
-            (uint256 token, uint256 first, uint256 last) = l.purchase(i);
-            if (first <= stake && stake <= last) return (_BID_TOKEN.ownerOf(token), i);
+        (uint256 cancelled, ) = l.cancellations();
+        // An independent replay of the rejection-sampled draw, by linear scan (see PurchaseLog.draw).
+        for (uint256 attempt; attempt < 64; ++attempt) {
+            uint256 sample = attempt == 0 ? word : uint256(keccak256(abi.encode(word, attempt)));
+            uint256 stake = (sample % (sold + cancelled)) + 1;
+            for (uint256 i; i < purchases; ++i) {
+                (uint256 token, uint256 first, uint256 last) = l.purchase(i);
+                if (first <= stake && stake <= last) {
+                    if (!l.isCancelled(i)) return (_BID_TOKEN.ownerOf(token), i);
+                    break;
+                }
+            }
         }
-        revert("no purchase holds the drawn stake");
+        revert("no held purchase drawn in 64 attempts");
     }
 
     function _drawExpected(Listing l) private view returns (bool) {

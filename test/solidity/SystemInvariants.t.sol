@@ -96,7 +96,7 @@ contract SystemInvariantsTest is SystemSetup {
             keys
         );
 
-        bytes4[] memory selectors = new bytes4[](28);
+        bytes4[] memory selectors = new bytes4[](30);
         selectors[0] = CopurchaseHandler.buy.selector;
         selectors[1] = CopurchaseHandler.buyWithNewToken.selector;
         selectors[2] = CopurchaseHandler.sellerTriesToBuy.selector;
@@ -125,6 +125,8 @@ contract SystemInvariantsTest is SystemSetup {
         selectors[25] = CopurchaseHandler.buyWithPermit.selector;
         selectors[26] = CopurchaseHandler.topUp.selector;
         selectors[27] = CopurchaseHandler.recycle.selector;
+        selectors[28] = CopurchaseHandler.cancelPurchase.selector;
+        selectors[29] = CopurchaseHandler.cancelPurchase.selector;
         targetContract(address(handler));
         targetSelector(StdInvariant.FuzzSelector({addr: address(handler), selectors: selectors}));
     }
