@@ -397,7 +397,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
             _MARKETPLACE.performUpkeep(data);
             _afterSettle(l, drawExpected);
         } else if (action == IMarketplace.UpkeepAction.Finalize) {
-            (address expected, ) = _expectedWinner(l);
+            (address expected, , ) = _expectedWinner(l);
             _MARKETPLACE.performUpkeep(data);
             _afterFinalize(l, expected);
         } else if (action == IMarketplace.UpkeepAction.Expire) {
@@ -456,8 +456,8 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
             l.finalize();
             return;
         }
-        (address expected, uint256 index) = _expectedWinner(l);
-        address winner = hinted ? l.finalizeWithHint(index) : l.finalize();
+        (address expected, , uint256[] memory hints) = _expectedWinner(l);
+        address winner = hinted ? l.finalizeWithHints(hints) : l.finalize();
         assertEq(winner, expected, "winner");
         _afterFinalize(l, expected);
     }
@@ -821,7 +821,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
                 _fulfilWord(d.requestId, uint256(keccak256(abi.encode(address(l), block.timestamp))));
                 requestConsumed[address(l)] = true;
             }
-            (address expected, ) = _expectedWinner(l);
+            (address expected, , ) = _expectedWinner(l);
             assertEq(l.finalize(), expected);
             _afterFinalize(l, expected);
         }
@@ -865,20 +865,27 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
     }
 
     /// @dev The winner recomputed from the purchase(i) views alone, by linear scan.
-    function _expectedWinner(Listing l) private view returns (address winner, uint256 index) {
+    function _expectedWinner(
+        Listing l
+    ) private view returns (address winner, uint256 index, uint256[] memory hints) {
         (, uint256 word) = _MARKETPLACE.randomWord(address(l));
         (uint256 sold, uint256 purchases) = l.sales();
         (uint256 cancelled, ) = l.cancellations();
-        // An independent replay of the rejection-sampled draw, by linear scan (see PurchaseLog.draw).
+        // An independent replay of the rejection-sampled draw, by linear scan (see PurchaseLog.draw); `hints`
+        // collects each attempt's purchase.
+        hints = new uint256[](64);
         for (uint256 attempt; attempt < 64; ++attempt) {
             uint256 sample = attempt == 0 ? word : uint256(keccak256(abi.encode(word, attempt)));
             uint256 stake = (sample % (sold + cancelled)) + 1;
             for (uint256 i; i < purchases; ++i) {
                 (uint256 token, uint256 first, uint256 last) = l.purchase(i);
-                if (first <= stake && stake <= last) {
-                    if (!l.isCancelled(i)) return (_BID_TOKEN.ownerOf(token), i);
-                    break;
+                if (first > stake || stake > last) continue;
+                hints[attempt] = i;
+                if (l.isCancelled(i)) break;
+                assembly ("memory-safe") {
+                    mstore(hints, add(attempt, 1))
                 }
+                return (_BID_TOKEN.ownerOf(token), i, hints);
             }
         }
         revert("no held purchase drawn in 64 attempts");
