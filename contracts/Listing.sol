@@ -131,11 +131,24 @@ contract Listing is IListing, ReentrancyGuardTransient {
     ) external returns (uint256 usedTokenId, uint256 firstStake) {
         // A count above N cannot be bought: skip the permit so `_buy` names the error instead of overflowing here.
         if (count <= CloneArgs.word(_STAKE_COUNT_WORD)) {
+            // The permit is for what the wallet pays: the cost minus the token's credit, which is spent first.
             uint256 cost = count * CloneArgs.word(_STAKE_PRICE_WORD);
+            uint256 credit = tokenId == 0 ? 0 : _BID_TOKEN.creditOf(tokenId);
+            uint256 fromWallet = cost > credit ? cost - credit : 0;
             // A permit can be front-run by anyone who saw it; if it was, the allowance is already in place.
-            try
-                IERC20Permit(address(_PAYMENT_TOKEN)).permit(msg.sender, address(this), cost, permitDeadline, v, r, s)
-            {} catch {} // solhint-disable-line no-empty-blocks
+            if (fromWallet != 0) {
+                try
+                    IERC20Permit(address(_PAYMENT_TOKEN)).permit(
+                        msg.sender,
+                        address(this),
+                        fromWallet,
+                        permitDeadline,
+                        v,
+                        r,
+                        s
+                    )
+                {} catch {} // solhint-disable-line no-empty-blocks
+            }
         }
         return _buy(tokenId, count);
     }

@@ -96,11 +96,11 @@ export async function deployWithToken(
   sys: System,
   paymentToken: string,
 ): Promise<System> {
-  const { subscriptionId } = await sys.marketplace.vrfConfig();
+  const { subscriptionId, keyHash } = await sys.marketplace.vrfConfig();
   const vrfCoordinator = await sys.coordinator.getAddress();
   const deployed = await ignition.deploy(Copurchase, {
     parameters: {
-      Copurchase: { paymentToken, vrfCoordinator, subscriptionId },
+      Copurchase: { paymentToken, vrfCoordinator, subscriptionId, keyHash },
     },
   });
   const at = async (c: { getAddress(): Promise<string> }) => c.getAddress();

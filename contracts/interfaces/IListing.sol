@@ -221,7 +221,8 @@ interface IListing {
     /// @return firstStake The first stake number bought.
     function buy(uint256 tokenId, uint256 count) external returns (uint256 usedTokenId, uint256 firstStake);
 
-    /// @notice Same as `buy`, with an EIP-2612 permit for exactly count × stakePrice, in one transaction.
+    /// @notice Same as `buy`, with an EIP-2612 permit for exactly what the wallet pays, in one transaction: count ×
+    /// stakePrice minus the token's credit (spent first); no permit is used when the credit covers it all.
     /// @dev A permit that fails (e.g. front-run) is ignored when the allowance already suffices.
     /// @param tokenId The caller's bid token, or 0 to be issued a new one.
     /// @param count Stakes to buy.

@@ -11,6 +11,7 @@ export default buildModule("Copurchase", (m) => {
     paymentToken: m.getParameter("paymentToken"),
     vrfCoordinator: m.getParameter("vrfCoordinator"),
     subscriptionId: m.getParameter("subscriptionId"),
+    keyHash: m.getParameter("keyHash"),
   });
   return system;
 });

@@ -8,6 +8,8 @@ export interface SystemInputs {
   paymentToken: ArgumentType;
   vrfCoordinator: ArgumentType;
   subscriptionId: ArgumentType;
+  /** The VRF gas lane; required on live networks (no default that could be another network's). */
+  keyHash: ArgumentType;
 }
 
 /**
@@ -61,7 +63,7 @@ export function deploySystem(m: IgnitionModuleBuilder, inputs: SystemInputs) {
     [
       [
         inputs.vrfCoordinator,
-        m.getParameter("keyHash", "0x787d74caea10b2b357790d5b5247c2f63d1d91572a9846f780606e4d953677ae"),
+        inputs.keyHash,
         inputs.subscriptionId,
         m.getParameter("callbackGasLimit", 100_000),
         m.getParameter("requestConfirmations", 3),

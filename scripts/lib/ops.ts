@@ -324,9 +324,9 @@ export async function buyStakes(ctx: Context, args: BuyArgs) {
   }
   let receipt: ContractTransactionReceipt;
   if (args.permit && fromWallet > 0n) {
-    // The listing permits exactly the full cost (its buyWithPermit signs for count × s), whatever credit pays.
+    // The listing uses a permit for exactly what the wallet pays: the cost minus the token's credit.
     const deadline = f.now + 3_600n;
-    const { v, r, s } = await signPermit(ctx, buyer, f.address, cost, deadline);
+    const { v, r, s } = await signPermit(ctx, buyer, f.address, fromWallet, deadline);
     receipt = await send(listing.connect(buyer).buyWithPermit(tokenId, count, deadline, v, r, s));
   } else {
     const allowance = fromWallet > 0n ? await token.allowance(buyer.address, f.address) : 0n;

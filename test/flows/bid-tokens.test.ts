@@ -8,6 +8,7 @@ import {
   ethers,
   fulfil,
   networkHelpers,
+  signPermit,
   USDC,
 } from "../fixtures.js";
 import type { System } from "../fixtures.js";
@@ -283,6 +284,20 @@ describe("Bid tokens: supply, vanity ids, credit and recycling", () => {
         listing.connect(sys.carol).buy(a, 2n),
       ).to.changeTokenBalance(ethers, sys.usdc, sys.carol, 0n);
       expect(await sys.bidToken.creditOf(a)).to.equal(3n * USDC);
+    });
+
+    it("a permit covers only what the wallet pays when credit pays first, and leaves no allowance behind", async () => {
+      const { listing } = await cheapListing(sys);
+      const address = await listing.getAddress();
+      const a = await buy(sys, listing, sys.alice, 1n);
+      await topUp(sys, sys.alice, a, 3n * USDC);
+      const deadline = BigInt((await networkHelpers.time.latest()) + 3600);
+      const sig = await signPermit(sys, sys.alice, address, 2n * USDC, deadline); // 5 stakes − 3 of credit
+      await expect(
+        listing.connect(sys.alice).buyWithPermit(a, 5n, deadline, sig.v, sig.r, sig.s),
+      ).to.changeTokenBalance(ethers, sys.usdc, sys.alice, -2n * USDC);
+      expect(await sys.usdc.allowance(sys.alice.address, address)).to.equal(0n);
+      expect(await sys.bidToken.creditOf(a)).to.equal(0n);
     });
 
     it("settlement collects the credit spent, so stakes bought with credit are refunded in full", async () => {

@@ -140,13 +140,17 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         if (p.count == 0 || _BID_TOKEN.salesPaused()) return;
         p.tokenId = _tokenOwnedBy(p.actor, count);
         p.creditSpent = _creditFor(p.tokenId, p.cost);
-        (uint8 v, bytes32 r, bytes32 s) = _signPermit(p.actor, address(p.listing), p.cost);
-        if (frontRun) _USDC.permit(p.actor, address(p.listing), p.cost, block.timestamp, v, r, s);
+        // The permit is for what the wallet pays: the cost minus the token's credit.
+        uint256 fromWallet = p.cost - p.creditSpent;
+        (uint8 v, bytes32 r, bytes32 s) = _signPermit(p.actor, address(p.listing), fromWallet);
+        if (frontRun && fromWallet != 0) {
+            _USDC.permit(p.actor, address(p.listing), fromWallet, block.timestamp, v, r, s);
+        }
         vm.prank(p.actor);
         (p.used, p.firstStake) = p.listing.buyWithPermit(p.tokenId, p.count, block.timestamp, v, r, s);
         _recordPurchase(p);
-        // The permit covers the whole cost; the token's credit paid part of it, and that part stays allowed.
-        assertEq(_USDC.allowance(p.actor, address(p.listing)), p.creditSpent, "permit allowance not spent exactly");
+        // Credit covering it all means no permit at all; otherwise the permit is spent exactly.
+        if (fromWallet != 0) assertEq(_USDC.allowance(p.actor, address(p.listing)), 0, "permit allowance not spent");
         ++calls[frontRun ? "buyWithPermitFrontRun" : "buyWithPermit"];
         // Back to the standing approval the other purchase actions rely on.
         vm.prank(p.actor);
