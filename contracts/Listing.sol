@@ -188,9 +188,8 @@ contract Listing is IListing, ReentrancyGuardTransient {
         uint256 count
     ) private returns (uint256 index, uint256 firstStake) {
         index = state.purchases;
-        // sold ≤ N < 2**40; the stake numbers, cancelled ones included, must also fit their 40-bit lane.
+        // Fits the log's 40-bit lane: the marketplace caps N at 2**39 − 1, and cancelled ≤ max(held, T) ≤ N.
         uint256 numbered = uint256(state.sold) + state.cancelledStakes;
-        if (numbered + count > PurchaseLog.MAX_STAKE) revert ExceedsRemaining(count, PurchaseLog.MAX_STAKE - numbered);
         firstStake = numbered + 1;
         _log.append(index, tokenId, numbered + count);
         Position memory position = _positions[tokenId];

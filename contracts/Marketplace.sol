@@ -424,7 +424,10 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
 
     function _validateTerms(IListing.Terms calldata t) private view {
         if (t.price == 0 || t.stakePrice == 0 || t.stakeCount == 0) revert ZeroPrice();
-        if (t.stakeCount > PurchaseLog.MAX_STAKE) revert TooManyStakes(t.stakeCount, PurchaseLog.MAX_STAKE);
+        // Half the lane: cancelled stakes keep their numbers and never outnumber max(held, T) ≤ N, so the stake
+        // numbers stay below 2N and fit the purchase log's 40-bit lane.
+        uint256 maxStakes = PurchaseLog.MAX_STAKE / 2;
+        if (t.stakeCount > maxStakes) revert TooManyStakes(t.stakeCount, maxStakes);
         uint256 proceeds = uint256(t.stakeCount) * t.stakePrice;
         if (proceeds < t.price) revert StakesBelowPrice(proceeds, t.price);
         if (t.threshold == 0 || t.threshold > t.stakeCount) revert InvalidThreshold(t.threshold, t.stakeCount);
