@@ -438,6 +438,12 @@ async function booksTable(sys: System, listings: Listed[]) {
   add("DeliveryEscrow", escrow, await sys.usdc.balanceOf(escrow), await sys.escrow.totalHeld(), "totalHeld()");
   const vault = String(sys.vault.target);
   add("RevenueVault", vault, await sys.usdc.balanceOf(vault), await sys.vault.totalOwed(), "totalOwed()");
+  // The bid token holds every token's credit plus the credit spent on stakes that listings have not collected.
+  const bidToken = String(sys.bidToken.target);
+  let credit = 0n;
+  for (let id = 1n; id < (await sys.bidToken.nextId()); id++) credit += await sys.bidToken.creditOf(id);
+  for (const l of listings) credit += await sys.bidToken.creditPendingFor(l.address);
+  add("BidToken", bidToken, await sys.usdc.balanceOf(bidToken), credit, "Σ creditOf + Σ creditPendingFor");
   table(["Contract", "Address", ">USDC held", ">Books", "Books from", "OK"], rows);
   check(ok, "every contract's token balance equals its books");
 }
