@@ -231,9 +231,33 @@ async function pagedLogs(
     const to = from + pageSize - 1n < toBlock ? from + pageSize - 1n : toBlock;
     page += 1n;
     progress(`  ${label}: blocks ${from}–${to} (page ${page} of ${pages})`);
-    logs.push(...(await client.getLogs({ address, events, args, fromBlock: from, toBlock: to, strict: true } as Parameters<PublicClient["getLogs"]>[0])));
+    logs.push(...(await logsSplitting(client, { address, events, args }, from, to, progress)));
   }
   return logs as unknown as { eventName: string; args: Record<string, unknown>; blockNumber: bigint; transactionHash: Hex }[];
+}
+
+/**
+ * One page of logs; when the node refuses it as too large (response size or result-count limits, which depend on
+ * the node), the block range is halved until each part fits. A single block that still does not fit is an error.
+ */
+async function logsSplitting(
+  client: PublicClient,
+  query: { address: Address; events: AbiEvent[]; args?: Record<string, unknown> },
+  from: bigint,
+  to: bigint,
+  progress: (line: string) => void,
+): Promise<unknown[]> {
+  try {
+    return await client.getLogs({ ...query, fromBlock: from, toBlock: to, strict: true } as Parameters<PublicClient["getLogs"]>[0]);
+  } catch (error) {
+    if (from === to || !/size limit|too (many|large)|exceed|limit/i.test(String((error as Error).message))) throw error;
+    const mid = (from + to) / 2n;
+    progress(`    the node refused blocks ${from}–${to} as too large: splitting at ${mid}`);
+    return [
+      ...(await logsSplitting(client, query, from, mid, progress)),
+      ...(await logsSplitting(client, query, mid + 1n, to, progress)),
+    ];
+  }
 }
 
 /** Gathers the evidence for `listing` from a node. */

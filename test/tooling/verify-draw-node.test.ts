@@ -4,10 +4,9 @@
  * the same operations the tasks use, then runs the verifier CLI against the node's URL and expects MATCH, exit 0.
  * Every wait has a deadline and the node (with its whole process group) is killed in `after`, on failure too.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { expect } from "chai";
 import hre from "hardhat";
@@ -16,62 +15,9 @@ import LocalCopurchase from "../../deploy/modules/LocalCopurchase.js";
 import { openContext } from "../../scripts/lib/context.js";
 import { buyStakes, createListing, faucet, finalizeListing, settleListing, verifySeller } from "../../scripts/lib/ops.js";
 import { capture } from "./helpers.js";
+import { freePort, startNode, stopNode } from "../../scripts/lib/node.js";
 
-const NODE_START_TIMEOUT_MS = 90_000;
 const VERIFIER_TIMEOUT_MS = 90_000;
-
-/** A TCP port nobody listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Polls eth_chainId until the node answers, the node exits, or the deadline passes. */
-async function waitForNode(url: string, node: ChildProcess, output: () => string) {
-  const deadline = Date.now() + NODE_START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (node.exitCode !== null || node.signalCode !== null) {
-      throw new Error(`hardhat node exited (${node.exitCode ?? node.signalCode}) before answering:\n${output()}`);
-    }
-    try {
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-        signal: AbortSignal.timeout(2_000),
-      });
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`hardhat node did not answer at ${url} within ${NODE_START_TIMEOUT_MS / 1000}s:\n${output()}`);
-}
-
-/** Stops the node and everything it started (npx → hardhat → node): its process group, SIGTERM then SIGKILL. */
-async function stopNode(node: ChildProcess | undefined) {
-  if (!node?.pid || node.exitCode !== null || node.signalCode !== null) return;
-  const exited = new Promise((r) => node.once("exit", r));
-  const signal = (s: NodeJS.Signals) => {
-    try {
-      process.kill(-node.pid!, s);
-    } catch {
-      // already gone
-    }
-  };
-  signal("SIGTERM");
-  const timer = setTimeout(() => signal("SIGKILL"), 5_000);
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-  clearTimeout(timer);
-}
 
 describe("tooling: draw verifier CLI against a local hardhat node", function () {
   this.timeout(240_000);
@@ -86,16 +32,8 @@ describe("tooling: draw verifier CLI against a local hardhat node", function () 
   before(async function () {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    // Its own process group, so that `after` can stop npx and the hardhat process it starts in one go.
-    node = spawn("npx", ["hardhat", "node", "--hostname", "127.0.0.1", "--port", String(port)], {
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, FORCE_COLOR: "0" },
-    });
+    node = await startNode(port, (d) => (log = (log + d).slice(-4_000)));
     process.once("exit", killOnExit);
-    node.stdout!.on("data", (d) => (log = (log + d).slice(-4_000)));
-    node.stderr!.on("data", (d) => (log = (log + d).slice(-4_000)));
-    await waitForNode(url, node, () => log);
     connection = await hre.network.create({ network: "localhost", override: { url } });
   });
 
