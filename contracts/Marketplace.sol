@@ -173,15 +173,7 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
         uint256 applicationId,
         IListing.Terms calldata terms
     ) external onlyRole(OPERATOR_ROLE) returns (bytes32 termsHash) {
-        Application storage app = _applications[applicationId];
-        if (app.status != ApplicationStatus.Pending && app.status != ApplicationStatus.Approved) {
-            revert WrongApplicationStatus(applicationId, app.status);
-        }
-        if (
-            terms.seller != app.seller ||
-            terms.deedId != app.deedId ||
-            terms.contentHash != IAssetDeed(_modules.assetDeed).contentHash(app.deedId)
-        ) revert TermsForAnotherAsset();
+        Application storage app = _openApplicationFor(applicationId, terms);
         _validateTerms(terms);
         termsHash = keccak256(abi.encode(terms));
         app.status = ApplicationStatus.Approved;
@@ -221,15 +213,7 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
         IListing.Terms calldata terms
     ) external whenNotPaused returns (address listing) {
         if (msg.sender != _series) revert NotSeriesModule(msg.sender);
-        Application storage app = _applications[applicationId];
-        if (app.status != ApplicationStatus.Pending && app.status != ApplicationStatus.Approved) {
-            revert WrongApplicationStatus(applicationId, app.status);
-        }
-        if (
-            terms.seller != app.seller ||
-            terms.deedId != app.deedId ||
-            terms.contentHash != IAssetDeed(_modules.assetDeed).contentHash(app.deedId)
-        ) revert TermsForAnotherAsset();
+        Application storage app = _openApplicationFor(applicationId, terms);
         if (!_verifiedSellers[terms.seller]) revert NotVerifiedSeller(terms.seller);
         _validateTerms(terms);
         listing = _list(app, applicationId, terms);
@@ -421,6 +405,22 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
     }
 
     // ---------------------------------------------------------------- internals
+
+    /// @dev A pending or approved application whose asset `terms` describe (seller, deed, content hash).
+    function _openApplicationFor(
+        uint256 applicationId,
+        IListing.Terms calldata terms
+    ) private view returns (Application storage app) {
+        app = _applications[applicationId];
+        if (app.status != ApplicationStatus.Pending && app.status != ApplicationStatus.Approved) {
+            revert WrongApplicationStatus(applicationId, app.status);
+        }
+        if (
+            terms.seller != app.seller ||
+            terms.deedId != app.deedId ||
+            terms.contentHash != IAssetDeed(_modules.assetDeed).contentHash(app.deedId)
+        ) revert TermsForAnotherAsset();
+    }
 
     function _validateTerms(IListing.Terms calldata t) private view {
         if (t.price == 0 || t.stakePrice == 0 || t.stakeCount == 0) revert ZeroPrice();

@@ -2,6 +2,7 @@ import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import Copurchase from "../deploy/modules/Copurchase.js";
 import LocalCopurchase from "../deploy/modules/LocalCopurchase.js";
+import { signPermit as signTokenPermit } from "../scripts/lib/authorization.js";
 import {
   AssetDeed__factory,
   BidToken__factory,
@@ -307,38 +308,12 @@ export async function fulfil(sys: System, listing: Listing, word?: bigint) {
 }
 
 /** Signs an EIP-2612 permit of the mock USDC for `spender` to take `value` from `owner`. */
-export async function signPermit(
+export function signPermit(
   sys: System,
   owner: HardhatEthersSigner,
   spender: string,
   value: bigint,
   deadline: bigint,
 ) {
-  const { chainId } = await ethers.provider.getNetwork();
-  return ethers.Signature.from(
-    await owner.signTypedData(
-      {
-        name: "Mock USD Coin",
-        version: "1",
-        chainId,
-        verifyingContract: await sys.usdc.getAddress(),
-      },
-      {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
-      {
-        owner: owner.address,
-        spender,
-        value,
-        nonce: await sys.usdc.nonces(owner.address),
-        deadline,
-      },
-    ),
-  );
+  return signTokenPermit(sys.usdc, owner, spender, value, deadline);
 }

@@ -3,12 +3,12 @@
  * its preconditions first (so bad input fails with a sentence before any gas is spent), sends the transactions,
  * prints what happened in human units, and returns the facts a caller may want to chain on.
  */
-import { Signature, id as hashText, keccak256, toUtf8Bytes } from "ethers";
+import { id as hashText, keccak256, toUtf8Bytes } from "ethers";
 import type { BaseContract, ContractTransactionReceipt, ContractTransactionResponse, LogDescription } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { IListing, Listing } from "../../typechain-types/index.js";
 import type { Context } from "./context.js";
-import { signRelease } from "./authorization.js";
+import { signPermit as signTokenPermit, signRelease } from "./authorization.js";
 import { FAILURE_REASON, LISTING_STATUS, ORDER_STATUS, SKIP_REASON, UPKEEP_ACTION, UserError, skipSentence } from "./errors.js";
 import {
   formatCount,
@@ -358,23 +358,8 @@ export async function buyStakes(ctx: Context, args: BuyArgs) {
 }
 
 /** An EIP-2612 permit for exactly `value`, signed with the token's own EIP-712 domain. */
-async function signPermit(ctx: Context, owner: HardhatEthersSigner, spender: string, value: bigint, deadline: bigint) {
-  const token = ctx.sys.token;
-  const [domain, nonce] = await Promise.all([token.eip712Domain(), token.nonces(owner.address)]);
-  const signature = await owner.signTypedData(
-    { name: domain.name, version: domain.version, chainId: domain.chainId, verifyingContract: domain.verifyingContract },
-    {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    { owner: owner.address, spender, value, nonce, deadline },
-  );
-  return Signature.from(signature);
+function signPermit(ctx: Context, owner: HardhatEthersSigner, spender: string, value: bigint, deadline: bigint) {
+  return signTokenPermit(ctx.sys.token, owner, spender, value, deadline);
 }
 
 /** Claims the refunds of a failed or dissolved listing for one token, or for every token `from` holds there. */
