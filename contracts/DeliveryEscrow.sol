@@ -682,13 +682,7 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
     /// gas-hungry membership contract cannot block a release or a refund: the failure is only emitted (try/catch
     /// without return data, so no return bomb either). The caller must leave the report its whole cap, so that nobody
     /// can make a report fail on purpose by sending too little gas.
-    function _reportCompleted(
-        uint256 orderId,
-        address buyer,
-        address seller,
-        uint256 amount,
-        bool settlement
-    ) private {
+    function _reportCompleted(uint256 orderId, address buyer, address seller, uint256 amount, bool settlement) private {
         IMembershipHooks hooks = _hooks();
         if (address(hooks) == address(0)) return;
         try hooks.onOrderCompleted{gas: REPORT_GAS}(orderId, buyer, seller, amount, settlement) {

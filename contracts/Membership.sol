@@ -290,7 +290,13 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     /// @param seller The seller.
     /// @param amount Payment-token units paid to the seller.
     /// @param settlement Whether it is a settlement order.
-    function onOrderCompleted(uint256 orderId, address buyer, address seller, uint256 amount, bool settlement) external {
+    function onOrderCompleted(
+        uint256 orderId,
+        address buyer,
+        address seller,
+        uint256 amount,
+        bool settlement
+    ) external {
         _onlyEscrow();
         uint256 reward;
         if (settlement) {
@@ -327,7 +333,13 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     /// @param seller The seller.
     /// @param responsible The party the cancellation is attributed to.
     /// @param reason The reason code.
-    function onOrderCancelled(uint256 orderId, address buyer, address seller, Party responsible, uint8 reason) external {
+    function onOrderCancelled(
+        uint256 orderId,
+        address buyer,
+        address seller,
+        Party responsible,
+        uint8 reason
+    ) external {
         _onlyEscrow();
         uint256 reward = _pendingRewards[orderId];
         if (reward != 0) {
