@@ -425,16 +425,7 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IDeliveryEscrow
-    function cancelByPolicy(uint256 orderId, IMembershipHooks.Party responsible, uint8 reason) external nonReentrant {
-        _checkRole(POLICY_ROLE);
-        Order storage o = _orders[orderId];
-        _requireOpen(orderId, o.status);
-        if (reason < FIRST_FREE_REASON) revert ReasonReserved(reason);
-        _refund(orderId, o, OrderStatus.Refunded, responsible, reason);
-    }
-
-    /// @inheritdoc IDeliveryEscrow
-    function cancelWithRefund(
+    function cancelByPolicy(
         uint256 orderId,
         IMembershipHooks.Party responsible,
         uint8 reason,
@@ -631,9 +622,8 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         _owed[seller] += amount;
         emit OrderReleased(orderId, seller, amount, method);
         // A plain transfer: no receiver callback can re-enter or block the release.
-        address listing = o.listing;
-        if (listing != address(0)) _DEED.transferFrom(address(this), buyer, o.deedId);
-        _reportCompleted(orderId, buyer, seller, amount, listing != address(0));
+        if (o.listing != address(0)) _DEED.transferFrom(address(this), buyer, o.deedId);
+        _reportCompleted(orderId, o, buyer, seller, amount);
     }
 
     /// @dev Credits the buyer what it paid and returns the deed to the seller. Every refund path ends here.
@@ -648,7 +638,7 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         uint256 paid = o.paid;
         address buyer = o.buyer;
         address seller = o.seller;
-        // Tier refund modes other than Wallet are applied by `cancelWithRefund`.
+        // Tier refund modes other than Wallet are applied by `cancelByPolicy`.
         _owed[buyer] += paid;
         emit OrderRefunded(orderId, buyer, paid, responsible, reason);
         if (o.listing != address(0)) _DEED.transferFrom(address(this), seller, o.deedId);
@@ -682,9 +672,10 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
     /// gas-hungry membership contract cannot block a release or a refund: the failure is only emitted (try/catch
     /// without return data, so no return bomb either). The caller must leave the report its whole cap, so that nobody
     /// can make a report fail on purpose by sending too little gas.
-    function _reportCompleted(uint256 orderId, address buyer, address seller, uint256 amount, bool settlement) private {
+    function _reportCompleted(uint256 orderId, Order storage o, address buyer, address seller, uint256 amount) private {
         IMembershipHooks hooks = _hooks();
         if (address(hooks) == address(0)) return;
+        bool settlement = o.listing != address(0);
         try hooks.onOrderCompleted{gas: REPORT_GAS}(orderId, buyer, seller, amount, settlement) {
             // solhint-disable-previous-line no-empty-blocks
         } catch {

@@ -195,7 +195,7 @@ contract Membership is IMembership, ReentrancyGuardTransient {
         }
         emit CancellationRequested(orderId, msg.sender, reason, rule.party, refund.mode);
         // The escrow refunds and reports back (`onOrderCancelled`): counters, tiers, reward reversal, relisting.
-        IDeliveryEscrow(_ESCROW).cancelWithRefund(orderId, rule.party, reason, refund);
+        IDeliveryEscrow(_ESCROW).cancelByPolicy(orderId, rule.party, reason, refund);
     }
 
     // ---------------------------------------------------------------- rewards

@@ -516,13 +516,6 @@ interface IDeliveryEscrow {
     /// @param reason The reason code, 16 or above.
     function agreeToCancel(uint256 orderId, IMembershipHooks.Party responsible, uint8 reason) external;
 
-    /// @notice Cancels an open order by policy (holders of the marketplace's POLICY_ROLE, the membership contract):
-    /// the buyer is refunded what it paid and the deed returns.
-    /// @param orderId The order.
-    /// @param responsible The party the cancellation is attributed to.
-    /// @param reason The reason code, 16 or above.
-    function cancelByPolicy(uint256 orderId, IMembershipHooks.Party responsible, uint8 reason) external;
-
     /// @notice Cancels an open order by policy and refunds it by a tier's refund mode (holders of the marketplace's
     /// POLICY_ROLE: the membership contract, after its own rules): what was paid goes to the buyer's balance, to its
     /// bid token as credit (the escrow approves the bid token and calls `topUp`), or to its balance minus a fee paid
@@ -530,8 +523,8 @@ interface IDeliveryEscrow {
     /// @param orderId The order.
     /// @param responsible The party the cancellation is attributed to.
     /// @param reason The reason code, 16 or above.
-    /// @param refund How the buyer is refunded.
-    function cancelWithRefund(
+    /// @param refund How the buyer is refunded (mode Wallet: in full to its balance, as every other refund).
+    function cancelByPolicy(
         uint256 orderId,
         IMembershipHooks.Party responsible,
         uint8 reason,

@@ -290,17 +290,17 @@ describe("Escrow cancellation by tier policy", () => {
       const role = await sys.escrow.POLICY_ROLE();
       expect(await sys.marketplace.hasRole(role, await sys.membership.getAddress())).to.equal(true);
       const refund = { mode: Mode.WalletMinusFee, feeBps: 10_001, creditTokenId: 0 };
-      await expect(sys.escrow.connect(sys.stranger).cancelWithRefund(id, Party.Buyer, 16, refund))
+      await expect(sys.escrow.connect(sys.stranger).cancelByPolicy(id, Party.Buyer, 16, refund))
         .to.be.revertedWithCustomError(sys.escrow, "AccessControlUnauthorizedAccount")
         .withArgs(sys.stranger.address, role);
       await sys.marketplace.grantRole(role, sys.admin.address);
-      await expect(sys.escrow.cancelWithRefund(id, Party.Buyer, 16, refund))
+      await expect(sys.escrow.cancelByPolicy(id, Party.Buyer, 16, refund))
         .to.be.revertedWithCustomError(sys.escrow, "FeeTooHigh")
         .withArgs(10_001n);
-      await expect(sys.escrow.cancelWithRefund(id, Party.Buyer, 3, { ...refund, feeBps: 0 }))
+      await expect(sys.escrow.cancelByPolicy(id, Party.Buyer, 3, { ...refund, feeBps: 0 }))
         .to.be.revertedWithCustomError(sys.escrow, "ReasonReserved")
         .withArgs(3);
-      await sys.escrow.cancelWithRefund(id, Party.Buyer, 16, { ...refund, feeBps: 10_000 });
+      await sys.escrow.cancelByPolicy(id, Party.Buyer, 16, { ...refund, feeBps: 10_000 });
       expect(await sys.escrow.owedTo(sys.alice.address)).to.equal(0n);
       await expectEscrowBooks();
       await expectVaultBooks();
