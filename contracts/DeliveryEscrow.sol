@@ -615,15 +615,16 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
     /// @dev Credits the seller and hands the deed to the buyer. Every release path ends here.
     function _release(uint256 orderId, Order storage o, ReleaseMethod method) private {
         uint256 amount = o.amount;
+        address seller = o.seller;
+        address listing = o.listing;
         if (o.paid != amount) revert BalanceDue(orderId, amount - o.paid);
         o.status = OrderStatus.Released;
-        address seller = o.seller;
         address buyer = o.buyer;
         _owed[seller] += amount;
         emit OrderReleased(orderId, seller, amount, method);
         // A plain transfer: no receiver callback can re-enter or block the release.
-        if (o.listing != address(0)) _DEED.transferFrom(address(this), buyer, o.deedId);
-        _reportCompleted(orderId, o, buyer, seller, amount);
+        if (listing != address(0)) _DEED.transferFrom(address(this), buyer, o.deedId);
+        _reportCompleted(orderId, buyer, seller, amount);
     }
 
     /// @dev Credits the buyer what it paid and returns the deed to the seller. Every refund path ends here.
@@ -672,10 +673,11 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
     /// gas-hungry membership contract cannot block a release or a refund: the failure is only emitted (try/catch
     /// without return data, so no return bomb either). The caller must leave the report its whole cap, so that nobody
     /// can make a report fail on purpose by sending too little gas.
-    function _reportCompleted(uint256 orderId, Order storage o, address buyer, address seller, uint256 amount) private {
+    function _reportCompleted(uint256 orderId, address buyer, address seller, uint256 amount) private {
         IMembershipHooks hooks = _hooks();
         if (address(hooks) == address(0)) return;
-        bool settlement = o.listing != address(0);
+        // Read here, not passed in: a release without a membership contract pays nothing for it.
+        bool settlement = _orders[orderId].listing != address(0);
         try hooks.onOrderCompleted{gas: REPORT_GAS}(orderId, buyer, seller, amount, settlement) {
             // solhint-disable-previous-line no-empty-blocks
         } catch {
