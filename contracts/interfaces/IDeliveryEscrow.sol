@@ -409,7 +409,8 @@ interface IDeliveryEscrow {
 
     /// @notice Opens a direct fixed-price order with `seller` and pulls the upfront share from the caller (the
     /// buyer). The upfront share rounds down; the rest is paid with `payBalance` before any release.
-    /// @dev Fee-on-transfer tokens are rejected: the balance received must equal the amount pulled.
+    /// @dev Fee-on-transfer tokens are rejected: the balance received must equal the amount pulled. The opening is
+    /// reported to the membership contract (gas-capped, as every report), which books the buyer's pending reward.
     /// @param seller The seller.
     /// @param amount The price.
     /// @param shipBy Latest time to mark the order shipped (at most 180 days ahead).
