@@ -11,6 +11,9 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {IDeliveryEscrow} from "./interfaces/IDeliveryEscrow.sol";
 import {IMarketplace} from "./interfaces/IMarketplace.sol";
 import {IMembershipHooks} from "./interfaces/IMembershipHooks.sol";
+import {IMembership} from "./interfaces/IMembership.sol";
+import {IBidToken} from "./interfaces/IBidToken.sol";
+import {IRevenueVault} from "./interfaces/IRevenueVault.sol";
 
 /// @title DeliveryEscrow
 /// @notice Holds the price of every order (and the deed of a settled listing) until the buyer authorizes delivery;
@@ -127,6 +130,7 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         if (!_MARKETPLACE.isListing(msg.sender)) revert NotAListing(msg.sender);
         if (seller == address(0) || amount == 0) revert InvalidOrder();
         if (amount > type(uint96).max) revert AmountTooLarge(amount);
+        if (deedId > type(uint216).max) revert DeedIdTooLarge(deedId);
         if (_listingOrders[msg.sender] != 0) revert OrderAlreadyOpened(msg.sender, _listingOrders[msg.sender]);
         orderId = ++_orderCount;
         _listingOrders[msg.sender] = orderId;
@@ -138,7 +142,9 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         o.amount = uint96(amount);
         o.listing = msg.sender;
         o.paid = uint96(amount);
-        o.deedId = deedId;
+        // One slot with the deed id: a settlement order's cancellation window counts from settlement.
+        o.deedId = uint216(deedId);
+        o.openedAt = uint40(block.timestamp);
         _totalHeld += amount;
         emit OrderOpened(orderId, msg.sender, seller, amount, deedId);
         _pull(msg.sender, amount);
@@ -197,6 +203,7 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         o.seller = seller;
         o.amount = uint96(amount);
         o.paid = uint96(upfront);
+        o.openedAt = uint40(block.timestamp);
         _totalHeld += upfront;
         emit DirectOrderOpened(orderId, msg.sender, seller, amount, upfront, shipBy);
         if (codeHash != bytes32(0)) {
@@ -205,6 +212,7 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
             emit CodeCommitted(orderId, codeHash, codeLength);
         }
         _pull(msg.sender, upfront);
+        _reportOpened(orderId, msg.sender, seller, amount);
     }
 
     /// @inheritdoc IDeliveryEscrow
@@ -417,12 +425,56 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IDeliveryEscrow
-    function cancelByPolicy(uint256 orderId, IMembershipHooks.Party responsible, uint8 reason) external nonReentrant {
+    function cancelByPolicy(
+        uint256 orderId,
+        IMembershipHooks.Party responsible,
+        uint8 reason,
+        Refund calldata refund
+    ) external nonReentrant {
         _checkRole(POLICY_ROLE);
         Order storage o = _orders[orderId];
         _requireOpen(orderId, o.status);
         if (reason < FIRST_FREE_REASON) revert ReasonReserved(reason);
-        _refund(orderId, o, OrderStatus.Refunded, responsible, reason);
+        if (refund.feeBps > _BPS) revert FeeTooHigh(refund.feeBps);
+        if (refund.mode == IMembership.RefundMode.Wallet) {
+            _refund(orderId, o, OrderStatus.Refunded, responsible, reason);
+            return;
+        }
+        o.status = OrderStatus.Refunded;
+        uint256 paid = o.paid;
+        address buyer = o.buyer;
+        address seller = o.seller;
+        bool credit = refund.mode == IMembership.RefundMode.Credit;
+        // Credit: all of it to the bid token; WalletMinusFee: the fee (rounded down) to the vault, the rest owed.
+        uint256 away = credit ? paid : (paid * refund.feeBps) / _BPS;
+        uint256 toWallet = paid - away;
+        if (toWallet != 0) _owed[buyer] += toWallet;
+        _totalHeld -= away;
+        emit OrderRefunded(orderId, buyer, paid, responsible, reason);
+        emit RefundSplit(
+            orderId,
+            refund.mode,
+            toWallet,
+            credit ? paid : 0,
+            credit ? refund.creditTokenId : 0,
+            credit ? 0 : away
+        );
+        if (away != 0) {
+            IMarketplace.Modules memory m = _MARKETPLACE.modules();
+            if (credit) {
+                if (IERC721(m.bidToken).ownerOf(refund.creditTokenId) != buyer) {
+                    revert CreditTokenNotHeld(refund.creditTokenId, buyer);
+                }
+                // topUp pulls exactly `away` and checks what arrived; no allowance is left behind.
+                _PAYMENT_TOKEN.forceApprove(m.bidToken, away);
+                IBidToken(m.bidToken).topUp(refund.creditTokenId, away);
+            } else {
+                _PAYMENT_TOKEN.forceApprove(m.revenueVault, away);
+                IRevenueVault(m.revenueVault).collectFee(away);
+            }
+        }
+        if (o.listing != address(0)) _DEED.transferFrom(address(this), seller, o.deedId);
+        _reportCancelled(orderId, buyer, seller, responsible, reason);
     }
 
     // ---------------------------------------------------------------- money out
@@ -563,14 +615,15 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
     /// @dev Credits the seller and hands the deed to the buyer. Every release path ends here.
     function _release(uint256 orderId, Order storage o, ReleaseMethod method) private {
         uint256 amount = o.amount;
+        address seller = o.seller;
+        address listing = o.listing;
         if (o.paid != amount) revert BalanceDue(orderId, amount - o.paid);
         o.status = OrderStatus.Released;
-        address seller = o.seller;
         address buyer = o.buyer;
         _owed[seller] += amount;
         emit OrderReleased(orderId, seller, amount, method);
         // A plain transfer: no receiver callback can re-enter or block the release.
-        if (o.listing != address(0)) _DEED.transferFrom(address(this), buyer, o.deedId);
+        if (listing != address(0)) _DEED.transferFrom(address(this), buyer, o.deedId);
         _reportCompleted(orderId, buyer, seller, amount);
     }
 
@@ -586,8 +639,7 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         uint256 paid = o.paid;
         address buyer = o.buyer;
         address seller = o.seller;
-        // Extension point for the membership issue: a tier's refund mode (bid-token credit, or minus a fee) is
-        // applied here, where the paid amount is split between the buyer's balance and other credits.
+        // Tier refund modes other than Wallet are applied by `cancelByPolicy`.
         _owed[buyer] += paid;
         emit OrderRefunded(orderId, buyer, paid, responsible, reason);
         if (o.listing != address(0)) _DEED.transferFrom(address(this), seller, o.deedId);
@@ -624,7 +676,20 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
     function _reportCompleted(uint256 orderId, address buyer, address seller, uint256 amount) private {
         IMembershipHooks hooks = _hooks();
         if (address(hooks) == address(0)) return;
-        try hooks.onOrderCompleted{gas: REPORT_GAS}(orderId, buyer, seller, amount) {
+        // Read here, not passed in: a release without a membership contract pays nothing for it.
+        bool settlement = _orders[orderId].listing != address(0);
+        try hooks.onOrderCompleted{gas: REPORT_GAS}(orderId, buyer, seller, amount, settlement) {
+            // solhint-disable-previous-line no-empty-blocks
+        } catch {
+            emit MembershipReportFailed(orderId);
+        }
+    }
+
+    /// @dev As `_reportCompleted`.
+    function _reportOpened(uint256 orderId, address buyer, address seller, uint256 amount) private {
+        IMembershipHooks hooks = _hooks();
+        if (address(hooks) == address(0)) return;
+        try hooks.onOrderOpened{gas: REPORT_GAS}(orderId, buyer, seller, amount) {
             // solhint-disable-previous-line no-empty-blocks
         } catch {
             emit MembershipReportFailed(orderId);

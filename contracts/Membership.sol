@@ -2,6 +2,11 @@
 pragma solidity 0.8.30;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IDeliveryEscrow} from "./interfaces/IDeliveryEscrow.sol";
 import {IMembership} from "./interfaces/IMembership.sol";
 import {IMarketplace} from "./interfaces/IMarketplace.sol";
 import {IBidToken} from "./interfaces/IBidToken.sol";
@@ -11,10 +16,16 @@ import {IBidToken} from "./interfaces/IBidToken.sol";
 /// cancelled order and listings report cancelled stake purchases; each report updates the parties' counters and
 /// re-evaluates their tiers. A tier is the highest-priority tier whose conditions the member meets, else tier 0,
 /// the default; a tier for abusers is configured like any other (e.g. cancellation rate ≥ 70% with a top priority).
+/// Parties cancel orders awaiting shipment through `requestCancellation` (FIG. 29A/29B): static rules, then the
+/// initiator's tier window, then the escrow refunds by the buyer's tier's refund mode (this contract holds the
+/// marketplace's POLICY_ROLE). Rewards are booked when a direct order opens, become claimable as bid-token credit when
+/// it completes and are reversed when it is cancelled.
 /// @dev Everything is bounded: at most 32 conditions and 16 tiers, and the recent-sales window is a ring of
 /// RECENT_DAYS daily counters in one slot. Roles are the marketplace's: its admin configures, REVIEWER_ROLE
-/// records reviews.
-contract Membership is IMembership {
+/// records reviews. Reward books: the payment-token balance always equals `rewardPool`.
+contract Membership is IMembership, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
     /// @notice The most conditions (bit set width).
     uint256 public constant MAX_CONDITIONS = 32;
     /// @notice The most tiers, the default tier included.
@@ -31,10 +42,13 @@ contract Membership is IMembership {
     uint256 private constant _CONDITIONS_PER_WORD = 8;
     uint256 private constant _CONDITION_BITS = 32;
     uint256 private constant _THRESHOLD_MASK = (1 << 24) - 1;
+    uint8 private constant _FIRST_FREE_REASON = 16;
+    uint8 private constant _REASON_DISPUTE_SPLIT = 4;
 
     IMarketplace private immutable _MARKETPLACE;
     IBidToken private immutable _BID_TOKEN;
     address private immutable _ESCROW;
+    IERC20 private immutable _PAYMENT_TOKEN;
 
     /// @dev Conditions packed eight to a slot (8-bit kind, 24-bit threshold), read only up to the highest set id:
     /// a tier evaluation costs a few storage reads, so every report fits the escrow's gas cap.
@@ -47,6 +61,12 @@ contract Membership is IMembership {
     /// @dev Low 32 bits: the day of the latest recorded sale; then RECENT_DAYS 16-bit counters, one per day % 10.
     mapping(address seller => uint256) private _recentSales;
     mapping(address member => uint256) private _rewards;
+    mapping(uint8 reason => ReasonRule) private _reasons;
+    mapping(address seller => bool) private _autoRelist;
+    mapping(uint256 orderId => uint256) private _pendingRewards;
+    mapping(address member => uint256) private _claimable;
+    uint256 private _totalClaimable;
+    uint256 private _rewardPool;
 
     modifier onlyAdmin() {
         _checkRole(bytes32(0));
@@ -61,6 +81,7 @@ contract Membership is IMembership {
         _MARKETPLACE = IMarketplace(marketplace_);
         _BID_TOKEN = IBidToken(bidToken);
         _ESCROW = escrow;
+        _PAYMENT_TOKEN = IERC20(IMarketplace(marketplace_).paymentToken());
         _checkPolicy(defaultPolicy);
         _tiers.push(Tier({required: 0, priority: 0, exists: true, policy: defaultPolicy}));
         _helpfulThreshold = 60;
@@ -68,6 +89,11 @@ contract Membership is IMembership {
         emit TierSet(0, 0, 0, defaultPolicy);
         emit HelpfulThresholdSet(60);
         emit StakeCancelCutoffSet(1 days);
+        _setReason(16, true, Party.Buyer); // changed its mind
+        _setReason(17, true, Party.Buyer); // ordered by mistake
+        _setReason(18, true, Party.Seller); // out of stock
+        _setReason(19, true, Party.Seller); // cannot ship
+        _setReason(20, true, Party.Both); // delivery terms cannot be met
     }
 
     // ---------------------------------------------------------------- configuration
@@ -130,7 +156,87 @@ contract Membership is IMembership {
         emit HelpfulThresholdSet(threshold);
     }
 
+    /// @inheritdoc IMembership
+    function setReason(uint8 reason, bool enabled, Party party) external onlyAdmin {
+        if (reason < _FIRST_FREE_REASON) revert ReasonOutOfRange(reason);
+        _setReason(reason, enabled, party);
+    }
+
     // ---------------------------------------------------------------- members
+
+    /// @inheritdoc IMembership
+    function setAutoRelist(bool enabled) external {
+        _autoRelist[msg.sender] = enabled;
+        emit AutoRelistSet(msg.sender, enabled);
+    }
+
+    /// @inheritdoc IMembership
+    function requestCancellation(uint256 orderId, uint8 reason, uint256 creditTokenId) external nonReentrant {
+        IDeliveryEscrow.Order memory o = IDeliveryEscrow(_ESCROW).order(orderId);
+        bool byBuyer = msg.sender == o.buyer;
+        if (!byBuyer && msg.sender != o.seller) revert NotAParty(orderId, msg.sender);
+        // Static rules: before shipment only (afterwards the parties agree or dispute in the escrow) …
+        if (o.status != IDeliveryEscrow.OrderStatus.AwaitingShipment) {
+            revert CancellationClosed(orderId, uint256(o.status));
+        }
+        // … and a known reason that charges the initiator: nobody blames the other party alone unilaterally.
+        ReasonRule memory rule = _reasons[reason];
+        if (!rule.enabled) revert UnknownReason(reason);
+        Party initiator = byBuyer ? Party.Buyer : Party.Seller;
+        if (rule.party != initiator && rule.party != Party.Both) revert ReasonBlamesOtherParty(reason, rule.party);
+        // Then the initiator's tier, as it stands before this cancellation.
+        Policy memory policy = _tiers[_counters[msg.sender].tier].policy;
+        uint256 closesAt = uint256(o.openedAt) + policy.cancelWindow;
+        if (policy.cancelWindow == 0 || block.timestamp > closesAt) revert CancelWindowClosed(orderId, closesAt);
+        // The buyer's refund mode applies to its own cancellations; a seller's cancellation refunds in full.
+        IDeliveryEscrow.Refund memory refund;
+        if (byBuyer) {
+            refund = IDeliveryEscrow.Refund(policy.refundMode, policy.feeBps, creditTokenId);
+        }
+        emit CancellationRequested(orderId, msg.sender, reason, rule.party, refund.mode);
+        // The escrow refunds and reports back (`onOrderCancelled`): counters, tiers, reward reversal, relisting.
+        IDeliveryEscrow(_ESCROW).cancelByPolicy(orderId, rule.party, reason, refund);
+    }
+
+    // ---------------------------------------------------------------- rewards
+
+    /// @inheritdoc IMembership
+    function fundRewards(uint256 amount) external nonReentrant {
+        if (amount == 0) revert ZeroInput();
+        _rewardPool += amount;
+        emit RewardsFunded(msg.sender, amount);
+        uint256 before = _PAYMENT_TOKEN.balanceOf(address(this));
+        _PAYMENT_TOKEN.safeTransferFrom(msg.sender, address(this), amount);
+        uint256 received = _PAYMENT_TOKEN.balanceOf(address(this)) - before;
+        if (received != amount) revert TransferAmountMismatch(amount, received);
+    }
+
+    /// @inheritdoc IMembership
+    function claimRewards(uint256 tokenId) external nonReentrant returns (uint256 amount) {
+        if (IERC721(address(_BID_TOKEN)).ownerOf(tokenId) != msg.sender) revert NotTokenHolder(tokenId, msg.sender);
+        amount = _claimable[msg.sender];
+        if (amount == 0) revert NothingToClaim(msg.sender);
+        uint256 pool = _rewardPool;
+        if (amount > pool) revert RewardPoolShort(amount, pool);
+        _claimable[msg.sender] = 0;
+        _totalClaimable -= amount;
+        _rewardPool = pool - amount;
+        emit RewardsClaimed(msg.sender, tokenId, amount);
+        // topUp pulls exactly `amount` and checks what arrived; no allowance is left behind.
+        _PAYMENT_TOKEN.forceApprove(address(_BID_TOKEN), amount);
+        _BID_TOKEN.topUp(tokenId, amount);
+    }
+
+    /// @inheritdoc IMembership
+    function withdrawRewardSurplus(address to, uint256 amount) external onlyAdmin nonReentrant {
+        if (to == address(0) || amount == 0) revert ZeroInput();
+        uint256 pool = _rewardPool;
+        uint256 surplus = pool > _totalClaimable ? pool - _totalClaimable : 0;
+        if (amount > surplus) revert RewardPoolShort(amount, surplus);
+        _rewardPool = pool - amount;
+        emit RewardSurplusWithdrawn(to, amount);
+        _PAYMENT_TOKEN.safeTransfer(to, amount);
+    }
 
     /// @inheritdoc IMembership
     function register() external {
@@ -161,17 +267,48 @@ contract Membership is IMembership {
 
     // ---------------------------------------------------------------- reports
 
-    /// @notice Records a completed order: both parties' counters, the seller's recent sale, the buyer's reward.
-    /// @dev Escrow only. The reward is earned at the buyer's tier before this order moves it.
+    /// @notice Books a direct order's reward at the buyer's tier when it opens: amount × rewardBps.
+    /// @dev Escrow only.
+    /// @param orderId The escrow order.
+    /// @param buyer The buyer.
+    /// @param amount The order's price.
+    function onOrderOpened(uint256 orderId, address buyer, address, uint256 amount) external {
+        _onlyEscrow();
+        uint256 reward = (amount * _tiers[_counters[buyer].tier].policy.rewardBps) / _BPS;
+        if (reward == 0) return;
+        _pendingRewards[orderId] = reward;
+        emit RewardPending(buyer, orderId, reward);
+    }
+
+    /// @notice Records a completed order: both parties' counters, the seller's recent sale, the buyer's reward (now
+    /// claimable).
+    /// @dev Escrow only. A direct order earns the reward booked at its opening (none if the opening was not
+    /// reported); a settlement order, whose buyer is only known at the draw, earns at the buyer's tier before this
+    /// order moves it.
     /// @param orderId The escrow order.
     /// @param buyer The buyer.
     /// @param seller The seller.
     /// @param amount Payment-token units paid to the seller.
-    function onOrderCompleted(uint256 orderId, address buyer, address seller, uint256 amount) external {
+    /// @param settlement Whether it is a settlement order.
+    function onOrderCompleted(
+        uint256 orderId,
+        address buyer,
+        address seller,
+        uint256 amount,
+        bool settlement
+    ) external {
         _onlyEscrow();
-        uint256 reward = (amount * _tiers[_counters[buyer].tier].policy.rewardBps) / _BPS;
+        uint256 reward;
+        if (settlement) {
+            reward = (amount * _tiers[_counters[buyer].tier].policy.rewardBps) / _BPS;
+        } else {
+            reward = _pendingRewards[orderId];
+            if (reward != 0) delete _pendingRewards[orderId];
+        }
         if (reward != 0) {
             _rewards[buyer] += reward;
+            _claimable[buyer] += reward;
+            _totalClaimable += reward;
             emit RewardEarned(buyer, orderId, reward);
         }
         Counters memory b = _counters[buyer];
@@ -188,20 +325,45 @@ contract Membership is IMembership {
     }
 
     /// @notice Records a cancelled order: both parties took part; the responsible one (or both) is charged with it.
+    /// The pending reward is reversed; if the seller is not charged, the asset came back to it (not a dispute split)
+    /// and its tier and opt-in say so, a relisting is requested (FIG. 28).
     /// @dev Escrow only.
+    /// @param orderId The escrow order.
     /// @param buyer The buyer.
     /// @param seller The seller.
     /// @param responsible The party the cancellation is attributed to.
-    function onOrderCancelled(uint256, address buyer, address seller, Party responsible, uint8) external {
+    /// @param reason The reason code.
+    function onOrderCancelled(
+        uint256 orderId,
+        address buyer,
+        address seller,
+        Party responsible,
+        uint8 reason
+    ) external {
         _onlyEscrow();
+        uint256 reward = _pendingRewards[orderId];
+        if (reward != 0) {
+            delete _pendingRewards[orderId];
+            emit RewardReversed(buyer, orderId, reward);
+        }
         Counters memory b = _counters[buyer];
         ++b.orders;
         if (responsible == Party.Buyer || responsible == Party.Both) ++b.cancelledAsBuyer;
         _store(buyer, b);
         Counters memory s = _counters[seller];
         ++s.orders;
-        if (responsible == Party.Seller || responsible == Party.Both) ++s.cancelledAsSeller;
+        bool sellerCharged = responsible == Party.Seller || responsible == Party.Both;
+        if (sellerCharged) ++s.cancelledAsSeller;
         _store(seller, s);
+        if (
+            !sellerCharged &&
+            reason != _REASON_DISPUTE_SPLIT &&
+            _autoRelist[seller] &&
+            _tiers[_counters[seller].tier].policy.autoRelist
+        ) {
+            IDeliveryEscrow.Order memory o = IDeliveryEscrow(_ESCROW).order(orderId);
+            emit RelistRequested(seller, orderId, o.listing, o.deedId);
+        }
     }
 
     /// @inheritdoc IMembership
@@ -285,6 +447,36 @@ contract Membership is IMembership {
     }
 
     /// @inheritdoc IMembership
+    function reasonRule(uint8 reason) external view returns (ReasonRule memory) {
+        return _reasons[reason];
+    }
+
+    /// @inheritdoc IMembership
+    function autoRelistOf(address seller) external view returns (bool) {
+        return _autoRelist[seller];
+    }
+
+    /// @inheritdoc IMembership
+    function pendingReward(uint256 orderId) external view returns (uint256) {
+        return _pendingRewards[orderId];
+    }
+
+    /// @inheritdoc IMembership
+    function claimableRewards(address member) external view returns (uint256) {
+        return _claimable[member];
+    }
+
+    /// @inheritdoc IMembership
+    function rewardPool() external view returns (uint256) {
+        return _rewardPool;
+    }
+
+    /// @inheritdoc IMembership
+    function totalClaimable() external view returns (uint256) {
+        return _totalClaimable;
+    }
+
+    /// @inheritdoc IMembership
     function rewardsEarned(address member) external view returns (uint256) {
         return _rewards[member];
     }
@@ -314,6 +506,11 @@ contract Membership is IMembership {
         _counters[member] = c;
         emit CountersUpdated(member, c);
         if (next != before) emit TierChanged(member, before, next);
+    }
+
+    function _setReason(uint8 reason, bool enabled, Party party) private {
+        _reasons[reason] = ReasonRule(enabled, party);
+        emit ReasonSet(reason, enabled, party);
     }
 
     function _recordSale(address seller) private returns (uint256) {

@@ -67,7 +67,25 @@ contract RevenueVault is IRevenueVault, ReentrancyGuardTransient {
         amount = IListing(listing).releaseMarkup();
         _totalOwed += amount;
         emit RevenueCollected(listing, amount);
+        _split(amount, count);
+    }
 
+    /// @inheritdoc IRevenueVault
+    function collectFee(uint256 amount) external nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        uint256 count = _recipients.length;
+        if (count == 0) revert NoRecipients();
+        _totalOwed += amount;
+        emit FeeCollected(msg.sender, amount);
+        _split(amount, count);
+        uint256 before = _PAYMENT_TOKEN.balanceOf(address(this));
+        _PAYMENT_TOKEN.safeTransferFrom(msg.sender, address(this), amount);
+        uint256 received = _PAYMENT_TOKEN.balanceOf(address(this)) - before;
+        if (received != amount) revert TransferAmountMismatch(amount, received);
+    }
+
+    /// @dev Credits `amount` to the recipients by share, the rounding remainders to the first.
+    function _split(uint256 amount, uint256 count) private {
         uint256 credited;
         for (uint256 i = 1; i < count; ++i) {
             Recipient memory r = _recipients[i];

@@ -1213,7 +1213,13 @@ describe("Marketplace", () => {
       await expect(dissolving.listing.connect(sys.bob).voteToDissolve(b)).to.emit(dissolving.listing, "ListingDissolved");
       await expect(dissolving.listing.connect(sys.bob).claimRefund(b)).to.changeTokenBalance(ethers, sys.usdc, sys.bob, 200n * USDC);
       await networkHelpers.time.increaseTo(failing.terms.deadline);
-      const [, data] = await sys.marketplace.checkUpkeep.staticCall("0x");
+      // The scan starts at an offset that rotates with the block: the dissolved listing's own upkeep may come first.
+      let [, data] = await sys.marketplace.checkUpkeep.staticCall("0x");
+      const failingAddress = (await failing.listing.getAddress()).toLowerCase();
+      if (!data.toLowerCase().includes(failingAddress.slice(2))) {
+        await sys.marketplace.performUpkeep(data);
+        [, data] = await sys.marketplace.checkUpkeep.staticCall("0x");
+      }
       await expect(sys.marketplace.performUpkeep(data))
         .to.emit(failing.listing, "ListingFailed")
         .withArgs(Failure.ThresholdNotMet, 30n);

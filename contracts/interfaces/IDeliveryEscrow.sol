@@ -2,6 +2,7 @@
 pragma solidity ^0.8.27;
 
 import {IMembershipHooks} from "./IMembershipHooks.sol";
+import {IMembership} from "./IMembership.sol";
 
 /// @title IDeliveryEscrow
 /// @notice Holds the price (and, for a settled listing, the deed) of every order until the buyer authorizes delivery
@@ -43,7 +44,8 @@ interface IDeliveryEscrow {
         Split
     }
 
-    /// @notice One order, packed in four slots plus the code and tracking hashes.
+    /// @notice One order, packed in four slots plus the code and tracking hashes (the deed id shares its slot with
+    /// the opening time).
     /// @param buyer The buyer (the winner of a settlement order; zero while its draw is pending).
     /// @param status The state.
     /// @param deadline What the state waits for: the ship-by time (AwaitingShipment), the end of the confirmation
@@ -57,6 +59,8 @@ interface IDeliveryEscrow {
     /// @param listing The listing that opened a settlement order (zero for a direct order).
     /// @param paid Units paid in so far (less than `amount` while a deposit order's balance is due).
     /// @param deedId The deed held for the buyer (settlement orders only).
+    /// @param openedAt When the order was opened (settlement orders: at settlement); tier cancellation windows count
+    /// from it.
     /// @param codeHash keccak256 of the one-time code (zero: no code).
     /// @param trackingHash Hash of the shipment's tracking reference (zero until shipped).
     struct Order {
@@ -70,9 +74,21 @@ interface IDeliveryEscrow {
         uint96 amount;
         address listing;
         uint96 paid;
-        uint256 deedId;
+        uint216 deedId;
+        uint40 openedAt;
         bytes32 codeHash;
         bytes32 trackingHash;
+    }
+
+    /// @notice How the policy role refunds a cancelled order (see `cancelWithRefund`).
+    /// @param mode Wallet: what was paid is owed to the buyer. Credit: it is added as credit to the buyer's bid token
+    /// `creditTokenId`. WalletMinusFee: `feeBps` of it goes to the revenue vault, the rest is owed to the buyer.
+    /// @param feeBps The fee for WalletMinusFee, at most 10,000 bps (ignored otherwise).
+    /// @param creditTokenId The buyer's bid token for Credit (ignored otherwise).
+    struct Refund {
+        IMembership.RefundMode mode;
+        uint16 feeBps;
+        uint256 creditTokenId;
     }
 
     /// @notice One party's dispute vote.
@@ -180,6 +196,16 @@ interface IDeliveryEscrow {
     /// @notice Thrown for a cancellation reason below 16 (those codes are the escrow's own).
     /// @param reason The reason given.
     error ReasonReserved(uint8 reason);
+    /// @notice Thrown for a deed id that does not fit the order's books (above 2**216 - 1).
+    /// @param deedId The id given.
+    error DeedIdTooLarge(uint256 deedId);
+    /// @notice Thrown for a refund fee above 10,000 bps.
+    /// @param feeBps The fee given.
+    error FeeTooHigh(uint256 feeBps);
+    /// @notice Thrown when a credit refund names a bid token the buyer does not hold.
+    /// @param tokenId The token.
+    /// @param buyer The buyer.
+    error CreditTokenNotHeld(uint256 tokenId, address buyer);
     /// @notice Thrown when the membership contract set is not a contract.
     /// @param account The address given.
     error NotAContract(address account);
@@ -293,6 +319,22 @@ interface IDeliveryEscrow {
         IMembershipHooks.Party responsible,
         uint8 reason
     );
+    /// @notice Emitted with `OrderRefunded` when the policy role refunds by a tier's refund mode: how what was paid was
+    /// split.
+    /// @param orderId The order.
+    /// @param mode The refund mode.
+    /// @param toWallet Units owed to the buyer (withdrawn with `withdraw`).
+    /// @param credit Units added as credit to the buyer's bid token.
+    /// @param creditTokenId That token (0 without credit).
+    /// @param fee Units paid to the revenue vault.
+    event RefundSplit(
+        uint256 indexed orderId,
+        IMembership.RefundMode mode,
+        uint256 toWallet,
+        uint256 credit,
+        uint256 creditTokenId,
+        uint256 fee
+    );
     /// @notice Emitted when a party proposes (or agrees to) cancelling an order.
     /// @param orderId The order.
     /// @param by The buyer or the seller.
@@ -367,7 +409,8 @@ interface IDeliveryEscrow {
 
     /// @notice Opens a direct fixed-price order with `seller` and pulls the upfront share from the caller (the
     /// buyer). The upfront share rounds down; the rest is paid with `payBalance` before any release.
-    /// @dev Fee-on-transfer tokens are rejected: the balance received must equal the amount pulled.
+    /// @dev Fee-on-transfer tokens are rejected: the balance received must equal the amount pulled. The opening is
+    /// reported to the membership contract (gas-capped, as every report), which books the buyer's pending reward.
     /// @param seller The seller.
     /// @param amount The price.
     /// @param shipBy Latest time to mark the order shipped (at most 180 days ahead).
@@ -474,12 +517,20 @@ interface IDeliveryEscrow {
     /// @param reason The reason code, 16 or above.
     function agreeToCancel(uint256 orderId, IMembershipHooks.Party responsible, uint8 reason) external;
 
-    /// @notice Cancels an open order by policy (holders of the marketplace's POLICY_ROLE, the membership contract):
-    /// the buyer is refunded what it paid and the deed returns.
+    /// @notice Cancels an open order by policy and refunds it by a tier's refund mode (holders of the marketplace's
+    /// POLICY_ROLE: the membership contract, after its own rules): what was paid goes to the buyer's balance, to its
+    /// bid token as credit (the escrow approves the bid token and calls `topUp`), or to its balance minus a fee paid
+    /// to the revenue vault (`collectFee`); the deed returns to the seller.
     /// @param orderId The order.
     /// @param responsible The party the cancellation is attributed to.
     /// @param reason The reason code, 16 or above.
-    function cancelByPolicy(uint256 orderId, IMembershipHooks.Party responsible, uint8 reason) external;
+    /// @param refund How the buyer is refunded (mode Wallet: in full to its balance, as every other refund).
+    function cancelByPolicy(
+        uint256 orderId,
+        IMembershipHooks.Party responsible,
+        uint8 reason,
+        Refund calldata refund
+    ) external;
 
     // ---------------------------------------------------------------- money out
 

@@ -20,7 +20,8 @@ interface IMembership is IMembershipHooks {
         MaxStakeCancellations
     }
 
-    /// @notice How a cancelled purchase or order is refunded.
+    /// @notice How a cancelled purchase or order is refunded: in full to the wallet, in full as bid-token credit, or
+    /// to the wallet minus a fee (to the revenue vault).
     enum RefundMode {
         Wallet,
         Credit,
@@ -45,6 +46,14 @@ interface IMembership is IMembershipHooks {
         uint16 feeBps;
         uint16 rewardBps;
         bool autoRelist;
+    }
+
+    /// @notice How a cancellation reason is attributed (see `setReason`).
+    /// @param enabled Whether a party may give it in `requestCancellation`.
+    /// @param party Who is charged with the cancellation.
+    struct ReasonRule {
+        bool enabled;
+        Party party;
     }
 
     /// @notice A tier: the conditions it requires (bit i = condition i), its unique priority and its policy.
@@ -106,6 +115,49 @@ interface IMembership is IMembershipHooks {
     /// @param helpfulness The value.
     error HelpfulnessOutOfRange(uint256 helpfulness);
 
+    /// @notice Thrown when a reason code below 16 (the escrow's own) is configured.
+    /// @param reason The code.
+    error ReasonOutOfRange(uint256 reason);
+    /// @notice Thrown when the caller is neither the order's buyer nor its seller.
+    /// @param orderId The order.
+    /// @param caller The caller.
+    error NotAParty(uint256 orderId, address caller);
+    /// @notice Thrown when an order cannot be cancelled unilaterally in its state: only orders awaiting shipment can
+    /// (nothing once shipped, disputed, suspended or closed; the parties may still agree in the escrow).
+    /// @param orderId The order.
+    /// @param status Its state (IDeliveryEscrow.OrderStatus).
+    error CancellationClosed(uint256 orderId, uint256 status);
+    /// @notice Thrown for a reason code that is not enabled.
+    /// @param reason The code.
+    error UnknownReason(uint8 reason);
+    /// @notice Thrown when a unilateral cancellation gives a reason that does not charge the initiator (e.g. a buyer
+    /// citing the seller's stock): such attributions need the other party's agreement (`agreeToCancel`).
+    /// @param reason The code.
+    /// @param party Who it charges.
+    error ReasonBlamesOtherParty(uint8 reason, Party party);
+    /// @notice Thrown when the initiator's cancellation window (counted from the order's opening) has closed; a window
+    /// of 0 allows no unilateral cancellation.
+    /// @param orderId The order.
+    /// @param closedAt When it closed.
+    error CancelWindowClosed(uint256 orderId, uint256 closedAt);
+    /// @notice Thrown when claiming with no claimable reward.
+    /// @param member The member.
+    error NothingToClaim(address member);
+    /// @notice Thrown when the reward pool holds less than needed.
+    /// @param needed Units needed.
+    /// @param available Units available.
+    error RewardPoolShort(uint256 needed, uint256 available);
+    /// @notice Thrown when claiming to a bid token the caller does not hold.
+    /// @param tokenId The token.
+    /// @param caller The caller.
+    error NotTokenHolder(uint256 tokenId, address caller);
+    /// @notice Thrown for a zero amount or a zero address.
+    error ZeroInput();
+    /// @notice Thrown when the payment token delivered a different amount than was pulled.
+    /// @param expected Units pulled.
+    /// @param received Units that arrived.
+    error TransferAmountMismatch(uint256 expected, uint256 received);
+
     /// @notice Emitted when a condition is set.
     /// @param conditionId The id.
     /// @param kind What it measures.
@@ -148,6 +200,59 @@ interface IMembership is IMembershipHooks {
     /// @param amount Payment-token units of reward credit earned.
     event RewardEarned(address indexed member, uint256 indexed orderId, uint256 amount);
 
+    /// @notice Emitted when a reason code's attribution is set.
+    /// @param reason The code.
+    /// @param enabled Whether parties may give it.
+    /// @param party Who it charges.
+    event ReasonSet(uint8 indexed reason, bool enabled, Party party);
+    /// @notice Emitted when a seller opts in or out of automatic relisting.
+    /// @param seller The seller.
+    /// @param enabled Its choice.
+    event AutoRelistSet(address indexed seller, bool enabled);
+    /// @notice Emitted when an order of a seller whose tier relists automatically and who opted in is cancelled
+    /// without the seller being charged; operator tooling relists the asset (the deed is back with the seller).
+    /// @param seller The seller.
+    /// @param orderId The escrow order.
+    /// @param listing The listing of a settlement order (zero for a direct order).
+    /// @param deedId The deed of a settlement order (0 for a direct order).
+    event RelistRequested(address indexed seller, uint256 indexed orderId, address listing, uint256 deedId);
+    /// @notice Emitted when a party's unilateral cancellation passed the rules and goes to the escrow.
+    /// @param orderId The order.
+    /// @param initiator The buyer or the seller.
+    /// @param reason The reason code.
+    /// @param responsible Who is charged.
+    /// @param refundMode How the buyer is refunded.
+    event CancellationRequested(
+        uint256 indexed orderId,
+        address indexed initiator,
+        uint8 reason,
+        Party responsible,
+        RefundMode refundMode
+    );
+    /// @notice Emitted when a direct order's reward is booked at opening (claimable once the order completes).
+    /// @param member The buyer.
+    /// @param orderId The escrow order.
+    /// @param amount Payment-token units.
+    event RewardPending(address indexed member, uint256 indexed orderId, uint256 amount);
+    /// @notice Emitted when a cancelled order's pending reward is reversed.
+    /// @param member The buyer.
+    /// @param orderId The escrow order.
+    /// @param amount Payment-token units.
+    event RewardReversed(address indexed member, uint256 indexed orderId, uint256 amount);
+    /// @notice Emitted when the reward pool is funded.
+    /// @param from Who paid.
+    /// @param amount Payment-token units.
+    event RewardsFunded(address indexed from, uint256 amount);
+    /// @notice Emitted when a member's claimable rewards are added as credit to its bid token.
+    /// @param member The member.
+    /// @param tokenId The token.
+    /// @param amount Payment-token units.
+    event RewardsClaimed(address indexed member, uint256 indexed tokenId, uint256 amount);
+    /// @notice Emitted when the admin takes out pool funds not owed to members.
+    /// @param to Where they went.
+    /// @param amount Payment-token units.
+    event RewardSurplusWithdrawn(address indexed to, uint256 amount);
+
     /// @notice Sets condition `conditionId`. Marketplace admin only.
     /// @param conditionId Below MAX_CONDITIONS.
     /// @param condition Kind and threshold (rates at most 10,000 bps).
@@ -171,6 +276,45 @@ interface IMembership is IMembershipHooks {
     /// @notice Sets the rating from which a review counts as helpful. Marketplace admin only.
     /// @param threshold 0 … 100.
     function setHelpfulThreshold(uint256 threshold) external;
+
+    /// @notice Sets how a cancellation reason (16 … 255) is attributed. Marketplace admin only. Defaults: 16 buyer
+    /// changed its mind and 17 buyer ordered by mistake (Buyer), 18 out of stock and 19 seller cannot ship (Seller),
+    /// 20 delivery terms cannot be met (Both).
+    /// @param reason The code.
+    /// @param enabled Whether parties may give it in `requestCancellation`.
+    /// @param party Who it charges.
+    function setReason(uint8 reason, bool enabled, Party party) external;
+
+    /// @notice The caller (a seller) opts in or out of automatic relisting; it applies when its tier's policy has
+    /// `autoRelist`.
+    /// @param enabled Its choice.
+    function setAutoRelist(bool enabled) external;
+
+    /// @notice The buyer or the seller cancels an order awaiting shipment (source document 001 FIG. 29A/29B). Static
+    /// rules first: only orders awaiting shipment, an enabled reason that charges the initiator (alone or with the
+    /// other party); then the initiator's tier: its cancellation window, counted from the order's opening. The
+    /// escrow refunds the buyer: by the buyer's tier's refund mode when the buyer initiates, in full to its wallet
+    /// when the seller does. The escrow's report then updates counters, reverses the pending reward and may request a
+    /// relisting.
+    /// @param orderId The escrow order.
+    /// @param reason The reason code.
+    /// @param creditTokenId The buyer's bid token for a credit refund (ignored otherwise).
+    function requestCancellation(uint256 orderId, uint8 reason, uint256 creditTokenId) external;
+
+    /// @notice Adds `amount` to the reward pool, pulled from the caller (anyone may fund it).
+    /// @param amount Payment-token units.
+    function fundRewards(uint256 amount) external;
+
+    /// @notice Adds the caller's claimable rewards as credit to a bid token it holds (the membership approves the
+    /// bid token and calls `topUp`), paid from the pool.
+    /// @param tokenId The caller's bid token.
+    /// @return amount Payment-token units credited.
+    function claimRewards(uint256 tokenId) external returns (uint256 amount);
+
+    /// @notice Withdraws pool funds beyond what members can claim. Marketplace admin only.
+    /// @param to Where to send them.
+    /// @param amount Payment-token units, at most `rewardPool() - totalClaimable()`.
+    function withdrawRewardSurplus(address to, uint256 amount) external;
 
     /// @notice Registers the caller as a member (the `Registered` condition).
     function register() external;
@@ -232,6 +376,34 @@ interface IMembership is IMembershipHooks {
     /// @param seller The seller.
     /// @return The count.
     function recentSales(address seller) external view returns (uint256);
+
+    /// @notice How a reason code is attributed.
+    /// @param reason The code.
+    /// @return The rule.
+    function reasonRule(uint8 reason) external view returns (ReasonRule memory);
+
+    /// @notice Whether a seller opted in to automatic relisting.
+    /// @param seller The seller.
+    /// @return Its choice.
+    function autoRelistOf(address seller) external view returns (bool);
+
+    /// @notice The reward booked for an open direct order.
+    /// @param orderId The order.
+    /// @return Payment-token units.
+    function pendingReward(uint256 orderId) external view returns (uint256);
+
+    /// @notice Rewards a member can claim.
+    /// @param member The member.
+    /// @return Payment-token units.
+    function claimableRewards(address member) external view returns (uint256);
+
+    /// @notice The pool's books: units held for rewards (always the contract's token balance).
+    /// @return Payment-token units.
+    function rewardPool() external view returns (uint256);
+
+    /// @notice What all members can claim (the pool may hold less: claims then wait for funding).
+    /// @return Payment-token units.
+    function totalClaimable() external view returns (uint256);
 
     /// @notice Reward credit a member has earned in all.
     /// @param member The member.

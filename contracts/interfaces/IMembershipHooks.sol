@@ -2,8 +2,8 @@
 pragma solidity ^0.8.27;
 
 /// @title IMembershipHooks
-/// @notice What the delivery escrow reports to the membership contract (SPEC §4.6): every completed order and every
-/// cancelled one, with the party the cancellation is attributed to. The membership issue implements it.
+/// @notice What the delivery escrow reports to the membership contract (SPEC §4.6): every direct order opened, every
+/// completed order and every cancelled one, with the party the cancellation is attributed to.
 /// @dev Reason codes the escrow uses itself: 1 ship-by missed, 2 refunded after suspension (too many wrong codes),
 /// 3 refunded by dispute, 4 split by dispute, 5 cash option taken. Codes 16 and above are given by the parties
 /// (cancellation by agreement) or by the policy role; their meaning belongs to the membership contract.
@@ -16,12 +16,21 @@ interface IMembershipHooks {
         Both
     }
 
+    /// @notice A direct order was opened (its pending reward is booked). Settlement orders are not reported at
+    /// opening: their buyer is only known at the draw.
+    /// @param orderId The escrow order.
+    /// @param buyer The buyer.
+    /// @param seller The seller.
+    /// @param amount The order's price in payment-token units.
+    function onOrderOpened(uint256 orderId, address buyer, address seller, uint256 amount) external;
+
     /// @notice An order was released to its seller.
     /// @param orderId The escrow order.
     /// @param buyer The buyer.
     /// @param seller The seller.
     /// @param amount Payment-token units paid to the seller.
-    function onOrderCompleted(uint256 orderId, address buyer, address seller, uint256 amount) external;
+    /// @param settlement Whether it is a settlement order (opened by a listing, not reported at opening).
+    function onOrderCompleted(uint256 orderId, address buyer, address seller, uint256 amount, bool settlement) external;
 
     /// @notice An order was cancelled: refunded to the buyer, split by dispute, or bought back for cash.
     /// @param orderId The escrow order.

@@ -32,6 +32,12 @@ interface IRevenueVault {
     error NothingToWithdraw(address account);
     /// @notice Thrown when withdrawing to the zero address.
     error ZeroAddress();
+    /// @notice Thrown when collecting a zero fee.
+    error ZeroAmount();
+    /// @notice Thrown when the payment token delivered a different amount than was pulled.
+    /// @param expected Units pulled.
+    /// @param received Units that arrived.
+    error TransferAmountMismatch(uint256 expected, uint256 received);
 
     /// @notice Emitted when the recipients change.
     /// @param recipients The new recipients.
@@ -40,6 +46,10 @@ interface IRevenueVault {
     /// @param listing The listing.
     /// @param amount Payment-token units.
     event RevenueCollected(address indexed listing, uint256 amount);
+    /// @notice Emitted when a fee is paid in (e.g. by the escrow, on a refund minus a fee).
+    /// @param payer Who paid it.
+    /// @param amount Payment-token units.
+    event FeeCollected(address indexed payer, uint256 amount);
     /// @notice Emitted for each recipient's part of a collection.
     /// @param account The recipient.
     /// @param amount Payment-token units.
@@ -59,6 +69,13 @@ interface IRevenueVault {
     /// @param listing The listing.
     /// @return amount Payment-token units collected.
     function collect(address listing) external returns (uint256 amount);
+
+    /// @notice Pulls a fee of `amount` from the caller and credits every recipient by share, like collected markup.
+    /// Permissionless: it only adds to the books.
+    /// @dev The balance received must equal `amount` (fee-on-transfer tokens are rejected), so the vault's balance
+    /// stays equal to `totalOwed`.
+    /// @param amount Payment-token units (the caller approved them).
+    function collectFee(uint256 amount) external;
 
     /// @notice Withdraws the caller's whole balance to `to`.
     /// @param to Where to send it (lets a blacklisted recipient withdraw elsewhere).

@@ -55,8 +55,18 @@ contract MockMembership is IMembershipHooks {
         reentryData = data;
     }
 
+    /// @notice Emitted for each opening report.
+    /// @param orderId The order.
+    event Opened(uint256 orderId);
+
     /// @inheritdoc IMembershipHooks
-    function onOrderCompleted(uint256 orderId, address buyer, address seller, uint256 amount) external {
+    /// @dev Only recorded (never misbehaves): the failure modes are exercised on completions and cancellations.
+    function onOrderOpened(uint256 orderId, address, address, uint256) external {
+        emit Opened(orderId);
+    }
+
+    /// @inheritdoc IMembershipHooks
+    function onOrderCompleted(uint256 orderId, address buyer, address seller, uint256 amount, bool) external {
         _misbehave();
         ++reports;
         emit Completed(orderId, buyer, seller, amount);

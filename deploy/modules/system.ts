@@ -96,6 +96,9 @@ export function deploySystem(m: IgnitionModuleBuilder, inputs: SystemInputs) {
 
   // The escrow reports completions and cancellations to the membership contract (tiers, SPEC §4.6).
   m.call(escrow, "setMembership", [membership], { after: [wired] });
+  // The membership cancels orders by tier policy (requestCancellation → escrow.cancelByPolicy).
+  const policyRole = m.staticCall(escrow, "POLICY_ROLE", [], 0, { id: "POLICY_ROLE_id" });
+  m.call(marketplace, "grantRole", [policyRole, membership], { id: "grant_POLICY_ROLE", after: [timeout] });
 
   void recipients;
   void seriesWired;

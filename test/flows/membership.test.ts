@@ -118,7 +118,7 @@ describe("Membership tiers and policies", () => {
       await expect(m.connect(sys.stranger).recordReview(sys.alice.address, 90))
         .to.be.revertedWithCustomError(m, "AccessControlUnauthorizedAccount")
         .withArgs(sys.stranger.address, reviewer);
-      await expect(m.connect(sys.stranger).onOrderCompleted(1, sys.alice.address, sys.bob.address, 1))
+      await expect(m.connect(sys.stranger).onOrderCompleted(1, sys.alice.address, sys.bob.address, 1, false))
         .to.be.revertedWithCustomError(m, "NotAReporter")
         .withArgs(sys.stranger.address);
       await expect(m.connect(sys.stranger).onStakeCancelled(sys.alice.address))

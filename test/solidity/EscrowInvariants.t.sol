@@ -5,6 +5,7 @@ import {StdInvariant} from "forge-std/StdInvariant.sol";
 import {IDeliveryEscrow} from "../../contracts/interfaces/IDeliveryEscrow.sol";
 import {SystemSetup} from "./SystemSetup.sol";
 import {EscrowHandler} from "./EscrowHandler.sol";
+import {EscrowPolicyHandler} from "./EscrowPolicyHandler.sol";
 
 /// @title Escrow invariants
 /// @notice Random buyers, the seller, the arbiter and fake listings drive the delivery escrow through every path
@@ -14,6 +15,7 @@ contract EscrowInvariantsTest is SystemSetup {
     uint256 private constant BUYERS = 3;
 
     EscrowHandler private handler;
+    EscrowPolicyHandler private policyHandler;
     address private arbiter = makeAddr("arbiter");
 
     function setUp() public {
@@ -33,6 +35,10 @@ contract EscrowInvariantsTest is SystemSetup {
             usdc.approve(address(escrow), type(uint256).max);
         }
         handler = new EscrowHandler(usdc, marketplace, deed, escrow, seller, arbiter, buyers, keys);
+        policyHandler = new EscrowPolicyHandler(escrow, handler, vault, deed, seller);
+        bytes32 policyRole = escrow.POLICY_ROLE();
+        vm.prank(admin);
+        marketplace.grantRole(policyRole, address(policyHandler));
 
         bytes4[] memory selectors = new bytes4[](16);
         selectors[0] = EscrowHandler.openDirect.selector;
@@ -53,6 +59,10 @@ contract EscrowInvariantsTest is SystemSetup {
         selectors[15] = EscrowHandler.warp.selector;
         targetContract(address(handler));
         targetSelector(StdInvariant.FuzzSelector({addr: address(handler), selectors: selectors}));
+        bytes4[] memory policySelectors = new bytes4[](1);
+        policySelectors[0] = EscrowPolicyHandler.cancelByPolicy.selector;
+        targetContract(address(policyHandler));
+        targetSelector(StdInvariant.FuzzSelector({addr: address(policyHandler), selectors: policySelectors}));
     }
 
     /// @notice The escrow's USDC balance is its books: the paid part of every open order plus what it owes.
@@ -68,6 +78,12 @@ contract EscrowInvariantsTest is SystemSetup {
         }
         for (uint256 i; i < handler.partyCount(); ++i) expected += escrow.owedTo(handler.partyAt(i));
         assertEq(held, expected, "totalHeld != open orders + owed");
+    }
+
+    /// @notice Fees from refunds minus a fee keep the revenue vault's balance equal to its books.
+    /// hardhat-config: invariant.depth = 100
+    function invariant_vaultBalanceEqualsBooks() public view {
+        assertEq(usdc.balanceOf(address(vault)), vault.totalOwed(), "vault balance != totalOwed()");
     }
 
     /// @notice Every deed the escrow holds belongs to exactly one open settlement order, and every open settlement
@@ -107,7 +123,7 @@ contract EscrowInvariantsTest is SystemSetup {
         // Coverage probe: ESCROW_PROBE=<action> (a key of handler.calls) makes a run that did it fail, which shows
         // the action is reached (e.g. ESCROW_PROBE=refundSuspended npx hardhat test solidity --no-compile <this file>).
         string memory probe = vm.envOr("ESCROW_PROBE", string(""));
-        if (bytes(probe).length > 0 && handler.calls(probe) > 0) assertTrue(false, "PROBE");
+        if (bytes(probe).length > 0 && handler.calls(probe) + policyHandler.calls(probe) > 0) assertTrue(false, "PROBE");
     }
 
     function _holds(IDeliveryEscrow.OrderStatus s) private pure returns (bool) {

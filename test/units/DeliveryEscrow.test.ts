@@ -33,6 +33,8 @@ const Outcome = { None: 0n, Release: 1n, Refund: 2n, Split: 3n };
 const Party = { None: 0n, Buyer: 1n, Seller: 2n, Both: 3n };
 const Reason = { ShipByMissed: 1n, Suspended: 2n, DisputeRefund: 3n, DisputeSplit: 4n, CashOption: 5n };
 const PRICE = 1_000n * USDC;
+/** cancelByPolicy's refund in full to the buyer's balance. */
+const WALLET = { mode: 0, feeBps: 0, creditTokenId: 0 };
 /** A 32-byte (256-bit) one-time code and its commitment. */
 const CODE = ethers.hexlify(ethers.randomBytes(32));
 const CODE_HASH = ethers.keccak256(CODE);
@@ -728,17 +730,17 @@ describe("DeliveryEscrow (unit)", () => {
     it("by policy: only holders of the marketplace's POLICY_ROLE, with a reason and a responsible party", async () => {
       const { orderId } = await direct(sys, { upfrontBps: 2_500n });
       const role = await sys.escrow.POLICY_ROLE();
-      await expect(sys.escrow.connect(sys.dave).cancelByPolicy(orderId, Party.Buyer, 20))
+      await expect(sys.escrow.connect(sys.dave).cancelByPolicy(orderId, Party.Buyer, 20, WALLET))
         .to.be.revertedWithCustomError(sys.marketplace, "AccessControlUnauthorizedAccount")
         .withArgs(sys.dave.address, role);
       await sys.marketplace.grantRole(role, sys.dave.address);
-      await expect(sys.escrow.connect(sys.dave).cancelByPolicy(orderId, Party.Buyer, 3))
+      await expect(sys.escrow.connect(sys.dave).cancelByPolicy(orderId, Party.Buyer, 3, WALLET))
         .to.be.revertedWithCustomError(sys.escrow, "ReasonReserved")
         .withArgs(3);
-      await expect(sys.escrow.connect(sys.dave).cancelByPolicy(orderId, Party.Buyer, 20))
+      await expect(sys.escrow.connect(sys.dave).cancelByPolicy(orderId, Party.Buyer, 20, WALLET))
         .to.emit(sys.escrow, "OrderRefunded")
         .withArgs(orderId, sys.alice.address, 250n * USDC, Party.Buyer, 20);
-      await expect(sys.escrow.connect(sys.dave).cancelByPolicy(orderId, Party.Buyer, 20))
+      await expect(sys.escrow.connect(sys.dave).cancelByPolicy(orderId, Party.Buyer, 20, WALLET))
         .to.be.revertedWithCustomError(sys.escrow, "WrongOrderStatus")
         .withArgs(orderId, OrderStatus.Refunded);
       await expectBooks(sys);
