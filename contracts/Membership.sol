@@ -53,11 +53,14 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     /// @dev Conditions packed eight to a slot (8-bit kind, 24-bit threshold), read only up to the highest set id:
     /// a tier evaluation costs a few storage reads, so every report fits the escrow's gas cap.
     uint256[MAX_CONDITIONS / _CONDITIONS_PER_WORD] private _conditionWords;
+    /// @dev These four share one slot, read once by every report.
     uint8 private _conditionEnd;
-    Tier[] private _tiers;
+    uint8 private _tierCount;
     uint8 private _helpfulThreshold;
     uint32 private _stakeCancelCutoff;
-    mapping(address member => Counters) private _counters;
+    mapping(uint256 tierId => Tier) private _tiers;
+    /// @dev A member's Counters packed in one word (see `_encode`), written with a single store per report.
+    mapping(address member => uint256) private _counterWords;
     /// @dev Low 32 bits: the day of the latest recorded sale; then RECENT_DAYS 16-bit counters, one per day % 10.
     mapping(address seller => uint256) private _recentSales;
     mapping(address member => uint256) private _rewards;
@@ -83,7 +86,8 @@ contract Membership is IMembership, ReentrancyGuardTransient {
         _ESCROW = escrow;
         _PAYMENT_TOKEN = IERC20(IMarketplace(marketplace_).paymentToken());
         _checkPolicy(defaultPolicy);
-        _tiers.push(Tier({required: 0, priority: 0, exists: true, policy: defaultPolicy}));
+        _tiers[0] = Tier({required: 0, priority: 0, exists: true, policy: defaultPolicy});
+        _tierCount = 1;
         _helpfulThreshold = 60;
         _stakeCancelCutoff = 1 days;
         emit TierSet(0, 0, 0, defaultPolicy);
@@ -118,7 +122,7 @@ contract Membership is IMembership, ReentrancyGuardTransient {
 
     /// @inheritdoc IMembership
     function setTier(uint256 tierId, uint32 required, uint16 priority, Policy calldata policy) external onlyAdmin {
-        uint256 count = _tiers.length;
+        uint256 count = _tierCount;
         if (tierId >= MAX_TIERS || tierId > count) revert TierOutOfRange(tierId);
         if (tierId == 0 && required != 0) revert DefaultTierHasConditions();
         for (uint256 i = 0; i < MAX_CONDITIONS; ++i) {
@@ -132,8 +136,8 @@ contract Membership is IMembership, ReentrancyGuardTransient {
         }
         _checkPolicy(policy);
         Tier memory t = Tier({required: required, priority: priority, exists: true, policy: policy});
-        if (tierId == count) _tiers.push(t);
-        else _tiers[tierId] = t;
+        _tiers[tierId] = t;
+        if (tierId == count) _tierCount = uint8(count + 1);
         emit TierSet(tierId, required, priority, policy);
     }
 
@@ -185,7 +189,7 @@ contract Membership is IMembership, ReentrancyGuardTransient {
         Party initiator = byBuyer ? Party.Buyer : Party.Seller;
         if (rule.party != initiator && rule.party != Party.Both) revert ReasonBlamesOtherParty(reason, rule.party);
         // Then the initiator's tier, as it stands before this cancellation.
-        Policy memory policy = _tiers[_counters[msg.sender].tier].policy;
+        Policy memory policy = _tiers[_loadCounters(msg.sender).tier].policy;
         uint256 closesAt = uint256(o.openedAt) + policy.cancelWindow;
         if (policy.cancelWindow == 0 || block.timestamp > closesAt) revert CancelWindowClosed(orderId, closesAt);
         // The buyer's refund mode applies to its own cancellations; a seller's cancellation refunds in full.
@@ -240,7 +244,7 @@ contract Membership is IMembership, ReentrancyGuardTransient {
 
     /// @inheritdoc IMembership
     function register() external {
-        Counters memory c = _counters[msg.sender];
+        Counters memory c = _loadCounters(msg.sender);
         if (c.registered) revert AlreadyRegistered(msg.sender);
         c.registered = true;
         _store(msg.sender, c);
@@ -253,16 +257,16 @@ contract Membership is IMembership, ReentrancyGuardTransient {
         bool helpful = helpfulness >= _helpfulThreshold;
         emit ReviewRecorded(msg.sender, author, helpfulness, helpful);
         if (!helpful) return;
-        Counters memory c = _counters[author];
+        Counters memory c = _loadCounters(author);
         ++c.helpfulReviews;
         _store(author, c);
     }
 
     /// @inheritdoc IMembership
     function refresh(address member) external returns (uint256) {
-        Counters memory c = _counters[member];
+        Counters memory c = _loadCounters(member);
         _store(member, c);
-        return _counters[member].tier;
+        return _loadCounters(member).tier;
     }
 
     // ---------------------------------------------------------------- reports
@@ -274,7 +278,7 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     /// @param amount The order's price.
     function onOrderOpened(uint256 orderId, address buyer, address, uint256 amount) external {
         _onlyEscrow();
-        uint256 reward = (amount * _tiers[_counters[buyer].tier].policy.rewardBps) / _BPS;
+        uint256 reward = (amount * _tiers[_loadCounters(buyer).tier].policy.rewardBps) / _BPS;
         if (reward == 0) return;
         _pendingRewards[orderId] = reward;
         emit RewardPending(buyer, orderId, reward);
@@ -300,7 +304,7 @@ contract Membership is IMembership, ReentrancyGuardTransient {
         _onlyEscrow();
         uint256 reward;
         if (settlement) {
-            reward = (amount * _tiers[_counters[buyer].tier].policy.rewardBps) / _BPS;
+            reward = (amount * _tiers[_loadCounters(buyer).tier].policy.rewardBps) / _BPS;
         } else {
             reward = _pendingRewards[orderId];
             if (reward != 0) delete _pendingRewards[orderId];
@@ -311,14 +315,14 @@ contract Membership is IMembership, ReentrancyGuardTransient {
             _totalClaimable += reward;
             emit RewardEarned(buyer, orderId, reward);
         }
-        Counters memory b = _counters[buyer];
+        Counters memory b = _loadCounters(buyer);
         ++b.orders;
         ++b.completed;
         _store(buyer, b);
 
         uint256 sales = _recordSale(seller);
         emit RecentSaleRecorded(seller, sales);
-        Counters memory s = _counters[seller];
+        Counters memory s = _loadCounters(seller);
         ++s.orders;
         ++s.completed;
         _store(seller, s);
@@ -346,11 +350,11 @@ contract Membership is IMembership, ReentrancyGuardTransient {
             delete _pendingRewards[orderId];
             emit RewardReversed(buyer, orderId, reward);
         }
-        Counters memory b = _counters[buyer];
+        Counters memory b = _loadCounters(buyer);
         ++b.orders;
         if (responsible == Party.Buyer || responsible == Party.Both) ++b.cancelledAsBuyer;
         _store(buyer, b);
-        Counters memory s = _counters[seller];
+        Counters memory s = _loadCounters(seller);
         ++s.orders;
         bool sellerCharged = responsible == Party.Seller || responsible == Party.Both;
         if (sellerCharged) ++s.cancelledAsSeller;
@@ -359,7 +363,7 @@ contract Membership is IMembership, ReentrancyGuardTransient {
             !sellerCharged &&
             reason != _REASON_DISPUTE_SPLIT &&
             _autoRelist[seller] &&
-            _tiers[_counters[seller].tier].policy.autoRelist
+            _tiers[_loadCounters(seller).tier].policy.autoRelist
         ) {
             IDeliveryEscrow.Order memory o = IDeliveryEscrow(_ESCROW).order(orderId);
             emit RelistRequested(seller, orderId, o.listing, o.deedId);
@@ -371,7 +375,7 @@ contract Membership is IMembership, ReentrancyGuardTransient {
         address buyer
     ) external returns (uint256 cancelWindow, uint256 cutoff, RefundMode refundMode, uint256 feeBps) {
         if (!_BID_TOKEN.isEnrolled(msg.sender)) revert NotAReporter(msg.sender);
-        Counters memory c = _counters[buyer];
+        Counters memory c = _loadCounters(buyer);
         // The cancellation is judged by the tier the buyer had when it asked.
         Policy storage policy = _tiers[c.tier].policy;
         (cancelWindow, cutoff, refundMode, feeBps) = (
@@ -389,7 +393,7 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     /// @inheritdoc IMembership
     function tierFor(uint256 met) public view returns (uint256 tierId) {
         uint256 best;
-        for (uint256 i = 1; i < _tiers.length; ++i) {
+        for (uint256 i = 1; i < _tierCount; ++i) {
             Tier storage t = _tiers[i];
             if (t.required & met != t.required) continue;
             if (tierId == 0 || t.priority > best) {
@@ -401,18 +405,18 @@ contract Membership is IMembership, ReentrancyGuardTransient {
 
     /// @inheritdoc IMembership
     function conditionsMet(address member) public view returns (uint256) {
-        return _conditionsMet(member, _counters[member]);
+        return _conditionsMet(member, _loadCounters(member));
     }
 
     /// @inheritdoc IMembership
     function status(
         address member
     ) external view returns (uint256 tierId, uint256 met, uint256 nextTier, uint256 missing) {
-        tierId = _counters[member].tier;
+        tierId = _loadCounters(member).tier;
         met = conditionsMet(member);
         uint256 current = tierId == 0 ? 0 : _tiers[tierId].priority;
         bool found;
-        for (uint256 i = 1; i < _tiers.length; ++i) {
+        for (uint256 i = 1; i < _tierCount; ++i) {
             uint256 p = _tiers[i].priority;
             if ((tierId == 0 || p > current) && i != tierId && (!found || p < _tiers[nextTier].priority)) {
                 nextTier = i;
@@ -424,12 +428,12 @@ contract Membership is IMembership, ReentrancyGuardTransient {
 
     /// @inheritdoc IMembership
     function policyOf(address member) external view returns (Policy memory) {
-        return _tiers[_counters[member].tier].policy;
+        return _tiers[_loadCounters(member).tier].policy;
     }
 
     /// @inheritdoc IMembership
     function countersOf(address member) external view returns (Counters memory) {
-        return _counters[member];
+        return _loadCounters(member);
     }
 
     /// @inheritdoc IMembership
@@ -493,7 +497,7 @@ contract Membership is IMembership, ReentrancyGuardTransient {
 
     /// @inheritdoc IMembership
     function tierCount() external view returns (uint256) {
-        return _tiers.length;
+        return _tierCount;
     }
 
     // ---------------------------------------------------------------- internals
@@ -503,9 +507,33 @@ contract Membership is IMembership, ReentrancyGuardTransient {
         uint256 before = c.tier;
         uint256 next = tierFor(_conditionsMet(member, c));
         c.tier = uint8(next);
-        _counters[member] = c;
+        _counterWords[member] = _encode(c);
         emit CountersUpdated(member, c);
         if (next != before) emit TierChanged(member, before, next);
+    }
+
+    function _loadCounters(address member) private view returns (Counters memory c) {
+        uint256 w = _counterWords[member];
+        c.orders = uint32(w);
+        c.completed = uint32(w >> 32);
+        c.cancelledAsBuyer = uint32(w >> 64);
+        c.cancelledAsSeller = uint32(w >> 96);
+        c.stakeCancellations = uint32(w >> 128);
+        c.helpfulReviews = uint32(w >> 160);
+        c.tier = uint8(w >> 192);
+        c.registered = (w >> 200) & 1 == 1;
+    }
+
+    function _encode(Counters memory c) private pure returns (uint256 w) {
+        w =
+            uint256(c.orders) |
+            (uint256(c.completed) << 32) |
+            (uint256(c.cancelledAsBuyer) << 64) |
+            (uint256(c.cancelledAsSeller) << 96) |
+            (uint256(c.stakeCancellations) << 128) |
+            (uint256(c.helpfulReviews) << 160) |
+            (uint256(c.tier) << 192) |
+            (c.registered ? 1 << 200 : 0);
     }
 
     function _setReason(uint8 reason, bool enabled, Party party) private {
