@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {ExactTransfer} from "./libraries/ExactTransfer.sol";
 import {ERC721} from "solady/src/tokens/ERC721.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
@@ -158,10 +159,7 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
         if (extra & _HAS_CREDIT == 0) _setExtraData(tokenId, uint96(extra | _HAS_CREDIT));
         emit CreditAdded(tokenId, msg.sender, amount, credit);
 
-        uint256 before = _PAYMENT_TOKEN.balanceOf(address(this));
-        _PAYMENT_TOKEN.safeTransferFrom(msg.sender, address(this), amount);
-        uint256 received = _PAYMENT_TOKEN.balanceOf(address(this)) - before;
-        if (received != amount) revert UnexpectedBalanceChange(amount, received);
+        ExactTransfer.pullExact(_PAYMENT_TOKEN, msg.sender, amount);
     }
 
     // ---------------------------------------------------------------- recycling

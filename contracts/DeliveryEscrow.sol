@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {ExactTransfer} from "./libraries/ExactTransfer.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
@@ -723,10 +724,7 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
 
     /// @dev Pulls `amount` and checks it all arrived: fee-on-transfer tokens are rejected rather than booked short.
     function _pull(address from, uint256 amount) private {
-        uint256 before = _PAYMENT_TOKEN.balanceOf(address(this));
-        _PAYMENT_TOKEN.safeTransferFrom(from, address(this), amount);
-        uint256 received = _PAYMENT_TOKEN.balanceOf(address(this)) - before;
-        if (received != amount) revert TransferAmountMismatch(amount, received);
+        ExactTransfer.pullExact(_PAYMENT_TOKEN, from, amount);
     }
 
     function _checkRole(bytes32 role) private view {

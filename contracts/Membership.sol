@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {ExactTransfer} from "./libraries/ExactTransfer.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
@@ -209,10 +210,7 @@ contract Membership is IMembership, ReentrancyGuardTransient {
         if (amount == 0) revert ZeroInput();
         _rewardPool += amount;
         emit RewardsFunded(msg.sender, amount);
-        uint256 before = _PAYMENT_TOKEN.balanceOf(address(this));
-        _PAYMENT_TOKEN.safeTransferFrom(msg.sender, address(this), amount);
-        uint256 received = _PAYMENT_TOKEN.balanceOf(address(this)) - before;
-        if (received != amount) revert TransferAmountMismatch(amount, received);
+        ExactTransfer.pullExact(_PAYMENT_TOKEN, msg.sender, amount);
     }
 
     /// @inheritdoc IMembership

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {ExactTransfer} from "./libraries/ExactTransfer.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
@@ -78,10 +79,7 @@ contract RevenueVault is IRevenueVault, ReentrancyGuardTransient {
         _totalOwed += amount;
         emit FeeCollected(msg.sender, amount);
         _split(amount, count);
-        uint256 before = _PAYMENT_TOKEN.balanceOf(address(this));
-        _PAYMENT_TOKEN.safeTransferFrom(msg.sender, address(this), amount);
-        uint256 received = _PAYMENT_TOKEN.balanceOf(address(this)) - before;
-        if (received != amount) revert TransferAmountMismatch(amount, received);
+        ExactTransfer.pullExact(_PAYMENT_TOKEN, msg.sender, amount);
     }
 
     /// @dev Credits `amount` to the recipients by share, the rounding remainders to the first.

@@ -57,7 +57,7 @@ interface IBidToken {
     /// @notice Thrown when a top-up delivered a different amount than asked (fee-on-transfer tokens are refused).
     /// @param expected The amount asked for.
     /// @param received The balance change observed.
-    error UnexpectedBalanceChange(uint256 expected, uint256 received);
+    error TransferAmountMismatch(uint256 expected, uint256 received);
     /// @notice Thrown when a token would hold more than MAX_OPEN_POSITIONS open positions.
     /// @param tokenId The token.
     /// @param maxOpen The maximum.

@@ -214,8 +214,6 @@ const SENTENCES: Record<string, (a: Result, fmt: AmountFormatter) => string> = {
   ZeroInput: () => "an amount is zero or an address is the zero address: give a positive amount and a real address",
   TokenNotHeld: (a) =>
     `bid token #${a[0]} is not held by anyone (never issued, or in the treasury): credit can only be added to a held token`,
-  UnexpectedBalanceChange: (a, fmt) =>
-    `the payment token delivered ${fmt(a[1])} instead of ${fmt(a[0])}: fee-on-transfer tokens are not supported`,
   TooManyOpenPositions: (a) =>
     `bid token #${a[0]} already has ${a[1]} open positions, the most a token can hold: buy with another token, or none to be issued one`,
   TooManyListings: () => "the bid token cannot number more listings",

@@ -125,6 +125,23 @@ describe("weird ERC-20s (A19)", () => {
     expect(await token.balanceOf(await sys.escrow.getAddress())).to.equal(0n);
   });
 
+  it("bid token and membership: a fee-on-transfer top-up or reward funding is refused, the books stay exact", async () => {
+    const { sys, token } = await networkHelpers.loadFixture(feeTokenSystem);
+    const { listing } = await createListing(sys);
+    const a = await buy(sys, listing, sys.alice, 1n); // no fee yet
+    await token.setFeeBps(100);
+    await sys.usdc.connect(sys.alice).approve(await sys.bidToken.getAddress(), 100n * USDC);
+    await expect(sys.bidToken.connect(sys.alice).topUp(a, 100n * USDC))
+      .to.be.revertedWithCustomError(sys.bidToken, "TransferAmountMismatch")
+      .withArgs(100n * USDC, 99n * USDC);
+    await sys.usdc.connect(sys.alice).approve(await sys.membership.getAddress(), 100n * USDC);
+    await expect(sys.membership.connect(sys.alice).fundRewards(100n * USDC))
+      .to.be.revertedWithCustomError(sys.membership, "TransferAmountMismatch")
+      .withArgs(100n * USDC, 99n * USDC);
+    expect(await sys.bidToken.creditOf(a)).to.equal(0n);
+    expect(await token.balanceOf(await sys.bidToken.getAddress())).to.equal(0n);
+  });
+
   it("escrow: a token that blacklists the seller blocks only the seller's own wallet (A9)", async () => {
     const { sys, token } = await networkHelpers.loadFixture(blacklistSystem);
     const paid = await openDirect(sys, sys.alice);
