@@ -170,11 +170,22 @@ contract Listing is IListing, ReentrancyGuardTransient {
         address seller = address(uint160(CloneArgs.word(_SELLER_WORD)));
         if (msg.sender == seller) revert SellerCannotBuy(seller);
 
+        // A token's position here is read once. A token issued by this purchase has none: a token with stakes in an
+        // open listing is never recycled.
+        Position memory position;
+        if (tokenId != 0) position = _positions[tokenId];
         uint256 fromWallet;
-        (usedTokenId, fromWallet) = _admit(tokenId, count);
+        // The bid token checks the buyer, issues a token if needed, spends its credit first and counts a new
+        // position (SPEC §4.3).
+        (usedTokenId, fromWallet) = _BID_TOKEN.admit(
+            msg.sender,
+            tokenId,
+            count * CloneArgs.word(_STAKE_PRICE_WORD),
+            position.stakes == 0
+        );
 
         uint256 index;
-        (index, firstStake) = _record(state, usedTokenId, count);
+        (index, firstStake) = _record(state, position, usedTokenId, count);
         emit StakesPurchased(usedTokenId, msg.sender, index, firstStake, count);
 
         // The token's credit paid the rest; it stays booked at the bid token until this listing leaves Open.
@@ -184,6 +195,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
     /// @dev Appends the purchase to the log and the token's position, and writes the state slot once.
     function _record(
         State memory state,
+        Position memory position,
         uint256 tokenId,
         uint256 count
     ) private returns (uint256 index, uint256 firstStake) {
@@ -192,7 +204,6 @@ contract Listing is IListing, ReentrancyGuardTransient {
         uint256 numbered = uint256(state.sold) + state.cancelledStakes;
         firstStake = numbered + 1;
         _log.append(index, tokenId, numbered + count);
-        Position memory position = _positions[tokenId];
         position.stakes += uint64(count);
         position.lastPurchase = uint40(index);
         position.lastPurchaseAt = uint40(block.timestamp);
@@ -200,13 +211,6 @@ contract Listing is IListing, ReentrancyGuardTransient {
         state.sold += uint40(count);
         state.purchases = uint40(index + 1);
         _state = state;
-    }
-
-    /// @dev The bid token checks the buyer, issues a token if needed and spends the token's credit first.
-    function _admit(uint256 tokenId, uint256 count) private returns (uint256 usedTokenId, uint256 fromWallet) {
-        // A token opens a position here with its first purchase: the bid token keeps count of them (SPEC §4.3).
-        bool newPosition = tokenId == 0 || _positions[tokenId].stakes == 0;
-        return _BID_TOKEN.admit(msg.sender, tokenId, count * CloneArgs.word(_STAKE_PRICE_WORD), newPosition);
     }
 
     // ---------------------------------------------------------------- settlement
