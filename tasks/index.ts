@@ -85,6 +85,20 @@ export const copurchaseTasks = [
     .setAction(() => import("./actions/stake-refund.js"))
     .build(),
 
+  task("stake:cancel", "Cancels a bid token's latest purchase in an open listing; refunded by the holder's membership tier")
+    .addPositionalArgument(listing)
+    .addOption({ name: "token", description: "The bid token (default: the only one of --from with stakes there)", type: ArgumentType.BIGINT, defaultValue: 0n })
+    .addOption(from("account #2"))
+    .addOption(deployment)
+    .setAction(() => import("./actions/stake-cancel.js"))
+    .build(),
+
+  task("membership:status", "Shows a member's tier, policy, counters, conditions met and what the next tier needs")
+    .addPositionalArgument({ name: "account", description: "Address or account index" })
+    .addOption(deployment)
+    .setAction(() => import("./actions/membership-status.js"))
+    .build(),
+
   task("listing:settle", "Agreement III: settles a listing at Time-Date A (draw requested, or failed and refunds open)")
     .addPositionalArgument(listing)
     .addFlag({ name: "fulfil", description: "Local networks: answer the VRF request with the mock right away" })

@@ -16,6 +16,7 @@ import {
   Marketplace__factory,
   MockUSDC__factory,
   RevenueVault__factory,
+  Membership__factory,
   VRFCoordinatorV2_5Mock__factory,
 } from "../../typechain-types/index.js";
 import type { Listing } from "../../typechain-types/index.js";
@@ -85,6 +86,8 @@ export async function openContext(connection: NetworkConnection, options: OpenOp
     deed: AssetDeed__factory.connect(modules.assetDeed, provider),
     escrow: DeliveryEscrow__factory.connect(modules.escrow, provider),
     vault: RevenueVault__factory.connect(modules.revenueVault, provider),
+    // The escrow reports to the membership contract, so it knows its address (zero: none wired).
+    membership: Membership__factory.connect(await DeliveryEscrow__factory.connect(modules.escrow, provider).membership(), provider),
     // Only the mock can be driven; on live networks the handle is used for its events alone.
     coordinator: VRFCoordinatorV2_5Mock__factory.connect(vrf.coordinator, provider),
   };

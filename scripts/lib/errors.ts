@@ -142,6 +142,16 @@ const SENTENCES: Record<string, (a: Result, fmt: AmountFormatter) => string> = {
   RandomnessArrived: (a) => `the random word for request ${a[0]} already arrived: finalize the listing instead (listing:finalize)`,
   DrawNotExpired: (a) => `the draw may only be expired after ${when(a[0])}`,
   WrongHint: (a) => `purchase #${a[0]} does not hold the winning stake #${formatCount(a[1])}: finalize without a hint`,
+  CancellationUnavailable: () => "stake cancellation is not available on this listing (it was created without a membership contract)",
+  UnknownPurchase: (a) => `there is no purchase #${a[0]} on this listing`,
+  PurchaseAlreadyCancelled: (a) => `purchase #${a[0]} is already cancelled`,
+  NotLatestPurchase: (a) =>
+    `purchase #${a[0]} is not this token's latest purchase here (#${a[1]} is): only the latest can be cancelled`,
+  CancellationCapReached: (a) =>
+    `this listing already has ${formatCount(a[0])} stakes cancelled against ${formatCount(a[1])} held: cancelling more would leave cancelled stakes outnumbering both the held stakes and T`,
+  CancellationClosed: (a) => `cancellations closed at ${when(a[0])}, the cut-off before Time-Date A`,
+  CancellationWindowPassed: (a) =>
+    `your tier's cancellation window for this purchase ended at ${when(a[0])} (membership:status shows your tier's window)`,
   NothingToRefund: (a) => `bid token #${a[0]} has nothing to refund on this listing (it never bought here, or was already refunded)`,
   NoStakes: (a) => `bid token #${a[0]} holds no stakes of this listing`,
   VoteUnchanged: (a) => `bid token #${a[0]} has no vote to change`,

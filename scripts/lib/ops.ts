@@ -383,6 +383,86 @@ export async function refundStakes(ctx: Context, args: { listing: string; token?
   return { total, tokens };
 }
 
+/** Cancels a bid token's latest purchase in an open listing; the refund follows the holder's membership tier. */
+export async function cancelStakes(ctx: Context, args: { listing: string; token?: bigint; from?: string }) {
+  const listing = await ctx.listing(args.listing);
+  const f = await readListing(ctx, listing);
+  const owner = ctx.signer(args.from, 2);
+  const who = shortAddress(owner.address);
+  if (f.status !== "Open") {
+    throw new UserError(`listing #${f.listingId} is ${f.status}: purchases can be cancelled only while it is Open`);
+  }
+  let tokenId = args.token ?? 0n;
+  if (tokenId === 0n) {
+    const held = await holdings(ctx, listing, owner.address);
+    if (held.length === 0) throw new UserError(`${who} holds no bid token with stakes on listing #${f.listingId}`);
+    if (held.length > 1) {
+      const list = held.map((h) => `#${h.tokenId}`).join(", ");
+      throw new UserError(`${who} holds ${held.length} bid tokens with stakes on listing #${f.listingId} (${list}): say which with --token`);
+    }
+    tokenId = held[0].tokenId;
+  }
+  // Only a token's latest purchase may be cancelled (within its tier's window after it).
+  const bought = (await purchasesOf(ctx, listing)).filter((e) => e.args.tokenId === tokenId);
+  if (bought.length === 0) throw new UserError(`bid token #${tokenId} never bought stakes on listing #${f.listingId}`);
+  const latest: bigint = bought[bought.length - 1].args.purchaseIndex;
+  const receipt = await send(listing.connect(owner).cancelPurchase(latest));
+  const e = eventIn(receipt, listing, "PurchaseCancelled");
+  const m = ctx.money;
+  const where = Number(e.args.mode) === 1 ? `as credit on bid token #${tokenId}` : `to ${who}`;
+  const fee: bigint = e.args.fee;
+  say(
+    `✓ cancelled purchase #${latest} of bid token #${tokenId} (${formatCount(e.args.stakes)} stakes): refunded ${m.format(e.args.refund)} ${where}` +
+      (fee > 0n ? `; ${m.format(fee)} kept as the tier's cancellation fee` : ""),
+  );
+  return { purchaseIndex: latest, tokenId, refund: e.args.refund as bigint, fee };
+}
+
+const CONDITION_KINDS = [
+  "unset",
+  "completed orders ≥",
+  "cancellation rate (bps) ≤",
+  "cancellation rate (bps) ≥",
+  "sales in 10 days ≥",
+  "helpful reviews ≥",
+  "registered",
+  "orders ≥",
+  "stake cancellations ≤",
+];
+const REFUND_MODES = ["to the wallet", "as bid-token credit", "to the wallet minus a fee"];
+
+/** The membership status screen: tier, policy, counters, conditions met, and what the next tier up needs. */
+export async function membershipStatus(ctx: Context, args: { account: string }) {
+  const account = ctx.ethers.isAddress(args.account) ? args.account : ctx.signer(args.account).address;
+  const membership = ctx.sys.membership;
+  const [tier, met, next, missing] = await membership.status(account);
+  const c = await membership.countersOf(account);
+  const p = await membership.policyOf(account);
+  const describe = async (bits: bigint) => {
+    const out: string[] = [];
+    for (let i = 0n; bits >> i > 0n; i++) {
+      if (((bits >> i) & 1n) === 0n) continue;
+      const cond = await membership.condition(i);
+      const kind = CONDITION_KINDS[Number(cond.kind)] ?? `kind ${cond.kind}`;
+      out.push(`#${i} ${kind}${Number(cond.kind) === 6 ? "" : ` ${formatCount(cond.threshold)}`}`);
+    }
+    return out.length ? out.join(", ") : "none";
+  };
+  const rate = c.orders === 0n ? "0.00%" : `${(Number((c.cancelledAsBuyer + c.cancelledAsSeller) * 10_000n / c.orders) / 100).toFixed(2)}%`;
+  say(`Membership of ${shortAddress(account)} — tier #${tier}${tier === 0n ? " (default)" : ""}`);
+  say(
+    `  policy      cancel within ${formatDuration(Number(p.cancelWindow))}; refunds ${REFUND_MODES[Number(p.refundMode)]}` +
+      `${Number(p.refundMode) === 2 ? ` (${Number(p.feeBps) / 100}%)` : ""}; rewards ${Number(p.rewardBps) / 100}%; auto-relist ${p.autoRelist ? "yes" : "no"}`,
+  );
+  say(
+    `  counters    ${formatCount(c.orders)} orders, ${formatCount(c.completed)} completed, cancellations ${formatCount(c.cancelledAsBuyer)} as buyer / ${formatCount(c.cancelledAsSeller)} as seller (rate ${rate}), ` +
+      `${formatCount(c.stakeCancellations)} stake cancellations, ${formatCount(c.helpfulReviews)} helpful reviews, ${formatCount(await membership.recentSales(account))} sales in 10 days, ${c.registered ? "registered" : "not registered"}`,
+  );
+  say(`  meets       ${await describe(met)}`);
+  say(next === 0n ? "  next tier   none above this one" : `  next tier   #${next}: missing ${await describe(missing)}`);
+  return { tier, met, next, missing };
+}
+
 /** Local networks only: the MockUSDC faucet mints test money to an account. */
 export async function faucet(ctx: Context, args: { account: string; amount: string }) {
   if (!ctx.local) throw new UserError("the faucet exists only on local networks (MockUSDC); on live networks buy the payment token");

@@ -225,6 +225,34 @@ describe("tooling: tasks on the in-process network", () => {
     });
   });
 
+  describe("stake:cancel and membership:status", () => {
+    it("cancels the latest purchase with the refund the tier sets, and refuses a second time in one line", async () => {
+      const { listing } = await createListing(sys);
+      await buy(sys, listing, sys.alice, 5n);
+      const cancelled = await runTask("stake:cancel", { listing: "1", deployment });
+      expect(cancelled.result.success, cancelled.err).to.equal(true);
+      expect(cancelled.out).to.include("✓ cancelled purchase #0 of bid token #1 (5 stakes): refunded 50.00 USDC to 0x3C44…93BC");
+      expectOneLineFailure(await runTask("stake:cancel", { listing: "1", deployment }), /holds no bid token with stakes on listing #1/);
+      expectOneLineFailure(await runTask("stake:cancel", { listing: "1", token: 1n, deployment }), /purchase #0 is already cancelled/);
+
+      const status = await runTask("membership:status", { account: "2", deployment });
+      expect(status.result.success, status.err).to.equal(true);
+      expect(status.out).to.include("Membership of 0x3C44…93BC — tier #0 (default)");
+      expect(status.out).to.include("1 stake cancellations");
+      expect(status.out).to.include("refunds to the wallet");
+    });
+
+    it("names the missing conditions of the next tier", async () => {
+      await sys.membership.setCondition(0, { kind: 1, threshold: 3 });
+      await sys.membership.setCondition(1, { kind: 6, threshold: 0 });
+      await sys.membership.setTier(1, 0b11, 10, { cancelWindow: 86_400, refundMode: 1, feeBps: 0, rewardBps: 100, autoRelist: false });
+      await sys.membership.connect(sys.alice).register();
+      const status = await runTask("membership:status", { account: "2", deployment });
+      expect(status.out).to.include("meets       #1 registered");
+      expect(status.out).to.include("next tier   #1: missing #0 completed orders ≥ 3");
+    });
+  });
+
   describe("the CLI", () => {
     it("exits with code 1 and one line, no stack trace, on bad input", function () {
       this.timeout(60_000);
