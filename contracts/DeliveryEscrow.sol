@@ -77,10 +77,12 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         uint32 confirmWindow;
     }
 
+    /// @dev `arbiterTerm` is the arbiter's term when it voted: a vote by a replaced arbiter no longer counts.
     struct Votes {
         Ballot buyer;
         Ballot seller;
         Ballot arbiter;
+        uint32 arbiterTerm;
     }
 
     // solhint-disable-next-line gas-struct-packing
@@ -104,6 +106,8 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         confirmWindow: 14 days
     });
     address private _arbiter;
+    /// @dev Grows with every `setArbiter`, so that votes cast by an earlier arbiter stop counting.
+    uint32 private _arbiterTerm;
     mapping(uint256 orderId => Order) private _orders;
     mapping(address account => uint256) private _owed;
     mapping(address listing => uint256 orderId) private _listingOrders;
@@ -390,13 +394,16 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         Votes storage v = _votes[orderId];
         Ballot memory first;
         Ballot memory second;
+        uint32 term = _arbiterTerm;
+        // Only the current arbiter's vote counts: one cast before the arbiter was replaced is ignored.
+        Ballot memory arbiterVote = v.arbiterTerm == term ? v.arbiter : Ballot(Outcome.None, 0);
         // A party that is also the arbiter votes once, as the party.
         if (msg.sender == o.buyer) {
-            (v.buyer, first, second) = (ballot, v.seller, v.arbiter);
+            (v.buyer, first, second) = (ballot, v.seller, arbiterVote);
         } else if (msg.sender == o.seller) {
-            (v.seller, first, second) = (ballot, v.buyer, v.arbiter);
+            (v.seller, first, second) = (ballot, v.buyer, arbiterVote);
         } else if (msg.sender == _arbiter && msg.sender != address(0)) {
-            (v.arbiter, first, second) = (ballot, v.buyer, v.seller);
+            (v.arbiter, v.arbiterTerm, first, second) = (ballot, term, v.buyer, v.seller);
         } else {
             revert NotAVoter(orderId, msg.sender);
         }
@@ -524,6 +531,7 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         _checkRole(bytes32(0));
         if (arbiter_ == address(0)) revert ZeroAddress();
         _arbiter = arbiter_;
+        ++_arbiterTerm;
         emit ArbiterSet(arbiter_);
     }
 

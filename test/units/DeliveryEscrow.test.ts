@@ -671,6 +671,22 @@ describe("DeliveryEscrow (unit)", () => {
       await expectBooks(sys);
     });
 
+    it("a replaced arbiter's vote stops counting; the new arbiter's counts", async () => {
+      const { orderId } = await direct(sys);
+      await sys.escrow.connect(sys.alice).openDispute(orderId);
+      await sys.escrow.connect(sys.carol).vote(orderId, Outcome.Release, 0);
+      await sys.escrow.setArbiter(sys.dave.address);
+      // The seller agrees with the old arbiter: no longer two of three.
+      await expect(sys.escrow.connect(sys.seller).vote(orderId, Outcome.Release, 0)).not.to.emit(sys.escrow, "DisputeResolved");
+      await expect(sys.escrow.connect(sys.carol).vote(orderId, Outcome.Release, 0))
+        .to.be.revertedWithCustomError(sys.escrow, "NotAVoter")
+        .withArgs(orderId, sys.carol.address);
+      await expect(sys.escrow.connect(sys.dave).vote(orderId, Outcome.Release, 0))
+        .to.emit(sys.escrow, "DisputeResolved")
+        .withArgs(orderId, Outcome.Release, PRICE, 0);
+      await expectBooks(sys);
+    });
+
     it("buyer + seller split 70/30: both are credited exactly, the deed goes to the winner", async () => {
       const { terms, orderId } = await drawn(sys);
       await sys.escrow.connect(sys.seller).openDispute(orderId);
