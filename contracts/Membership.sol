@@ -276,7 +276,7 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     /// @param amount The order's price.
     function onOrderOpened(uint256 orderId, address buyer, address, uint256 amount) external {
         _onlyEscrow();
-        uint256 reward = (amount * _tiers[_loadCounters(buyer).tier].policy.rewardBps) / _BPS;
+        uint256 reward = _rewardAtTier(buyer, amount);
         if (reward == 0) return;
         _pendingRewards[orderId] = reward;
         emit RewardPending(buyer, orderId, reward);
@@ -302,7 +302,7 @@ contract Membership is IMembership, ReentrancyGuardTransient {
         _onlyEscrow();
         uint256 reward;
         if (settlement) {
-            reward = (amount * _tiers[_loadCounters(buyer).tier].policy.rewardBps) / _BPS;
+            reward = _rewardAtTier(buyer, amount);
         } else {
             reward = _pendingRewards[orderId];
             if (reward != 0) delete _pendingRewards[orderId];
@@ -508,6 +508,11 @@ contract Membership is IMembership, ReentrancyGuardTransient {
         _counterWords[member] = _encode(c);
         emit CountersUpdated(member, c);
         if (next != before) emit TierChanged(member, before, next);
+    }
+
+    /// @dev The reward `amount` earns at the buyer's current tier.
+    function _rewardAtTier(address buyer, uint256 amount) private view returns (uint256) {
+        return (amount * _tiers[_loadCounters(buyer).tier].policy.rewardBps) / _BPS;
     }
 
     function _loadCounters(address member) private view returns (Counters memory c) {

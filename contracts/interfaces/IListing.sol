@@ -304,15 +304,15 @@ interface IListing {
     /// @return The status.
     function status() external view returns (Status);
 
-    /// @notice Stakes sold and purchases recorded.
-    /// @return sold Stakes sold.
+    /// @notice Stakes sold (and not cancelled) and purchases recorded (cancelled ones included).
+    /// @return sold Stakes held by buyers: sold minus cancelled.
     /// @return purchases Purchases recorded.
     function sales() external view returns (uint256 sold, uint256 purchases);
 
     /// @notice A token's stakes and the odds they give: `stakes` in `sold`.
     /// @param tokenId The bid token.
     /// @return stakes Stakes held by the token (0 after its refund).
-    /// @return sold Stakes sold in all.
+    /// @return sold Stakes held in all (sold minus cancelled).
     function oddsOf(uint256 tokenId) external view returns (uint256 stakes, uint256 sold);
 
     /// @notice Stakes cancelled (their numbers stay in the draw's range and are rejected) and fees kept.

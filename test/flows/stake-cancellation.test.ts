@@ -149,6 +149,25 @@ describe("Stake cancellation", () => {
     expect(await sys.usdc.balanceOf(await listing.getAddress())).to.equal(0n);
   });
 
+  it("a failed listing's cancellation fees still reach the vault, and every other unit goes back to the buyers", async () => {
+    await sys.membership.setTier(0, 0, 0, defaultPolicy({ refundMode: Mode.WalletMinusFee, feeBps: 1_000 }));
+    const b = await buy(sys, listing, sys.bob, 30n);
+    const { index } = await buyIndexed(sys, listing, sys.alice, 10n);
+    await listing.connect(sys.alice).cancelPurchase(index); // 100 USDC: 90 back, 10 kept
+    await networkHelpers.time.increaseTo(terms.deadline);
+    await listing.settle(); // 30 held < T = 100: failed
+    expect(await listing.owed()).to.equal(300n * USDC + 10n * USDC);
+    await expect(listing.connect(sys.bob).claimRefund(b)).to.changeTokenBalance(ethers, sys.usdc, sys.bob, 300n * USDC);
+    await expect(sys.vault.collect(await listing.getAddress()))
+      .to.emit(sys.vault, "RevenueCollected")
+      .withArgs(await listing.getAddress(), 10n * USDC);
+    expect(await listing.owed()).to.equal(0n);
+    expect(await sys.usdc.balanceOf(await listing.getAddress())).to.equal(0n);
+    await expect(sys.vault.collect(await listing.getAddress()))
+      .to.be.revertedWithCustomError(listing, "MarkupUnavailable")
+      .withArgs(await sys.vault.getAddress());
+  });
+
   it("refunds stakes bought with credit that the bid token still holds for the listing", async () => {
     const token = await buy(sys, listing, sys.alice, 1n);
     await sys.usdc.connect(sys.alice).approve(await sys.bidToken.getAddress(), 50n * USDC);
