@@ -1,0 +1,41 @@
+/** The contracts' enums by index, as people read them, and the recycling skip reasons as sentences. */
+
+export const LISTING_STATUS = ["Open", "Drawing", "Settled", "Failed", "Dissolved"] as const;
+export const FAILURE_REASON = [
+  "threshold not met",
+  "seller revoked",
+  "randomness timed out",
+  "randomness unavailable",
+] as const;
+export const APPLICATION_STATUS = ["None", "Pending", "Approved", "Rejected", "Listed"] as const;
+export const ORDER_STATUS = [
+  "None",
+  "AwaitingDraw",
+  "AwaitingShipment",
+  "Shipped",
+  "Released",
+  "Refunded",
+  "Voided",
+  "Disputed",
+  "Suspended",
+  "Split",
+  "CashedOut",
+] as const;
+export const UPKEEP_ACTION = ["None", "Settle", "Finalize", "Expire", "Retire", "OpenSeries"] as const;
+export const SERIES_STATUS = ["None", "Proposed", "Approved", "Active", "Completed", "Cancelled"] as const;
+/** IBidToken.SkipReason, by index: why `recycle` leaves a token where it is. */
+export const SKIP_REASON = ["None", "NotIssued", "InTreasury", "HasCredit", "OpenPosition", "Vanity"] as const;
+
+/** Why a bid token is not recyclable, as a sentence (SkipReason by index; None means it is recyclable). */
+export function skipSentence(reason: bigint | number): string {
+  return (
+    [
+      "recyclable now: no credit and no open position",
+      "never issued",
+      "already in the treasury, waiting to be issued again",
+      "it holds credit (keeping credit keeps the number)",
+      "it has an open position: stakes in an Open or Drawing listing, or a refund not yet claimed",
+      "it is a vanity id granted by the operator: never recycled",
+    ][Number(reason)] ?? `skip reason ${reason}`
+  );
+}
