@@ -542,6 +542,11 @@ contract Listing is IListing, ReentrancyGuardTransient {
         return _orderId;
     }
 
+    /// @inheritdoc IListing
+    function wiring() external view returns (address, address, address, address, address) {
+        return (address(_BID_TOKEN), address(_DEED), address(_ESCROW), _REVENUE_VAULT, address(_MEMBERSHIP));
+    }
+
     // ---------------------------------------------------------------- internals
 
     function _terms() private view returns (Terms memory terms) {

@@ -11,6 +11,7 @@ import {IDeliveryEscrow} from "./interfaces/IDeliveryEscrow.sol";
 import {IMembership} from "./interfaces/IMembership.sol";
 import {IMarketplace} from "./interfaces/IMarketplace.sol";
 import {IBidToken} from "./interfaces/IBidToken.sol";
+import {IListing} from "./interfaces/IListing.sol";
 
 /// @title Membership
 /// @notice Dynamic membership tiers (SPEC §4.6, source document 001 FIG. 29). The escrow reports every completed or
@@ -79,12 +80,12 @@ contract Membership is IMembership, ReentrancyGuardTransient {
 
     /// @param marketplace_ The marketplace whose roles govern this contract.
     /// @param bidToken The bid token, whose enrolled listings report stake cancellations.
-    /// @param escrow The delivery escrow, which reports orders.
+    /// @param escrow_ The delivery escrow, which reports orders.
     /// @param defaultPolicy The default tier's policy.
-    constructor(address marketplace_, address bidToken, address escrow, Policy memory defaultPolicy) {
+    constructor(address marketplace_, address bidToken, address escrow_, Policy memory defaultPolicy) {
         _MARKETPLACE = IMarketplace(marketplace_);
         _BID_TOKEN = IBidToken(bidToken);
-        _ESCROW = escrow;
+        _ESCROW = escrow_;
         _PAYMENT_TOKEN = IERC20(IMarketplace(marketplace_).paymentToken());
         _checkPolicy(defaultPolicy);
         _tiers[0] = Tier({required: 0, priority: 0, exists: true, policy: defaultPolicy});
@@ -274,9 +275,11 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     /// @param orderId The escrow order.
     /// @param buyer The buyer.
     /// @param amount The order's price.
-    function onOrderOpened(uint256 orderId, address buyer, address, uint256 amount) external {
+    /// @param fee The platform fee the order pays at release.
+    function onOrderOpened(uint256 orderId, address buyer, address, uint256 amount, uint256 fee) external {
         _onlyEscrow();
-        uint256 reward = _rewardAtTier(buyer, amount);
+        // The reward rule: no order earns more reward than the platform fee it pays.
+        uint256 reward = _min(_rewardAtTier(buyer, amount), fee);
         if (reward == 0) return;
         _pendingRewards[orderId] = reward;
         emit RewardPending(buyer, orderId, reward);
@@ -285,26 +288,29 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     /// @notice Records a completed order: both parties' counters, the seller's recent sale, the buyer's reward (now
     /// claimable).
     /// @dev Escrow only. A direct order earns the reward booked at its opening (none if the opening was not
-    /// reported); a settlement order, whose buyer is only known at the draw, earns at the buyer's tier before this
-    /// order moves it.
+    /// reported), at most the fee its release charged; a settlement order, whose buyer is only known at the draw,
+    /// earns at the buyer's tier before this order moves it, at most the listing's markup (the platform's fee on
+    /// it). Counters move only for orders whose seller is verified: an unverified seller's orders earn no tier.
     /// @param orderId The escrow order.
     /// @param buyer The buyer.
     /// @param seller The seller.
-    /// @param amount Payment-token units paid to the seller.
-    /// @param settlement Whether it is a settlement order.
+    /// @param amount The order's price.
+    /// @param fee The platform fee charged at release (direct orders).
+    /// @param listing The settlement order's listing (zero: a direct order).
     function onOrderCompleted(
         uint256 orderId,
         address buyer,
         address seller,
         uint256 amount,
-        bool settlement
+        uint256 fee,
+        address listing
     ) external {
         _onlyEscrow();
         uint256 reward;
-        if (settlement) {
-            reward = _rewardAtTier(buyer, amount);
+        if (listing != address(0)) {
+            reward = _min(_rewardAtTier(buyer, amount), _markupOf(listing));
         } else {
-            reward = _pendingRewards[orderId];
+            reward = _min(_pendingRewards[orderId], fee);
             if (reward != 0) delete _pendingRewards[orderId];
         }
         if (reward != 0) {
@@ -313,6 +319,7 @@ contract Membership is IMembership, ReentrancyGuardTransient {
             _totalClaimable += reward;
             emit RewardEarned(buyer, orderId, reward);
         }
+        if (!_MARKETPLACE.isVerifiedSeller(seller)) return;
         Counters memory b = _loadCounters(buyer);
         ++b.orders;
         ++b.completed;
@@ -348,6 +355,7 @@ contract Membership is IMembership, ReentrancyGuardTransient {
             delete _pendingRewards[orderId];
             emit RewardReversed(buyer, orderId, reward);
         }
+        if (!_MARKETPLACE.isVerifiedSeller(seller)) return;
         Counters memory b = _loadCounters(buyer);
         ++b.orders;
         if (responsible == Party.Buyer || responsible == Party.Both) ++b.cancelledAsBuyer;
@@ -489,6 +497,16 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IMembership
+    function marketplace() external view returns (address) {
+        return address(_MARKETPLACE);
+    }
+
+    /// @inheritdoc IMembership
+    function escrow() external view returns (address) {
+        return _ESCROW;
+    }
+
+    /// @inheritdoc IMembership
     function tier(uint256 tierId) external view returns (Tier memory) {
         return _tiers[tierId];
     }
@@ -513,6 +531,18 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     /// @dev The reward `amount` earns at the buyer's current tier.
     function _rewardAtTier(address buyer, uint256 amount) private view returns (uint256) {
         return (amount * _tiers[_loadCounters(buyer).tier].policy.rewardBps) / _BPS;
+    }
+
+    /// @dev The platform's fee on a settled listing: what its stakes sold for above the price.
+    function _markupOf(address listing) private view returns (uint256) {
+        (, IListing.Terms memory terms) = IListing(listing).charter();
+        (uint256 sold, ) = IListing(listing).sales();
+        uint256 paid = sold * terms.stakePrice;
+        return paid > terms.price ? paid - terms.price : 0;
+    }
+
+    function _min(uint256 a, uint256 b) private pure returns (uint256) {
+        return a < b ? a : b;
     }
 
     function _loadCounters(address member) private view returns (Counters memory c) {

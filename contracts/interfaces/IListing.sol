@@ -361,4 +361,16 @@ interface IListing {
     /// @notice The delivery-escrow order opened at settlement (0 before).
     /// @return The order id.
     function escrowOrderId() external view returns (uint256);
+
+    /// @notice The modules this listing (implementation and clones alike) was built against, which the marketplace
+    /// checks against its own when it wires them.
+    /// @return bidToken The bid token.
+    /// @return deed The asset-deed collection.
+    /// @return escrow The delivery escrow.
+    /// @return revenueVault The revenue vault.
+    /// @return membership The membership contract.
+    function wiring()
+        external
+        view
+        returns (address bidToken, address deed, address escrow, address revenueVault, address membership);
 }

@@ -33,6 +33,10 @@ contract MockMembership is IMembershipHooks {
     /// @param reason The reason code.
     event Cancelled(uint256 orderId, address buyer, address seller, Party responsible, uint8 reason);
 
+    /// @notice The marketplace and escrow it reports for (checked by `Marketplace.setModules`).
+    address public immutable marketplace;
+    address public immutable escrow;
+
     /// @notice The current mode.
     Mode public mode;
     /// @notice Reports received.
@@ -40,6 +44,13 @@ contract MockMembership is IMembershipHooks {
     /// @notice What Reenter mode calls (target and calldata).
     address public reentryTarget;
     bytes public reentryData;
+
+    /// @param marketplace_ The marketplace.
+    /// @param escrow_ The escrow.
+    constructor(address marketplace_, address escrow_) {
+        marketplace = marketplace_;
+        escrow = escrow_;
+    }
 
     /// @notice Sets the mode.
     /// @param mode_ The mode.
@@ -61,12 +72,19 @@ contract MockMembership is IMembershipHooks {
 
     /// @inheritdoc IMembershipHooks
     /// @dev Only recorded (never misbehaves): the failure modes are exercised on completions and cancellations.
-    function onOrderOpened(uint256 orderId, address, address, uint256) external {
+    function onOrderOpened(uint256 orderId, address, address, uint256, uint256) external {
         emit Opened(orderId);
     }
 
     /// @inheritdoc IMembershipHooks
-    function onOrderCompleted(uint256 orderId, address buyer, address seller, uint256 amount, bool) external {
+    function onOrderCompleted(
+        uint256 orderId,
+        address buyer,
+        address seller,
+        uint256 amount,
+        uint256,
+        address
+    ) external {
         _misbehave();
         ++reports;
         emit Completed(orderId, buyer, seller, amount);
