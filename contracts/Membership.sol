@@ -44,6 +44,8 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     uint256 private constant _CONDITIONS_PER_WORD = 8;
     uint256 private constant _CONDITION_BITS = 32;
     uint256 private constant _THRESHOLD_MASK = (1 << 24) - 1;
+    uint256 private constant _TIERS_PER_WORD = 4;
+    uint256 private constant _TIER_KEY_BITS = 64;
     uint8 private constant _FIRST_FREE_REASON = 16;
     uint8 private constant _REASON_DISPUTE_SPLIT = 4;
 
@@ -61,6 +63,9 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     uint8 private _helpfulThreshold;
     uint32 private _stakeCancelCutoff;
     mapping(uint256 tierId => Tier) private _tiers;
+    /// @dev Every tier's required set (32 bits) and priority (16 bits), four tiers to a slot: a tier evaluation reads
+    /// four slots instead of fifteen Tier structs, so the worst configuration fits the escrow's report cap.
+    uint256[MAX_TIERS / _TIERS_PER_WORD] private _tierKeys;
     /// @dev A member's Counters packed in one word (see `_encode`), written with a single store per report.
     mapping(address member => uint256) private _counterWords;
     /// @dev Low 32 bits: the day of the latest recorded sale; then RECENT_DAYS 16-bit counters, one per day % 10.
@@ -139,6 +144,10 @@ contract Membership is IMembership, ReentrancyGuardTransient {
         _checkPolicy(policy);
         Tier memory t = Tier({required: required, priority: priority, exists: true, policy: policy});
         _tiers[tierId] = t;
+        uint256 word = tierId / _TIERS_PER_WORD;
+        uint256 shift = (tierId % _TIERS_PER_WORD) * _TIER_KEY_BITS;
+        uint256 key = uint256(required) | (uint256(priority) << 32);
+        _tierKeys[word] = (_tierKeys[word] & ~(uint256(type(uint64).max) << shift)) | (key << shift);
         if (tierId == count) _tierCount = uint8(count + 1);
         emit TierSet(tierId, required, priority, policy);
     }
@@ -399,12 +408,17 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     /// @inheritdoc IMembership
     function tierFor(uint256 met) public view returns (uint256 tierId) {
         uint256 best;
-        for (uint256 i = 1; i < _tierCount; ++i) {
-            Tier storage t = _tiers[i];
-            if (t.required & met != t.required) continue;
-            if (tierId == 0 || t.priority > best) {
+        uint256 count = _tierCount;
+        uint256 word;
+        for (uint256 i = 1; i < count; ++i) {
+            if (i == 1 || i % _TIERS_PER_WORD == 0) word = _tierKeys[i / _TIERS_PER_WORD];
+            uint256 key = word >> ((i % _TIERS_PER_WORD) * _TIER_KEY_BITS);
+            uint256 required = key & type(uint32).max;
+            if (required & met != required) continue;
+            uint256 priority = (key >> 32) & type(uint16).max;
+            if (tierId == 0 || priority > best) {
                 tierId = i;
-                best = t.priority;
+                best = priority;
             }
         }
     }
@@ -595,17 +609,32 @@ contract Membership is IMembership, ReentrancyGuardTransient {
         return recentSales(seller);
     }
 
+    /// @dev Each counter a condition can test is computed once, before the loop (recent sales, which needs another
+    /// read, only when a condition asks for it), so 32 conditions cost little more than their four slots.
     function _conditionsMet(address member, Counters memory c) private view returns (uint256 met) {
         uint256 end = _conditionEnd;
+        if (end == 0) return 0;
+        uint256 orders = c.orders;
+        // Cancellation rates are over concluded orders; a member without any has a rate of 0.
+        uint256 rate = orders == 0 ? 0 : ((uint256(c.cancelledAsBuyer) + c.cancelledAsSeller) * _BPS) / orders;
+        uint256 recent = type(uint256).max;
         uint256 word;
         for (uint256 i = 0; i < end; ++i) {
             if (i % _CONDITIONS_PER_WORD == 0) word = _conditionWords[i / _CONDITIONS_PER_WORD];
             uint256 packed = word >> ((i % _CONDITIONS_PER_WORD) * _CONDITION_BITS);
             ConditionKind kind = ConditionKind(uint8(packed >> 24));
-            uint256 threshold = packed & _THRESHOLD_MASK;
-            // Recent sales are the only counter that needs another read: only then is it made.
-            bool ok =
-                kind == ConditionKind.MinRecentSales ? recentSales(member) >= threshold : _meets(kind, threshold, c);
+            uint256 t = packed & _THRESHOLD_MASK;
+            bool ok;
+            if (kind == ConditionKind.MinCompleted) ok = c.completed >= t;
+            else if (kind == ConditionKind.MaxCancellationRateBps) ok = rate <= t;
+            else if (kind == ConditionKind.MinCancellationRateBps) ok = orders != 0 && rate >= t; // an abuser has a record
+            else if (kind == ConditionKind.MinRecentSales) {
+                if (recent == type(uint256).max) recent = recentSales(member);
+                ok = recent >= t;
+            } else if (kind == ConditionKind.MinHelpfulReviews) ok = c.helpfulReviews >= t;
+            else if (kind == ConditionKind.Registered) ok = c.registered;
+            else if (kind == ConditionKind.MinOrders) ok = orders >= t;
+            else if (kind == ConditionKind.MaxStakeCancellations) ok = c.stakeCancellations <= t;
             if (ok) met |= 1 << i;
         }
     }
@@ -615,19 +644,6 @@ contract Membership is IMembership, ReentrancyGuardTransient {
             _conditionWords[conditionId / _CONDITIONS_PER_WORD] >>
                 ((conditionId % _CONDITIONS_PER_WORD) * _CONDITION_BITS);
         return Condition({kind: ConditionKind(uint8(packed >> 24)), threshold: uint64(packed & _THRESHOLD_MASK)});
-    }
-
-    function _meets(ConditionKind kind, uint256 t, Counters memory c) private pure returns (bool) {
-        if (kind == ConditionKind.Unset) return false;
-        if (kind == ConditionKind.MinCompleted) return c.completed >= t;
-        if (kind == ConditionKind.MinOrders) return c.orders >= t;
-        if (kind == ConditionKind.MinHelpfulReviews) return c.helpfulReviews >= t;
-        if (kind == ConditionKind.Registered) return c.registered;
-        if (kind == ConditionKind.MaxStakeCancellations) return c.stakeCancellations <= t;
-        // Cancellation rates are over concluded orders; a member without any has a rate of 0.
-        uint256 rate = c.orders == 0 ? 0 : ((uint256(c.cancelledAsBuyer) + c.cancelledAsSeller) * _BPS) / c.orders;
-        if (kind == ConditionKind.MaxCancellationRateBps) return rate <= t;
-        return c.orders != 0 && rate >= t; // MinCancellationRateBps: an abuser has a record
     }
 
     function _checkPolicy(Policy memory policy) private pure {
