@@ -23,6 +23,8 @@ import {IRevenueVault} from "./interfaces/IRevenueVault.sol";
 /// @dev Every payout is credited and then withdrawn by its owner (pull), so a blacklisted or reverting party can only
 /// block itself. Books: the token balance equals `totalHeld`, which is what open orders were paid plus what is owed.
 /// Roles are the marketplace's (admin, operator, and POLICY_ROLE for the membership contract).
+// One value per slot, each read on its own hot path.
+// solhint-disable-next-line max-states-count
 contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -596,7 +598,7 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         delete _failedReports[reportHash];
         emit MembershipReportReplayed(orderId, reportHash);
         // The replayer pays for all the gas the report needs; a report that fails again reverts and stays recorded.
-        if (!CappedCall.call(_config.membership, gasleft(), report)) revert ReportReplayFailed(reportHash);
+        if (!CappedCall.invoke(_config.membership, gasleft(), report)) revert ReportReplayFailed(reportHash);
     }
 
     // ---------------------------------------------------------------- configuration
@@ -899,7 +901,7 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         // 1/64 of the gas stays with the caller (EIP-150); the margin pays for the call and for recording a failure.
         uint256 needed = REPORT_GAS + REPORT_GAS / 63 + REPORT_RECORD_GAS;
         if (gasleft() < needed) revert GasTooLowForReport(gasleft(), needed);
-        if (CappedCall.call(hooks, REPORT_GAS, report)) return;
+        if (CappedCall.invoke(hooks, REPORT_GAS, report)) return;
         bytes32 reportHash = keccak256(abi.encode(orderId, report));
         _failedReports[reportHash] = true;
         emit MembershipReportFailed(orderId, reportHash, report);

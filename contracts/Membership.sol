@@ -25,6 +25,8 @@ import {IListing} from "./interfaces/IListing.sol";
 /// @dev Everything is bounded: at most 32 conditions and 16 tiers, and the recent-sales window is a ring of
 /// RECENT_DAYS daily counters in one slot. Roles are the marketplace's: its admin configures, REVIEWER_ROLE
 /// records reviews. Reward books: the payment-token balance always equals `rewardPool`.
+// One value per slot, each read on its own hot path.
+// solhint-disable-next-line max-states-count
 contract Membership is IMembership, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -627,7 +629,8 @@ contract Membership is IMembership, ReentrancyGuardTransient {
             bool ok;
             if (kind == ConditionKind.MinCompleted) ok = c.completed >= t;
             else if (kind == ConditionKind.MaxCancellationRateBps) ok = rate <= t;
-            else if (kind == ConditionKind.MinCancellationRateBps) ok = orders != 0 && rate >= t; // an abuser has a record
+            else if (kind == ConditionKind.MinCancellationRateBps)
+                ok = orders != 0 && rate >= t; // an abuser has a record
             else if (kind == ConditionKind.MinRecentSales) {
                 if (recent == type(uint256).max) recent = recentSales(member);
                 ok = recent >= t;

@@ -10,7 +10,7 @@ library CappedCall {
     /// @param gasCap The gas the callee gets.
     /// @param data The calldata.
     /// @return ok Whether the call succeeded.
-    function call(address target, uint256 gasCap, bytes memory data) internal returns (bool ok) {
+    function invoke(address target, uint256 gasCap, bytes memory data) internal returns (bool ok) {
         assembly ("memory-safe") {
             ok := call(gasCap, target, 0, add(data, 32), mload(data), 0, 0)
         }

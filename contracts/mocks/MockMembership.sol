@@ -33,9 +33,8 @@ contract MockMembership is IMembershipHooks {
     /// @param reason The reason code.
     event Cancelled(uint256 orderId, address buyer, address seller, Party responsible, uint8 reason);
 
-    /// @notice The marketplace and escrow it reports for (checked by `Marketplace.setModules`).
-    address public immutable marketplace;
-    address public immutable escrow;
+    address private immutable _MARKETPLACE;
+    address private immutable _ESCROW;
 
     /// @notice The current mode.
     Mode public mode;
@@ -48,8 +47,20 @@ contract MockMembership is IMembershipHooks {
     /// @param marketplace_ The marketplace.
     /// @param escrow_ The escrow.
     constructor(address marketplace_, address escrow_) {
-        marketplace = marketplace_;
-        escrow = escrow_;
+        _MARKETPLACE = marketplace_;
+        _ESCROW = escrow_;
+    }
+
+    /// @notice The marketplace it serves (checked by `Marketplace.setModules`).
+    /// @return The marketplace.
+    function marketplace() external view returns (address) {
+        return _MARKETPLACE;
+    }
+
+    /// @notice The escrow it counts orders for (checked by `Marketplace.setModules`).
+    /// @return The escrow.
+    function escrow() external view returns (address) {
+        return _ESCROW;
     }
 
     /// @notice Sets the mode.
