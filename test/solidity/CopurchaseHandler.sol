@@ -147,7 +147,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
             _USDC.permit(p.actor, address(p.listing), fromWallet, block.timestamp, v, r, s);
         }
         vm.prank(p.actor);
-        (p.used, p.firstStake) = p.listing.buyWithPermit(p.tokenId, p.count, block.timestamp, v, r, s);
+        (p.used, p.firstStake) = p.listing.buyWithPermit(p.tokenId, p.count, fromWallet, block.timestamp, v, r, s);
         _recordPurchase(p);
         // Credit covering it all means no permit at all; otherwise the permit is spent exactly.
         if (fromWallet != 0) assertEq(_USDC.allowance(p.actor, address(p.listing)), 0, "permit allowance not spent");

@@ -350,7 +350,7 @@ contract ListingBuyInputFuzzTest is SystemSetup {
         count = bound(count, remaining + 1, type(uint256).max);
         vm.expectRevert(abi.encodeWithSelector(IListing.ExceedsRemaining.selector, count, remaining));
         vm.prank(buyer);
-        if (withPermit) listing.buyWithPermit(0, count, block.timestamp, 27, bytes32(0), bytes32(0));
+        if (withPermit) listing.buyWithPermit(0, count, type(uint256).max, block.timestamp, 27, bytes32(0), bytes32(0));
         else listing.buy(0, count);
     }
 
@@ -360,7 +360,7 @@ contract ListingBuyInputFuzzTest is SystemSetup {
         uint256 count = type(uint256).max;
         vm.expectRevert(abi.encodeWithSelector(IListing.ExceedsRemaining.selector, count, 1_000));
         vm.prank(buyer);
-        listing.buyWithPermit(0, count, block.timestamp, 27, bytes32(0), bytes32(0));
+        listing.buyWithPermit(0, count, type(uint256).max, block.timestamp, 27, bytes32(0), bytes32(0));
     }
 }
 
