@@ -76,7 +76,7 @@ describe("listing life cycle (core)", () => {
       const deadline = BigInt((await networkHelpers.time.latest()) + 3600);
       const signature = await signPermit(sys, sys.alice, address, value, deadline);
       await expect(
-        listing.connect(sys.alice).buyWithPermit(0, 5, deadline, signature.v, signature.r, signature.s),
+        listing.connect(sys.alice).buyWithPermit(0, 5, value, deadline, signature.v, signature.r, signature.s),
       ).to.changeTokenBalances(ethers, sys.usdc, [sys.alice, listing], [-value, value]);
       expect(await sys.usdc.allowance(sys.alice.address, address)).to.equal(0n);
     });
