@@ -83,7 +83,7 @@ describe("listing life cycle (core)", () => {
   });
 
   describe("#settle and #finalize", () => {
-    it("draws stake word mod sold + 1 and gives the order to the token's owner at finalize (A12)", async () => {
+    it("draws stake word mod (sold + cancelled) + 1, here nothing cancelled, and gives the order to the token's owner at finalize (A12)", async () => {
       const { listing, terms } = await createListing(sys);
       const a = await buy(sys, listing, sys.alice, 60n);
       await buy(sys, listing, sys.bob, 50n);
