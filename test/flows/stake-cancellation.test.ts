@@ -174,13 +174,15 @@ describe("Stake cancellation", () => {
     await sys.bidToken.connect(sys.alice).topUp(token, 50n * USDC);
     await listing.connect(sys.alice).buy(token, 5n); // all from credit: the listing holds 10 USDC itself
     const [, purchases] = await listing.sales();
+    // The position's wallet paid 10 USDC (the first stake), credit 50: the wallet's 10 come back to the wallet
+    // first, the other 40 as credit; the stake left is the credit's.
     await expect(listing.connect(sys.alice).cancelPurchase(purchases - 1n)).to.changeTokenBalance(
       ethers,
       sys.usdc,
       sys.alice,
-      0n,
+      10n * USDC,
     );
-    expect(await sys.bidToken.creditOf(token)).to.equal(50n * USDC);
+    expect(await sys.bidToken.creditOf(token)).to.equal(40n * USDC);
     expect(await sys.bidToken.creditPendingFor(await listing.getAddress())).to.equal(0n);
     expect(await sys.usdc.balanceOf(await listing.getAddress())).to.equal(await listing.owed());
   });
