@@ -453,7 +453,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
             if (collects) {
                 IListing.Terms memory t = _termsOf(l);
                 (uint256 sold, ) = l.sales();
-                markup = sold * t.stakePrice - t.price;
+                markup = sold * t.stakePrice - t.price + feesKept[address(l)];
             }
             uint256 owedBefore = _VAULT.totalOwed();
             _MARKETPLACE.performUpkeep(data);
@@ -901,6 +901,11 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
             for (uint256 i; i < _tokens.length; ++i) {
                 (uint256 stakes, ) = l.oddsOf(_tokens[i]);
                 if (stakes != 0) _refund(l, _tokens[i], _BID_TOKEN.ownerOf(_tokens[i]), stakes);
+            }
+            // Cancellation fees a failed or dissolved listing kept go to the vault.
+            if (feesHeld(address(l)) != 0) {
+                assertEq(_VAULT.collect(address(l)), feesKept[address(l)], "fees of a failed listing");
+                collected[address(l)] = true;
             }
         }
     }
