@@ -430,7 +430,12 @@ contract Listing is IListing, ReentrancyGuardTransient {
     /// paid) is refunded to the wallet first, anything beyond it was paid from credit and goes back as credit; the
     /// fee (tier fee, budget fee on the `charged` stakes) comes out of the wallet part first. Credit mode refunds
     /// everything as credit.
-    function _splitRefund(Cancellation memory c, Position memory position, uint256 charged, uint256 tierBps) private view {
+    function _splitRefund(
+        Cancellation memory c,
+        Position memory position,
+        uint256 charged,
+        uint256 tierBps
+    ) private view {
         uint256 price = CloneArgs.word(_STAKE_PRICE_WORD);
         uint256 amount = uint256(c.count) * price;
         uint256 walletPaid = uint256(position.stakes) * price - position.creditPaid;
@@ -606,14 +611,15 @@ contract Listing is IListing, ReentrancyGuardTransient {
     /// @dev Writes the state slot as one word, in Solidity's own layout for `State` (first member lowest): cheaper than
     /// the member-by-member copy of a memory struct, on every path that changes the state.
     function _storeState(State memory st) private {
-        uint256 packed = uint256(uint8(st.status)) |
-            (st.markupReleased ? 1 << 8 : 0) |
-            (uint256(st.sold) << 16) |
-            (uint256(st.purchases) << 56) |
-            (uint256(st.drawExpiresAt) << 96) |
-            (uint256(st.refundedStakes) << 136) |
-            (uint256(st.cancelledStakes) << 176) |
-            (uint256(st.dissolutionVotes) << 216);
+        uint256 packed =
+            uint256(uint8(st.status)) |
+                (st.markupReleased ? 1 << 8 : 0) |
+                (uint256(st.sold) << 16) |
+                (uint256(st.purchases) << 56) |
+                (uint256(st.drawExpiresAt) << 96) |
+                (uint256(st.refundedStakes) << 136) |
+                (uint256(st.cancelledStakes) << 176) |
+                (uint256(st.dissolutionVotes) << 216);
         State storage stored = _state;
         assembly ("memory-safe") {
             sstore(stored.slot, packed)
@@ -623,11 +629,12 @@ contract Listing is IListing, ReentrancyGuardTransient {
     /// @dev Writes a position as one word, in Solidity's own layout for `Position` (first member lowest): cheaper on
     /// the purchase path than the member-by-member copy of a memory struct.
     function _storePosition(uint256 tokenId, Position memory p) private {
-        uint256 packed = uint256(p.stakes) |
-            (uint256(p.votedStakes) << 40) |
-            (uint256(p.lastPurchase) << 80) |
-            (uint256(p.lastPurchaseAt) << 120) |
-            (uint256(p.creditPaid) << 160);
+        uint256 packed =
+            uint256(p.stakes) |
+                (uint256(p.votedStakes) << 40) |
+                (uint256(p.lastPurchase) << 80) |
+                (uint256(p.lastPurchaseAt) << 120) |
+                (uint256(p.creditPaid) << 160);
         Position storage stored = _positions[tokenId];
         assembly ("memory-safe") {
             sstore(stored.slot, packed)
