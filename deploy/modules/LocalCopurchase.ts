@@ -1,4 +1,5 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import type { ContractFuture, IgnitionModuleBuilder } from "@nomicfoundation/ignition-core";
 import { deploySystem } from "./system.js";
 
 /** Base fee, gas price and LINK price of the official VRF v2.5 mock, as in Chainlink's own examples. */
@@ -13,6 +14,11 @@ const SUBSCRIPTION_FUNDING = 1_000_000n * 10n ** 18n; // LINK units in the mock
  */
 export default buildModule("LocalCopurchase", (m) => {
   const usdc = m.contract("MockUSDC");
+  return { usdc, ...localSystem(m, usdc) };
+});
+
+/** The official VRF v2.5 mock with a funded subscription, and the whole system on `usdc` as its consumer. */
+export function localSystem(m: IgnitionModuleBuilder, usdc: ContractFuture<string>) {
   const coordinator = m.contract("VRFCoordinatorV2_5Mock", [
     VRF_MOCK_BASE_FEE,
     VRF_MOCK_GAS_PRICE,
@@ -26,5 +32,5 @@ export default buildModule("LocalCopurchase", (m) => {
   const keyHash = m.getParameter("keyHash", "0x787d74caea10b2b357790d5b5247c2f63d1d91572a9846f780606e4d953677ae");
   const system = deploySystem(m, { paymentToken: usdc, vrfCoordinator: coordinator, subscriptionId, keyHash });
   m.call(coordinator, "addConsumer", [subscriptionId, system.marketplace]);
-  return { usdc, coordinator, ...system };
-});
+  return { coordinator, ...system };
+}

@@ -359,7 +359,7 @@ export async function buyStakes(ctx: Context, args: BuyArgs) {
 
 /** An EIP-2612 permit for exactly `value`, signed with the token's own EIP-712 domain. */
 function signPermit(ctx: Context, owner: HardhatEthersSigner, spender: string, value: bigint, deadline: bigint) {
-  return signTokenPermit(ctx.sys.token, owner, spender, value, deadline);
+  return signTokenPermit(ctx.sys.token, owner, spender, value, deadline, ctx.permitDomain);
 }
 
 /** Claims the refunds of a failed or dissolved listing for one token, or for every token `from` holds there. */
