@@ -372,6 +372,7 @@ export async function refundStakes(ctx: Context, args: { listing: string; token?
   }
   const tokens = args.token && args.token > 0n ? [args.token] : (await holdings(ctx, listing, owner.address)).map((h) => h.tokenId);
   if (tokens.length === 0) throw new UserError(`${shortAddress(owner.address)} holds no bid token with stakes to refund on listing #${f.listingId}`);
+  await recoverIfNeeded(ctx, listing, owner);
   let total = 0n;
   for (const tokenId of tokens) {
     const receipt = await send(listing.connect(owner).claimRefund(tokenId));
@@ -381,6 +382,21 @@ export async function refundStakes(ctx: Context, args: { listing: string; token?
   }
   if (tokens.length > 1) say(`  ${ctx.money.format(total)} in total`);
   return { total, tokens };
+}
+
+/**
+ * A listing failed while the payment token refused transfers (`failStalled`) may still have the credit its buyers spent
+ * at the bid token, or P in its escrow order: bring them back (permissionless `recoverFunds`) so every refund is paid.
+ */
+async function recoverIfNeeded(ctx: Context, listing: Listing, signer: HardhatEthersSigner) {
+  if (LISTING_STATUS[Number(await listing.status())] !== "Failed") return;
+  const credit = await ctx.sys.bidToken.creditPendingFor(await listing.getAddress());
+  const orderId = await listing.escrowOrderId();
+  const orderOpen = orderId !== 0n && ORDER_STATUS[Number((await ctx.sys.escrow.order(orderId)).status)] === "AwaitingDraw";
+  if (credit === 0n && !orderOpen) return;
+  const receipt = await send(listing.connect(signer).recoverFunds());
+  const e = eventIn(receipt, listing, "FundsRecovered");
+  say(`recovered ${ctx.money.format(e.args.credit)} of spent credit from the bid token and ${ctx.money.format(e.args.price)} from the escrow order, so every refund can be paid`);
 }
 
 /** Cancels a bid token's latest purchase in an open listing; the refund follows the holder's membership tier. */
