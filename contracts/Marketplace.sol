@@ -27,6 +27,8 @@ interface IModule {
 /// @dev The VRF consumer is written against `IVRFCoordinatorV2Plus` instead of inheriting
 /// `VRFConsumerBaseV2Plus`: that base lets a separate owner swap the coordinator at any time, while here the
 /// coordinator is guarded by the admin role and cannot change while a draw waits for its word (attack A17).
+// The settlement grace and the keeper's retry times are one responsibility with the upkeep that reads them.
+// solhint-disable-next-line max-states-count
 contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompatibleInterface {
     /// @notice Approves listings and configures operations.
     bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR_ROLE");
@@ -501,11 +503,12 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
     /// one stuck listing cannot hold the keeper. An empty reason (out of gas) is re-thrown, so no caller can get a
     /// healthy listing skipped by starving the call.
     function _performListingAction(address listing, UpkeepAction action) private {
-        bytes memory call = action == UpkeepAction.Settle
-            ? abi.encodeCall(IListing.settle, ())
-            : action == UpkeepAction.Finalize
-                ? abi.encodeCall(IListing.finalize, ())
-                : abi.encodeCall(IListing.expireDraw, ());
+        bytes memory call =
+            action == UpkeepAction.Settle
+                ? abi.encodeCall(IListing.settle, ())
+                : action == UpkeepAction.Finalize
+                    ? abi.encodeCall(IListing.finalize, ())
+                    : abi.encodeCall(IListing.expireDraw, ());
         // solhint-disable-next-line avoid-low-level-calls
         (bool ok, bytes memory reason) = listing.call(call);
         if (ok) return;

@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 // Real USDC reverts with these reason strings; the tooling decodes them, so the mock says exactly the same.
-// solhint-disable gas-custom-errors
+// solhint-disable gas-custom-errors, gas-small-strings, max-states-count
 
 /// @title UsdcLike
 /// @notice Test-only logic of a token that behaves like Circle's FiatTokenV2_2 (USDC) wherever Copurchase can tell:
@@ -14,10 +14,12 @@ pragma solidity 0.8.30;
 /// read. Minting needs a minter with an allowance set by the master minter.
 /// @dev Written for this project from FiatTokenV2_2's documented behaviour; not Circle's code. No EIP-3009.
 contract UsdcLike {
-    bytes32 private constant _PERMIT_TYPEHASH =
-        keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
-    bytes32 private constant _DOMAIN_TYPEHASH =
-        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant _PERMIT_TYPEHASH = keccak256(
+        "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"
+    );
+    bytes32 private constant _DOMAIN_TYPEHASH = keccak256(
+        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+    );
     uint256 private constant _BLACKLIST_BIT = 1 << 255;
     uint256 private constant _BALANCE_MASK = _BLACKLIST_BIT - 1;
 
