@@ -36,10 +36,10 @@ contract UsdcLike {
     uint8 private _decimals;
     uint256 private _totalSupply;
     mapping(address account => uint256 balanceAndBlacklisted) private _balances;
-    mapping(address owner => mapping(address spender => uint256)) private _allowed;
+    mapping(address holder => mapping(address spender => uint256)) private _allowed;
     mapping(address minter => bool) private _minters;
     mapping(address minter => uint256) private _minterAllowed;
-    mapping(address owner => uint256) private _nonces;
+    mapping(address holder => uint256) private _nonces;
 
     /// @notice ERC-20 transfer.
     /// @param from Sender.
@@ -164,8 +164,8 @@ contract UsdcLike {
         return true;
     }
 
-    /// @notice EIP-2612: sets `owner`'s allowance for `spender` from the owner's signature.
-    /// @param owner Owner (signer).
+    /// @notice EIP-2612: sets `holder`'s allowance for `spender` from the holder's signature.
+    /// @param holder Owner (signer).
     /// @param spender Spender.
     /// @param value Allowance.
     /// @param deadline Last valid second (type(uint256).max: never expires).
@@ -173,18 +173,20 @@ contract UsdcLike {
     /// @param r Signature r.
     /// @param s Signature s.
     function permit(
-        address owner,
+        address holder,
         address spender,
         uint256 value,
         uint256 deadline,
         uint8 v,
         bytes32 r,
         bytes32 s
-    ) external whenNotPaused notBlacklisted(owner) notBlacklisted(spender) {
+    ) external whenNotPaused notBlacklisted(holder) notBlacklisted(spender) {
         require(deadline == type(uint256).max || deadline >= block.timestamp, "FiatTokenV2: permit is expired");
-        bytes32 structHash = keccak256(abi.encode(_PERMIT_TYPEHASH, owner, spender, value, _nonces[owner]++, deadline));
-        _checkSignature(owner, keccak256(abi.encodePacked("\x19\x01", _domainSeparator(), structHash)), v, r, s);
-        _approve(owner, spender, value);
+        bytes32 structHash = keccak256(
+            abi.encode(_PERMIT_TYPEHASH, holder, spender, value, _nonces[holder]++, deadline)
+        );
+        _checkSignature(holder, keccak256(abi.encodePacked("\x19\x01", _domainSeparator(), structHash)), v, r, s);
+        _approve(holder, spender, value);
     }
 
     // ---------------------------------------------------------------- issuer controls
@@ -200,29 +202,29 @@ contract UsdcLike {
         require(_minters[msg.sender], "FiatToken: caller is not a minter");
         require(to != address(0), "FiatToken: mint to the zero address");
         require(amount > 0, "FiatToken: mint amount not greater than 0");
-        uint256 allowance = _minterAllowed[msg.sender];
-        require(amount <= allowance, "FiatToken: mint amount exceeds minterAllowance");
+        uint256 mintable = _minterAllowed[msg.sender];
+        require(amount <= mintable, "FiatToken: mint amount exceeds minterAllowance");
         _totalSupply += amount;
         uint256 balance = (_balances[to] & _BALANCE_MASK) + amount;
         require(balance <= _BALANCE_MASK, "FiatToken: balance exceeds (2^255 - 1)");
         _balances[to] = balance;
-        _minterAllowed[msg.sender] = allowance - amount;
+        _minterAllowed[msg.sender] = mintable - amount;
         emit Mint(msg.sender, to, amount);
         emit Transfer(address(0), to, amount);
         return true;
     }
 
-    /// @notice The master minter lets `minter` mint up to `allowance`.
+    /// @notice The master minter lets `minter` mint up to `minterAllowance`.
     /// @param minter The minter.
-    /// @param allowance Units.
+    /// @param minterAllowance Units.
     /// @return Always true.
     function configureMinter(
         address minter,
-        uint256 allowance
+        uint256 minterAllowance
     ) external whenNotPaused only(_masterMinter, "FiatToken: caller is not the masterMinter") returns (bool) {
         _minters[minter] = true;
-        _minterAllowed[minter] = allowance;
-        emit MinterConfigured(minter, allowance);
+        _minterAllowed[minter] = minterAllowance;
+        emit MinterConfigured(minter, minterAllowance);
         return true;
     }
 
@@ -262,11 +264,11 @@ contract UsdcLike {
     }
 
     /// @notice ERC-20 allowance.
-    /// @param owner Owner.
+    /// @param holder Owner.
     /// @param spender Spender.
     /// @return Units.
-    function allowance(address owner, address spender) external view returns (uint256) {
-        return _allowed[owner][spender];
+    function allowance(address holder, address spender) external view returns (uint256) {
+        return _allowed[holder][spender];
     }
 
     /// @notice ERC-20 supply.
@@ -312,11 +314,11 @@ contract UsdcLike {
         return _domainSeparator();
     }
 
-    /// @notice EIP-2612 nonce of `owner`.
-    /// @param owner The owner.
+    /// @notice EIP-2612 nonce of `holder`.
+    /// @param holder The holder.
     /// @return The nonce the next permit must carry.
-    function nonces(address owner) external view returns (uint256) {
-        return _nonces[owner];
+    function nonces(address holder) external view returns (uint256) {
+        return _nonces[holder];
     }
 
     /// @notice Whether `account` is frozen.
@@ -369,16 +371,16 @@ contract UsdcLike {
         emit Transfer(from, to, value);
     }
 
-    function _approve(address owner, address spender, uint256 value) private {
-        require(owner != address(0), "ERC20: approve from the zero address");
+    function _approve(address holder, address spender, uint256 value) private {
+        require(holder != address(0), "ERC20: approve from the zero address");
         require(spender != address(0), "ERC20: approve to the zero address");
-        _allowed[owner][spender] = value;
-        emit Approval(owner, spender, value);
+        _allowed[holder][spender] = value;
+        emit Approval(holder, spender, value);
     }
 
-    function _checkSignature(address owner, bytes32 digest, uint8 v, bytes32 r, bytes32 s) private pure {
+    function _checkSignature(address holder, bytes32 digest, uint8 v, bytes32 r, bytes32 s) private pure {
         address signer = ecrecover(digest, v, r, s);
-        require(signer != address(0) && signer == owner, "EIP2612: invalid signature");
+        require(signer != address(0) && signer == holder, "EIP2612: invalid signature");
     }
 
     function _isBlacklisted(address account) private view returns (bool) {
