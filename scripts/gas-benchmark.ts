@@ -3,11 +3,12 @@
  * with the real contracts deployed by the real Ignition module. Prints a table and writes it to gas-report.md.
  * Everything runs twice, on two payment tokens: the minimal mock (OpenZeppelin ERC-20) and the USDC-like token
  * (FiatTokenV2_2's behaviour behind an admin proxy: what mainnet users pay); the targets apply to the USDC column.
- * GAS_TOKENS=mock (or usdc-like) runs one of them only.
+ * GAS_TOKENS=mock (or usdc-like) runs one of them only; GAS_ROWS_OUT=<file> saves that run's rows instead of writing
+ * the table, and GAS_ROWS_IN=<file>,<file> writes the table from saved rows (to measure both tokens in parallel).
  *
  *   npm run gas
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { ContractTransactionResponse } from "ethers";
 import { BatchBuyer__factory, Listing__factory } from "../typechain-types/index.js";
 import type { Listing } from "../typechain-types/index.js";
@@ -587,15 +588,31 @@ type TokenKind = keyof typeof TOKENS;
 async function main() {
   const chosen = (process.env.GAS_TOKENS ?? "mock,usdc-like").split(",").map((t) => t.trim()) as TokenKind[];
   const byToken = new Map<TokenKind, Row[]>();
-  for (const token of chosen) {
+  // The two tokens can be measured by two processes at once (GAS_ROWS_OUT=file each), then tabled with GAS_ROWS_IN.
+  const saved = process.env.GAS_ROWS_IN?.split(",") ?? [];
+  for (const file of saved) {
+    const { token, rows: stored } = JSON.parse(readFileSync(file, "utf8")) as { token: TokenKind; rows: Row[] };
+    byToken.set(token, stored.map((r) => ({ ...r, gas: BigInt(r.gas), target: r.target === undefined ? undefined : BigInt(r.target) })));
+  }
+  for (const token of saved.length > 0 ? [] : chosen) {
     if (!(token in TOKENS)) throw new Error(`GAS_TOKENS: unknown token "${token}" (mock, usdc-like)`);
     console.log(`\n=== payment token: ${TOKENS[token]} ===`);
     rows = [];
     await measure(await deployFixtureWith({}, token));
     byToken.set(token, rows);
+    if (process.env.GAS_ROWS_OUT) {
+      const json = JSON.stringify({ token, rows }, (_, v) => (typeof v === "bigint" ? v.toString() : v));
+      writeFileSync(process.env.GAS_ROWS_OUT, json);
+      console.log(`rows written to ${process.env.GAS_ROWS_OUT}`);
+      return;
+    }
   }
+  // Columns in a fixed order, whatever order they were measured or loaded in.
+  const ordered = new Map((Object.keys(TOKENS) as TokenKind[]).filter((t) => byToken.has(t)).map((t) => [t, byToken.get(t)!]));
+  byToken.clear();
+  for (const [t, r] of ordered) byToken.set(t, r);
   // Targets are judged on the USDC-like column when it was measured (what mainnet users pay).
-  const judged = byToken.get("usdc-like") ?? byToken.get(chosen[0])!;
+  const judged = byToken.get("usdc-like") ?? [...byToken.values()][0];
   const keyOf = (r: Row) => `${r.operation}|${r.size}`;
   const gasIn = new Map([...byToken].map(([t, rs]) => [t, new Map(rs.map((r) => [keyOf(r), r.gas]))]));
   const columns = [...byToken.keys()];

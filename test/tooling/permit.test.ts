@@ -46,7 +46,11 @@ describe("tooling: the permit domain of any token", () => {
   it("falls back to the network's permitDomain parameter when the token has no version()", async () => {
     const sys = await networkHelpers.loadFixture(deployUsdcLikeFixture);
     const reader = { ...(await readerFor(sys.usdc)), version: refuse };
-    await expect(resolvePermitDomain(reader)).to.be.rejectedWith(/publishes no permit domain/);
+    const error = await resolvePermitDomain(reader).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).to.match(/^the token at 0x.{4}….{4} publishes no permit domain/);
     const resolved = await resolvePermitDomain(reader, { version: "2" });
     expect(resolved.source).to.equal("the network's permitDomain parameter");
     expect(resolved.checked).to.equal(true);
