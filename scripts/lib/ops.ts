@@ -282,6 +282,8 @@ export interface BuyArgs {
   token?: bigint;
   from?: string;
   approve?: boolean;
+  /** With `approve`: approve this human amount instead of exactly the cost. */
+  allowance?: string;
   permit?: boolean;
 }
 
@@ -334,8 +336,14 @@ export async function buyStakes(ctx: Context, args: BuyArgs) {
       if (!args.approve) {
         throw new UserError(`insufficient allowance: the listing may spend ${m.format(allowance)} of ${shortAddress(buyer.address)}'s ${m.symbol} but needs ${m.format(fromWallet)}${creditNote}: rerun with --approve (approves exactly what the wallet pays) or --permit (signs an EIP-2612 permit)`);
       }
-      await send(token.approve(f.address, fromWallet));
-      say(`approved the listing to take exactly ${m.format(fromWallet)}`);
+      // Exactly what this purchase pays unless asked otherwise: with USDC, which writes the allowance back on every
+      // transfer, an exact approval is the cheapest (the cleared slot is refunded).
+      const approval = args.allowance ? m.parse(args.allowance) : fromWallet;
+      if (approval < fromWallet) {
+        throw new UserError(`--allowance ${m.format(approval)} is less than the ${m.format(fromWallet)} this purchase pays from the wallet: give at least that, or leave it out to approve exactly the cost`);
+      }
+      await send(token.approve(f.address, approval));
+      say(approval === fromWallet ? `approved the listing to take exactly ${m.format(fromWallet)}` : `approved the listing to take up to ${m.format(approval)} (this purchase pays ${m.format(fromWallet)})`);
     }
     receipt = await send(listing.connect(buyer).buy(tokenId, count));
   }

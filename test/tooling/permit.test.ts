@@ -92,6 +92,19 @@ describe("tooling: the permit domain of any token", () => {
     expect(refund.out).to.include("refunded 1,000.00 USDC");
   });
 
+  it("stake:buy --approve approves exactly what the purchase pays, or the --allowance asked for", async () => {
+    const sys = await networkHelpers.loadFixture(deployUsdcLikeFixture);
+    const deployment = await sys.marketplace.getAddress();
+    const { listing } = await createListing(sys);
+    const address = await listing.getAddress();
+    const exact = await runTask("stake:buy", { listing: address, stakes: 5n, approve: true, from: "2", deployment });
+    expect(exact.out).to.include("approved the listing to take exactly 50.00 USDC");
+    expect(await sys.usdc.allowance(sys.alice.address, address)).to.equal(0n); // used up, slot cleared
+    const more = await runTask("stake:buy", { listing: address, stakes: 5n, approve: true, allowance: "500 USDC", from: "3", deployment });
+    expect(more.out).to.include("approved the listing to take up to 500.00 USDC (this purchase pays 50.00 USDC)");
+    expect(await sys.usdc.allowance(sys.bob.address, address)).to.equal(450n * USDC);
+  });
+
   it("explains USDC's reason strings in a sentence", () => {
     const data = new Interface(["error Error(string)"]).encodeErrorResult("Error", ["Pausable: paused"]);
     expect(explain({ data })).to.match(/^the payment token is paused by its issuer/);
