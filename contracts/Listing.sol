@@ -79,6 +79,8 @@ contract Listing is IListing, ReentrancyGuardTransient {
     State private _state;
     /// @dev Cancellation fees kept for the revenue vault (tiers refunding "minus a fee").
     uint128 private _feesKept;
+    /// @dev A `Stalled` failure left P (and the deed) in the escrow order; `recoverFunds` voids it.
+    bool private _priceInEscrow;
     uint256 private _orderId;
     PurchaseLog.Log private _log;
     mapping(uint256 tokenId => Position) private _positions;
@@ -352,8 +354,8 @@ contract Listing is IListing, ReentrancyGuardTransient {
         if (state.status != Status.Drawing) revert WrongStatus(state.status);
         state.status = Status.Failed;
         _state = state;
+        _priceInEscrow = true; // P and the deed stay in the escrow order until `recoverFunds` voids it
         emit ListingFailed(FailureReason.Stalled, state.sold);
-        // P and the deed stay in the escrow order until `recoverFunds` voids it.
         _MARKETPLACE.abandonRandomness();
     }
 
@@ -362,9 +364,9 @@ contract Listing is IListing, ReentrancyGuardTransient {
         Status current = _state.status;
         if (current != Status.Failed) revert WrongStatus(current);
         credit = _BID_TOKEN.creditPendingFor(address(this));
-        uint256 orderId = _orderId;
-        if (orderId != 0 && _ESCROW.order(orderId).status == IDeliveryEscrow.OrderStatus.AwaitingDraw) {
+        if (_priceInEscrow) {
             price = CloneArgs.word(_PRICE_WORD);
+            _priceInEscrow = false;
         }
         if (credit == 0 && price == 0) revert NothingToRecover();
         emit FundsRecovered(credit, price);
