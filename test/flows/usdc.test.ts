@@ -37,6 +37,13 @@ async function soldListing(sys: UsdcSystem) {
   return { listing, terms, address, a, b };
 }
 
+/** Alice's refund from `soldListing`: her 600 USDC of wallet payments to her wallet, her 20 of credit back to token `a`. */
+async function expectAliceRefund(sys: UsdcSystem, listing: Awaited<ReturnType<typeof soldListing>>["listing"], a: bigint) {
+  const creditBefore = await sys.bidToken.creditOf(a);
+  await expect(listing.connect(sys.alice).claimRefund(a)).to.changeTokenBalance(ethers, sys.usdc, sys.alice, 600n * USDC);
+  expect(await sys.bidToken.creditOf(a)).to.equal(creditBefore + 20n * USDC);
+}
+
 async function rejects(call: Promise<unknown>): Promise<boolean> {
   try {
     await call;
@@ -133,7 +140,7 @@ describe("USDC as the payment token (issue 17)", () => {
       ] as const) {
         const sig = await signPermit(sys, buyer, address, count * 10n * USDC, deadline);
         await expect(
-          listing.connect(buyer).buyWithPermit(0, count, deadline, sig.v, sig.r, sig.s),
+          listing.connect(buyer).buyWithPermit(0, count, count * 10n * USDC, deadline, sig.v, sig.r, sig.s),
         ).to.changeTokenBalances(ethers, sys.usdc, [buyer, listing], [-count * 10n * USDC, count * 10n * USDC]);
         expect(await sys.usdc.allowance(buyer.address, address)).to.equal(0n);
       }
@@ -184,10 +191,10 @@ describe("USDC as the payment token (issue 17)", () => {
       await expect(listing.connect(sys.bob).claimRefund(b)).to.be.revertedWith(PAUSED);
       await sys.usdcLike.unpause();
       await expect(listing.connect(sys.bob).claimRefund(b)).to.changeTokenBalance(ethers, sys.usdc, sys.bob, 500n * USDC);
-      // Alice's 620 USDC include the 20 of credit still at the bid token: it comes back first.
+      // Alice's refund includes the 20 USDC of credit still at the bid token: it has to come back first.
       await expect(listing.connect(sys.alice).claimRefund(a)).to.be.revertedWith("ERC20: transfer amount exceeds balance");
       await expect(listing.recoverFunds()).to.emit(listing, "FundsRecovered").withArgs(20n * USDC, 0n);
-      await expect(listing.connect(sys.alice).claimRefund(a)).to.changeTokenBalance(ethers, sys.usdc, sys.alice, 620n * USDC);
+      await expectAliceRefund(sys, listing, a);
       expect(await sys.usdc.balanceOf(address)).to.equal(0n);
       await expect(listing.recoverFunds()).to.be.revertedWithCustomError(listing, "NothingToRecover");
     });
@@ -200,7 +207,7 @@ describe("USDC as the payment token (issue 17)", () => {
       await networkHelpers.time.increaseTo(BigInt(terms.deadline) + BigInt(GRACE));
       await expectFailedStalled(listing, 112n);
       expect(await sys.bidToken.creditPendingFor(address)).to.equal(0n);
-      await expect(listing.connect(sys.alice).claimRefund(a)).to.changeTokenBalance(ethers, sys.usdc, sys.alice, 620n * USDC);
+      await expectAliceRefund(sys, listing, a);
       await expect(listing.connect(sys.bob).claimRefund(b)).to.changeTokenBalance(ethers, sys.usdc, sys.bob, 500n * USDC);
       await expect(listing.recoverFunds()).to.be.revertedWithCustomError(listing, "NothingToRecover");
     });
@@ -229,7 +236,7 @@ describe("USDC as the payment token (issue 17)", () => {
       await expect(listing.recoverFunds()).to.be.revertedWith(FROZEN);
       await sys.usdcLike.unBlacklist(bidToken);
       await expect(listing.recoverFunds()).to.emit(listing, "FundsRecovered").withArgs(20n * USDC, 0n);
-      await expect(listing.connect(sys.alice).claimRefund(a)).to.changeTokenBalance(ethers, sys.usdc, sys.alice, 620n * USDC);
+      await expectAliceRefund(sys, listing, a);
     });
 
     it("settles instead of failing when settlement works again at the end of the grace", async () => {
@@ -260,7 +267,7 @@ describe("USDC as the payment token (issue 17)", () => {
       await expect(listing.recoverFunds()).to.emit(listing, "FundsRecovered").withArgs(0n, terms.price);
       expect((await sys.escrow.order(orderId)).status).to.equal(6n); // Voided
       expect(await sys.deed.ownerOf(terms.deedId)).to.equal(sys.seller.address);
-      await expect(listing.connect(sys.alice).claimRefund(a)).to.changeTokenBalance(ethers, sys.usdc, sys.alice, 620n * USDC);
+      await expectAliceRefund(sys, listing, a);
       await expect(listing.connect(sys.bob).claimRefund(b)).to.changeTokenBalance(ethers, sys.usdc, sys.bob, 500n * USDC);
       expect(await sys.usdc.balanceOf(address)).to.equal(0n);
     });
@@ -375,7 +382,7 @@ describe("USDC as the payment token (issue 17)", () => {
       await expect(listing.connect(sys.alice).buy(0, 1)).to.be.revertedWith(FROZEN);
       const d = BigInt((await networkHelpers.time.latest()) + 3600);
       const sig = await signPermit(sys, sys.alice, address, 10n * USDC, d);
-      await expect(listing.connect(sys.alice).buyWithPermit(0, 1, d, sig.v, sig.r, sig.s)).to.be.revertedWith(FROZEN);
+      await expect(listing.connect(sys.alice).buyWithPermit(0, 1, 10n * USDC, d, sig.v, sig.r, sig.s)).to.be.revertedWith(FROZEN);
     });
 
     it("a frozen holder may spend credit already on its bid token (no USDC moves to or from its address)", async () => {
