@@ -100,7 +100,7 @@ export async function startIndexer(options: IndexerOptions): Promise<Indexer> {
 export async function deployLocal(rpcUrl: string, id: string): Promise<void> {
   const { network } = await import("hardhat");
   const { default: LocalCopurchase } = await import("../../deploy/modules/LocalCopurchase.js");
-  const connection = await network.connect({ network: "localhost", override: { url: rpcUrl } });
+  const connection = await network.create({ network: "localhost", override: { url: rpcUrl } });
   try {
     await connection.ignition.deploy(LocalCopurchase, { deploymentId: id });
   } finally {

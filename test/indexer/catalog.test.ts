@@ -85,6 +85,7 @@ describe("Catalog indexer (Ponder) on a local node", function () {
   let buyers: Address[];
   const tokensOf = new Map<Address, bigint[]>();
   const latest = new Map<string, bigint>(); // `${listing}:${token}` → latest purchase index
+  const positionsOf = new Map<bigint, Set<string>>(); // token → listings it bought in
   const counters = { purchases: 0, cancellations: 0, transfers: 0, topUps: 0, rejected: 0, refunds: 0, recycled: 0 };
 
   const send = (from: Address, address: Address, abi: never, fn: string, args: unknown[] = []) => chain.send(from, address, abi, fn, args);
@@ -114,7 +115,9 @@ describe("Catalog indexer (Ponder) on a local node", function () {
     const l = listings[key];
     const buyer = rnd.pick(buyers);
     const held = tokensOf.get(buyer) ?? [];
-    const tokenId = held.length > 0 && rnd.next() < 0.85 ? rnd.pick(held) : 0n;
+    // A token holds at most 4 open positions (BidToken.MAX_OPEN_POSITIONS): reuse one already here or with room.
+    const usable = held.filter((t) => (positionsOf.get(t)?.has(key) ?? false) || (positionsOf.get(t)?.size ?? 0) < 4);
+    const tokenId = usable.length > 0 && rnd.next() < 0.85 ? rnd.pick(usable) : 0n;
     const [sold] = await chain.client.readContract({ address: l.address, abi: chain.abis.ListingAbi, functionName: "sales" });
     const [, terms] = await chain.client.readContract({ address: l.address, abi: chain.abis.ListingAbi, functionName: "charter" });
     const remaining = terms.stakeCount - sold;
@@ -123,6 +126,7 @@ describe("Catalog indexer (Ponder) on a local node", function () {
     const receipt = await send(buyer, l.address, abi().ListingAbi, "buy", [tokenId, count]);
     const e = chain.events(receipt as never, chain.abis.ListingAbi, "StakesPurchased")[0].args as unknown as { tokenId: bigint; purchaseIndex: bigint };
     if (tokenId === 0n) tokensOf.set(buyer, [...held, e.tokenId]);
+    positionsOf.set(e.tokenId, (positionsOf.get(e.tokenId) ?? new Set()).add(key));
     latest.set(`${key}:${e.tokenId}`, e.purchaseIndex);
     counters.purchases++;
   }
@@ -305,8 +309,11 @@ describe("Catalog indexer (Ponder) on a local node", function () {
     // Restart halfway: stop every indexer, keep the chain moving, start them again on the same database.
     await caughtUp();
     for (const i of indexers) await i.indexer!.stop();
-    await phase(PURCHASES_PER_PHASE);
-    for (const i of indexers) i.indexer = await startIndexer(i.options);
+    try {
+      await phase(PURCHASES_PER_PHASE);
+    } finally {
+      for (const i of indexers) i.indexer = await startIndexer(i.options);
+    }
 
     // Dissolution: every token with stakes in the small listing votes.
     for (let i = 0; i < 4; i++) await randomPurchase("dissolving", 20);
