@@ -123,9 +123,17 @@ describe("Catalog indexer (Ponder) on a local node", function () {
     const remaining = terms.stakeCount - sold;
     if (remaining === 0n) return;
     const count = BigInt(Math.min(rnd.int(1, maxCount), Number(remaining)));
-    const receipt = await send(buyer, l.address, abi().ListingAbi, "buy", [tokenId, count]);
+    let receipt;
+    try {
+      receipt = await send(buyer, l.address, abi().ListingAbi, "buy", [tokenId, count]);
+    } catch (error) {
+      // A token's lanes can still hold a closed position here (its stakes all cancelled): be issued a new token.
+      if (!String(error).includes("TooManyOpenPositions")) throw error;
+      counters.rejected++;
+      receipt = await send(buyer, l.address, abi().ListingAbi, "buy", [0n, count]);
+    }
     const e = chain.events(receipt as never, chain.abis.ListingAbi, "StakesPurchased")[0].args as unknown as { tokenId: bigint; purchaseIndex: bigint };
-    if (tokenId === 0n) tokensOf.set(buyer, [...held, e.tokenId]);
+    if (!held.includes(e.tokenId)) tokensOf.set(buyer, [...held, e.tokenId]);
     positionsOf.set(e.tokenId, (positionsOf.get(e.tokenId) ?? new Set()).add(key));
     latest.set(`${key}:${e.tokenId}`, e.purchaseIndex);
     counters.purchases++;
@@ -167,8 +175,12 @@ describe("Catalog indexer (Ponder) on a local node", function () {
     counters.topUps++;
   }
 
-  async function phase(purchases: number) {
+  async function phase(purchases: number, live = true) {
     for (let i = 0; i < purchases; i++) {
+      // Ponder 0.16.10's live sync mis-pairs logs and blocks when it falls far behind a node that mines a block per
+      // transaction (seen here: a cancellation indexed before its purchase); real chains mine every few seconds.
+      // Keeping the indexers within ~30 blocks while they follow live avoids that; offline they backfill instead.
+      if (live && i % 30 === 29) await caughtUp();
       const r = rnd.next();
       await randomPurchase(r < 0.45 ? "big" : r < 0.7 ? "cancels" : r < 0.9 ? "failing" : "sellout", 25);
       const op = rnd.next();
@@ -288,6 +300,7 @@ describe("Catalog indexer (Ponder) on a local node", function () {
         await send(b, chain.usdc, abi().MockUSDCAbi, "approve", [l.address, 2n ** 255n]);
       }
     }
+    await caughtUp();
     console.log(`      seed ${SEED}; ${indexers.map((i) => i.name).join(" + ")}`);
   });
 
@@ -310,10 +323,11 @@ describe("Catalog indexer (Ponder) on a local node", function () {
     await caughtUp();
     for (const i of indexers) await i.indexer!.stop();
     try {
-      await phase(PURCHASES_PER_PHASE);
+      await phase(PURCHASES_PER_PHASE, false);
     } finally {
       for (const i of indexers) i.indexer = await startIndexer(i.options);
     }
+    await caughtUp();
 
     // Dissolution: every token with stakes in the small listing votes.
     for (let i = 0; i < 4; i++) await randomPurchase("dissolving", 20);
