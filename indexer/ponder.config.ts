@@ -61,11 +61,11 @@ export default createConfig({
     [chain]: {
       id: deployment.chainId,
       // Ponder rate-limits each RPC URL (20 requests/s, ramping slowly); a local node can take far more, so the same
-      // URL is listed many times (TOOLCHAIN.md: one event per block went from 52 to ~400 events/s).
-      rpc: local ? Array.from({ length: 32 }, () => rpcUrl) : rpcUrl,
+      // URL is listed 8 times (TOOLCHAIN.md: one event per block went from 52 to ~400 events/s; 32 copies overwhelmed a
+      // busy 2-core node during a backfill).
+      rpc: local ? Array.from({ length: 8 }, () => rpcUrl) : rpcUrl,
       // A local node mines on demand: poll often so the page sees a purchase well within 2 s of its block.
       pollingInterval: local ? 200 : 1_000,
-      disableCache: local,
     },
   },
   contracts: {

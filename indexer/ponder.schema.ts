@@ -114,7 +114,8 @@ export const cancellation = onchainTable(
     tokenId: t.bigint().notNull(),
     holder: t.hex().notNull(),
     stakes: t.bigint().notNull(),
-    refund: t.bigint().notNull(),
+    refund: t.bigint().notNull(), // in all: to the wallet, plus toCredit as credit on the token
+    toCredit: t.bigint().notNull(),
     fee: t.bigint().notNull(),
     mode: t.integer().notNull(), // IMembership.RefundMode
     timestamp: t.bigint().notNull(),
@@ -132,7 +133,8 @@ export const position = onchainTable(
     stakes: t.bigint().notNull(),
     paid: t.bigint().notNull(),
     votedStakes: t.bigint().notNull(),
-    refunded: t.bigint().notNull(),
+    refunded: t.bigint().notNull(), // refund claimed after failure or dissolution, in all
+    refundedToCredit: t.bigint().notNull(), // the part returned to the token as credit
     lastPurchaseIndex: t.bigint().notNull(),
     lastPurchaseCount: t.bigint().notNull(),
     lastPurchaseAt: t.bigint().notNull(),

@@ -49,13 +49,15 @@ ponder.on("Listing:StakesPurchased", async ({ event, context }) => {
   const last = { lastPurchaseIndex: purchaseIndex, lastPurchaseCount: count, lastPurchaseAt: event.block.timestamp };
   await context.db
     .insert(position)
-    .values({ listingId: id, tokenId, stakes: count, paid: count * stakePrice, votedStakes: 0n, refunded: 0n, ...last })
+    .values({ listingId: id, tokenId, stakes: count, paid: count * stakePrice, votedStakes: 0n, refunded: 0n, refundedToCredit: 0n, ...last })
     .onConflictDoUpdate((row) => ({ stakes: row.stakes + count, paid: row.paid + count * stakePrice, ...last }));
 });
 
 ponder.on("Listing:PurchaseCancelled", async ({ event, context }) => {
   const id = await listingIdOf(context, event.log.address);
   const { purchaseIndex, tokenId, holder, stakes, refund, fee, mode } = event.args;
+  // The part refunded as credit (credit never becomes wallet money); its CreditAdded updates the token itself.
+  const toCredit = (event.args as { toCredit?: bigint }).toCredit ?? 0n;
   let stakePrice = 0n;
   let unvoted = 0n;
   const p = await context.db.find(position, { listingId: id, tokenId });
@@ -81,6 +83,7 @@ ponder.on("Listing:PurchaseCancelled", async ({ event, context }) => {
     holder: holder.toLowerCase() as `0x${string}`,
     stakes,
     refund,
+    toCredit,
     fee,
     mode: Number(mode),
     timestamp: event.block.timestamp,
@@ -129,10 +132,11 @@ ponder.on("Listing:ListingDissolved", async ({ event, context }) => {
 ponder.on("Listing:RefundClaimed", async ({ event, context }) => {
   const id = await listingIdOf(context, event.log.address);
   const { tokenId, amount } = event.args;
+  const toCredit = (event.args as { toCredit?: bigint }).toCredit ?? 0n;
   const p = await context.db.find(position, { listingId: id, tokenId });
   const stakes = p?.stakes ?? 0n;
   // The listing deletes the position: nothing left to refund, to vote or to win.
-  await context.db.update(position, { listingId: id, tokenId }).set({ stakes: 0n, paid: 0n, votedStakes: 0n, refunded: amount });
+  await context.db.update(position, { listingId: id, tokenId }).set({ stakes: 0n, paid: 0n, votedStakes: 0n, refunded: amount, refundedToCredit: toCredit });
   await updateListing(context, id, event.block.timestamp, event.block.number, (row) => ({ refundedStakes: row.refundedStakes + stakes }));
 });
 

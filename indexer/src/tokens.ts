@@ -92,6 +92,11 @@ const ORDER_EVENTS = [
   "DisputeOpened",
   "VoteCast",
   "DisputeResolved",
+  // Since the escrow hardening: dispute time-outs, forfeited deposits, signed offers taken, platform fees.
+  "DisputeExpired",
+  "DepositForfeited",
+  "OfferTaken",
+  "PlatformFeeCharged",
 ] as const;
 for (const name of ORDER_EVENTS) {
   ponder.on(`DeliveryEscrow:${name}` as "DeliveryEscrow:OrderOpened", async ({ event, context }) => {

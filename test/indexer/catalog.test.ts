@@ -102,7 +102,7 @@ describe("Catalog indexer (Ponder) on a local node", function () {
 
   async function caughtUp() {
     const block = await head();
-    await Promise.all(indexers.map((i) => i.indexer!.waitForBlock(block)));
+    await Promise.all(indexers.map((i) => i.indexer!.waitForBlock(block, 15 * 60_000)));
   }
 
   async function api(indexer: Indexer, route: string): Promise<{ status: number; body: Record<string, unknown> }> {
