@@ -116,3 +116,13 @@ export function formatDuration(seconds: bigint | number): string {
 export function formatTime(seconds: bigint | number): string {
   return `${new Date(Number(seconds) * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
+
+/** A count with its noun, singular when it is one: plural(1n, "stake") → "1 stake", plural(71000n, "stake") → "71,000 stakes". */
+export function plural(n: bigint | number, noun: string, nouns = `${noun}s`): string {
+  return `${formatCount(n)} ${BigInt(n) === 1n ? noun : nouns}`;
+}
+
+/** The stake numbers of a purchase: "#181" for one stake, "#181–#190" for ten. */
+export function stakeRange(first: bigint, count: bigint): string {
+  return count <= 1n ? `#${formatCount(first)}` : `#${formatCount(first)}–#${formatCount(first + count - 1n)}`;
+}

@@ -103,7 +103,8 @@ export async function openContext(connection: NetworkConnection, options: OpenOp
     signers,
     sys,
     money,
-    deployment: { marketplace: marketplaceAddress, source },
+    // `given` is what --deployment said, so that printed follow-up commands name the same deployment.
+    deployment: { marketplace: marketplaceAddress, source, given: options.deployment },
     /** The account named by `who` (an index into the node's accounts or an address), or the default index. */
     signer(who: string | undefined, defaultIndex = 0): HardhatEthersSigner {
       return pickSigner(signers, who, defaultIndex);

@@ -85,6 +85,12 @@ export function explain(error: unknown, fmt: AmountFormatter = formatUsdc): stri
   if (record.code === "ECONNREFUSED" || /ECONNREFUSED|fetch failed|Cannot connect to the network/i.test(message)) {
     return "cannot reach the node: start it (npx hardhat node) or check the network's URL";
   }
+  // Hardhat's "Configuration Variable … not found" (environment) and the keystore plugin's "Key … not found".
+  const variable = /(?:Configuration Variable|Key) "([A-Za-z0-9_]+)" not found/.exec(message);
+  if (variable) {
+    const name = variable[1];
+    return `${name} is not set: store it with npx hardhat keystore set ${name} (or export ${name}=… in the shell) and run again`;
+  }
   if (record.code === "CALL_EXCEPTION") return "the call reverted without a reason (is the address a contract of this system?)";
   return message.split("\n")[0];
 }

@@ -15,9 +15,11 @@ import {
   formatDuration,
   formatOdds,
   formatTime,
+  plural,
   progressBar,
   shortAddress,
   shortHex,
+  stakeRange,
   table,
 } from "./format.js";
 
@@ -83,7 +85,7 @@ export async function readListing(ctx: Context, listing: Listing): Promise<Listi
 }
 
 /** The charter in a few lines. */
-export function printTerms(ctx: Context, terms: IListing.TermsStructOutput | IListing.TermsStruct) {
+export function printTerms(ctx: Context, terms: IListing.TermsStructOutput | IListing.TermsStruct, showOdds = true) {
   const t = {
     price: BigInt(terms.price),
     stakePrice: BigInt(terms.stakePrice),
@@ -95,7 +97,7 @@ export function printTerms(ctx: Context, terms: IListing.TermsStructOutput | ILi
   say(`   price P     ${m.format(t.price)}`);
   say(`   stakes N    ${formatCount(t.stakeCount)} at s = ${m.format(t.stakePrice)} (N × s = ${m.format(t.stakeCount * t.stakePrice)}, markup if sold out ${m.format(t.stakeCount * t.stakePrice - t.price)})`);
   say(`   threshold T ${formatCount(t.threshold)} stakes (T × s = ${m.format(t.threshold * t.stakePrice)})`);
-  say(`   odds        ${formatOdds(1n, t.stakeCount)} per stake if sold out`);
+  if (showOdds) say(`   odds        ${formatOdds(1n, t.stakeCount)} per stake if sold out`);
   say(`   sale        opens ${formatTime(BigInt(terms.opensAt))}, Time-Date A ${formatTime(BigInt(terms.deadline))}${terms.drawAtSellOut ? ", draws at sell-out" : ""}`);
 }
 
@@ -217,6 +219,23 @@ async function holdings(ctx: Context, listing: Listing, account: string) {
   return rows;
 }
 
+/** What listing:status says is due next, by IListing.Action. */
+const NEXT_ACTION = ["nothing due", "settle (listing:settle)", "finalize (listing:finalize)", "expire the draw (keeper)"];
+
+/** Refunds of a failed or dissolved listing: tokens whose stakes are still unclaimed, and the claims made so far. */
+async function refundsOf(ctx: Context, listing: Listing, stakePrice: bigint) {
+  const tokens = [...new Set((await purchasesOf(ctx, listing)).map((e) => e.args.tokenId as bigint))];
+  const waiting: { tokenId: bigint; stakes: bigint }[] = [];
+  for (const tokenId of tokens) {
+    const [stakes] = await listing.oddsOf(tokenId);
+    if (stakes > 0n) waiting.push({ tokenId, stakes });
+  }
+  const stakes = waiting.reduce((sum, w) => sum + w.stakes, 0n);
+  const claims = await listing.queryFilter(listing.filters.RefundClaimed());
+  const claimedAmount = claims.reduce((sum, c) => sum + (c.args.amount as bigint), 0n);
+  return { waiting, stakes, amount: stakes * stakePrice, claimed: claims.length, claimedAmount };
+}
+
 export async function listingStatus(ctx: Context, args: { listing: string; account?: string; token?: bigint }) {
   const listing = await ctx.listing(args.listing);
   const f = await readListing(ctx, listing);
@@ -224,7 +243,8 @@ export async function listingStatus(ctx: Context, args: { listing: string; accou
   const m = ctx.money;
 
   say(`Listing #${f.listingId} at ${f.address} — ${f.status}`);
-  printTerms(ctx, t);
+  // A failed or dissolved listing draws no winner: its odds would mislead, its refunds matter instead.
+  printTerms(ctx, t, f.status !== "Failed" && f.status !== "Dissolved");
   const toThreshold = t.threshold > f.sold ? `${formatCount(t.threshold - f.sold)} more needed for T` : "threshold met";
   say(`   sold        ${progressBar(f.sold, t.stakeCount)}  ${formatCount(f.sold)} of ${formatCount(t.stakeCount)} (${toThreshold}) in ${formatCount(f.purchases)} purchases`);
   say(`   raised      ${m.format(f.sold * t.stakePrice)}`);
@@ -232,7 +252,19 @@ export async function listingStatus(ctx: Context, args: { listing: string; accou
   else if (f.now < t.deadline) say(`   time left   ${formatDuration(t.deadline - f.now)} until Time-Date A`);
   else say(`   time        Time-Date A passed ${formatDuration(f.now - t.deadline)} ago`);
   const action = Number(await listing.pendingAction());
-  say(`   next        ${["nothing due", "settle (listing:settle)", "finalize (listing:finalize)", "expire the draw"][action]}`);
+  const ended = f.status === "Failed" || f.status === "Dissolved";
+  const refunds = ended ? await refundsOf(ctx, listing, t.stakePrice) : undefined;
+  if (refunds) {
+    const failed = (await listing.queryFilter(listing.filters.ListingFailed()))[0];
+    if (failed) say(`   failed      ${FAILURE_REASON[Number(failed.args.reason)]} (${formatCount(failed.args.sold)} of T = ${formatCount(t.threshold)} stakes sold)`);
+    say(
+      `   refunds     ${refunds.waiting.length === 0 ? "none waiting" : `${plural(refunds.waiting.length, "bid token")} with ${plural(refunds.stakes, "stake")}: ${m.format(refunds.amount)} waiting to be claimed`}` +
+        `; ${plural(refunds.claimed, "refund")} claimed (${m.format(refunds.claimedAmount)})`,
+    );
+    say(`   next        ${refunds.waiting.length === 0 ? "nothing: every refund is claimed" : `each holder claims its refund (stake:refund ${f.listingId} --from <holder>)`}`);
+  } else {
+    say(`   next        ${NEXT_ACTION[action] ?? `action ${action}`}`);
+  }
 
   const draw = await ctx.sys.marketplace.drawOf(f.address);
   if (draw.status !== 0n) {
@@ -250,9 +282,12 @@ export async function listingStatus(ctx: Context, args: { listing: string; accou
     say(`   escrow      order #${orderId}: ${ORDER_STATUS[Number(order.status)]}, ${m.format(order.amount)}${order.deadline > 0n && order.status === 2n ? `, ship by ${formatTime(order.deadline)}` : ""}`);
   }
 
-  if (args.token !== undefined && args.token > 0n) {
+  if (args.token !== undefined && args.token > 0n && refunds) {
+    const [stakes] = await listing.oddsOf(args.token);
+    say(`   token #${args.token}   ${stakes === 0n ? "no refund waiting" : `${m.format(stakes * t.stakePrice)} refund waiting for ${plural(stakes, "stake")} (stake:refund ${f.listingId} --token ${args.token})`}`);
+  } else if (args.token !== undefined && args.token > 0n) {
     const [stakes, sold] = await listing.oddsOf(args.token);
-    say(`   token #${args.token}   ${formatCount(stakes)} stakes → ${formatOdds(stakes, sold)} now, ${formatOdds(stakes, t.stakeCount)} if sold out`);
+    say(`   token #${args.token}   ${plural(stakes, "stake")} → ${formatOdds(stakes, sold)} now, ${formatOdds(stakes, t.stakeCount)} if sold out`);
   }
   let odds: { account: string; stakes: bigint } | undefined;
   if (args.account) {
@@ -261,16 +296,18 @@ export async function listingStatus(ctx: Context, args: { listing: string; accou
     const stakes = rows.reduce((s, r) => s + r.stakes, 0n);
     odds = { account, stakes };
     if (rows.length === 0) {
-      say(`   odds        ${shortAddress(account)} holds no stakes of this listing`);
+      say(`   ${refunds ? "refund " : "odds   "}     ${shortAddress(account)} holds no stakes of this listing${refunds ? " to refund" : ""}`);
+    } else if (refunds) {
+      say(`   refund      ${shortAddress(account)}: ${m.format(stakes * t.stakePrice)} waiting for ${plural(stakes, "stake")} on ${plural(rows.length, "bid token")} (stake:refund ${f.listingId} --from ${args.account})`);
     } else {
-      say(`   odds        ${shortAddress(account)}: ${formatCount(stakes)} stakes on ${rows.length} bid token(s) → ${formatOdds(stakes, f.sold)} now, ${formatOdds(stakes, t.stakeCount)} if sold out`);
+      say(`   odds        ${shortAddress(account)}: ${plural(stakes, "stake")} on ${plural(rows.length, "bid token")} → ${formatOdds(stakes, f.sold)} now, ${formatOdds(stakes, t.stakeCount)} if sold out`);
       table(
         ["Bid token", ">Stakes", ">Odds now"],
         rows.map((r) => [`#${r.tokenId}`, formatCount(r.stakes), formatOdds(r.stakes, f.sold)]),
       );
     }
   }
-  return { ...f, action: UPKEEP_ACTION[action], drawStatus: draw.status, winner, odds };
+  return { ...f, action: UPKEEP_ACTION[action], drawStatus: draw.status, winner, odds, refunds };
 }
 
 // ---------------------------------------------------------------- agreement II
@@ -307,7 +344,7 @@ export async function buyStakes(ctx: Context, args: BuyArgs) {
   if (f.now < t.opensAt) throw new UserError(`sales open at ${formatTime(t.opensAt)} (in ${formatDuration(t.opensAt - f.now)})`);
   if (f.now >= t.deadline) throw new UserError(`sales closed at Time-Date A, ${formatTime(t.deadline)}: the listing can only be settled now`);
   const remaining = t.stakeCount - f.sold;
-  if (count > remaining) throw new UserError(`asked for ${formatCount(count)} stakes but only ${formatCount(remaining)} remain: buy at most ${formatCount(remaining)}`);
+  if (count > remaining) throw new UserError(`asked for ${plural(count, "stake")} but only ${formatCount(remaining)} remain: buy at most ${formatCount(remaining)}`);
   if (buyer.address.toLowerCase() === t.seller.toLowerCase()) throw new UserError(`the seller ${shortAddress(buyer.address)} cannot buy stakes of its own listing: use another account (--from)`);
   if ((await ctx.sys.bidToken.salesPaused()) || (await ctx.sys.marketplace.paused())) throw new UserError("purchases are paused by the marketplace's pauser");
   if (tokenId > 0n) await ctx.sys.bidToken.holderFor(tokenId, buyer.address); // reverts NotTokenHolder with the reason
@@ -320,7 +357,7 @@ export async function buyStakes(ctx: Context, args: BuyArgs) {
   const token = ctx.sys.token.connect(buyer);
   const balance = await token.balanceOf(buyer.address);
   if (balance < fromWallet) {
-    throw new UserError(`${shortAddress(buyer.address)} holds ${m.format(balance)} but must pay ${m.format(fromWallet)} from the wallet for ${formatCount(count)} stakes${creditNote}: fund the wallet first${tokenId > 0n ? ` or top up the token (token:topup ${tokenId})` : ""}`);
+    throw new UserError(`${shortAddress(buyer.address)} holds ${m.format(balance)} but must pay ${m.format(fromWallet)} from the wallet for ${plural(count, "stake")}${creditNote}: fund the wallet first${tokenId > 0n ? ` or top up the token (token:topup ${tokenId})` : ""}`);
   }
   let receipt: ContractTransactionReceipt;
   if (args.permit && fromWallet > 0n) {
@@ -345,14 +382,14 @@ export async function buyStakes(ctx: Context, args: BuyArgs) {
   const paidFromCredit = eventsIn(receipt, ctx.sys.bidToken, "CreditSpent").reduce((sum, x) => sum + (x.args.amount as bigint), 0n);
   const paidFromWallet = cost - paidFromCredit;
   const [held, sold] = await listing.oddsOf(used);
-  say(`✓ ${shortAddress(buyer.address)} bought ${formatCount(count)} stake${count === 1n ? "" : "s"} #${formatCount(first)}–#${formatCount(first + count - 1n)} for ${m.format(cost)} on ${tokenId === 0n ? "new " : ""}bid token #${used}`);
+  say(`✓ ${shortAddress(buyer.address)} bought ${plural(count, "stake")} ${stakeRange(first, count)} for ${m.format(cost)} on ${tokenId === 0n ? "new " : ""}bid token #${used}`);
   if (paidFromCredit > 0n) {
     const left = await ctx.sys.bidToken.creditOf(used);
     say(`  paid ${m.format(paidFromCredit)} from bid token #${used}'s credit (${m.format(left)} left) and ${m.format(paidFromWallet)} from the wallet`);
   } else {
     say(`  paid ${m.format(paidFromWallet)} from the wallet`);
   }
-  say(`  token #${used} holds ${formatCount(held)} of ${formatCount(sold)} stakes sold → odds ${formatOdds(held, sold)} now, ${formatOdds(held, t.stakeCount)} if sold out`);
+  say(`  token #${used} holds ${formatCount(held)} of ${plural(sold, "stake")} sold → odds ${formatOdds(held, sold)} now, ${formatOdds(held, t.stakeCount)} if sold out`);
   say(`  sold ${progressBar(sold, t.stakeCount, 20)} ${formatCount(sold)} of ${formatCount(t.stakeCount)}`);
   return { tokenId: used, firstStake: first, count, cost, paidFromCredit, paidFromWallet, held, sold, buyer: buyer.address };
 }
@@ -370,6 +407,7 @@ export async function refundStakes(ctx: Context, args: { listing: string; token?
   if (f.status !== "Failed" && f.status !== "Dissolved") {
     throw new UserError(`listing #${f.listingId} is ${f.status}: refunds open only when a listing fails or dissolves`);
   }
+  if (args.token && args.token > 0n) await mustHold(ctx, args.token, owner.address, `claim its refund on listing #${f.listingId}`);
   const tokens = args.token && args.token > 0n ? [args.token] : (await holdings(ctx, listing, owner.address)).map((h) => h.tokenId);
   if (tokens.length === 0) throw new UserError(`${shortAddress(owner.address)} holds no bid token with stakes to refund on listing #${f.listingId}`);
   let total = 0n;
@@ -383,6 +421,16 @@ export async function refundStakes(ctx: Context, args: { listing: string; token?
   return { total, tokens };
 }
 
+/** Refuses, with a sentence about `action`, a token `account` neither owns nor is approved for. */
+async function mustHold(ctx: Context, tokenId: bigint, account: string, action: string) {
+  const owner = await ctx.sys.bidToken.ownerOf(tokenId).catch(() => undefined);
+  if (owner === undefined) throw new UserError(`bid token #${tokenId} does not exist (never issued): check the number with token:info`);
+  if (same(owner, account)) return;
+  const approved = await ctx.sys.bidToken.isApprovedForAll(owner, account).catch(() => false);
+  if (approved || same(await ctx.sys.bidToken.getApproved(tokenId).catch(() => ""), account)) return;
+  throw new UserError(`${shortAddress(account)} does not hold bid token #${tokenId} (${shortAddress(owner)} does): only its holder can ${action}; run with --from the holder's account`);
+}
+
 /** Cancels a bid token's latest purchase in an open listing; the refund follows the holder's membership tier. */
 export async function cancelStakes(ctx: Context, args: { listing: string; token?: bigint; from?: string }) {
   const listing = await ctx.listing(args.listing);
@@ -393,6 +441,7 @@ export async function cancelStakes(ctx: Context, args: { listing: string; token?
     throw new UserError(`listing #${f.listingId} is ${f.status}: purchases can be cancelled only while it is Open`);
   }
   let tokenId = args.token ?? 0n;
+  if (tokenId > 0n) await mustHold(ctx, tokenId, owner.address, `cancel its purchases on listing #${f.listingId}`);
   if (tokenId === 0n) {
     const held = await holdings(ctx, listing, owner.address);
     if (held.length === 0) throw new UserError(`${who} holds no bid token with stakes on listing #${f.listingId}`);
@@ -412,7 +461,7 @@ export async function cancelStakes(ctx: Context, args: { listing: string; token?
   const where = Number(e.args.mode) === 1 ? `as credit on bid token #${tokenId}` : `to ${who}`;
   const fee: bigint = e.args.fee;
   say(
-    `✓ cancelled purchase #${latest} of bid token #${tokenId} (${formatCount(e.args.stakes)} stakes): refunded ${m.format(e.args.refund)} ${where}` +
+    `✓ cancelled purchase #${latest} of bid token #${tokenId} (${plural(e.args.stakes, "stake")}): refunded ${m.format(e.args.refund)} ${where}` +
       (fee > 0n ? `; ${m.format(fee)} kept as the tier's cancellation fee` : ""),
   );
   return { purchaseIndex: latest, tokenId, refund: e.args.refund as bigint, fee };
@@ -813,8 +862,15 @@ export async function authorizeEscrow(ctx: Context, args: { listing: string; hou
   const deadline = now + BigInt(Math.round(args.hours * 3_600));
   const signature = await signRelease(ctx.sys.escrow, buyer, orderId, deadline);
   say(`✓ authorization of escrow order #${orderId} signed by the winner ${shortAddress(buyer.address)}, valid until ${formatTime(deadline)}:`);
-  say(`  npx hardhat escrow:submit ${args.listing} --deadline ${deadline} --signature ${signature}`);
+  say(`  ${submitCommand(ctx, args.listing, deadline, signature)}`);
+  if (ctx.inProcess) say("  (this in-process chain ends with this command: sign against a running node, e.g. --network localhost, to submit later)");
   return { orderId, deadline, signature };
+}
+
+/** The ready-to-paste escrow:submit command, for the same network and deployment this task ran against. */
+export function submitCommand(ctx: Context, listing: string, deadline: bigint, signature: string): string {
+  const deployment = ctx.deployment.given ? ` --deployment ${ctx.deployment.given}` : "";
+  return `npx hardhat escrow:submit ${listing} --deadline ${deadline} --signature ${signature} --network ${ctx.networkName}${deployment}`;
 }
 
 /** The seller (or its delivery agent) submits the winner's signed authorization: the seller is owed P. */
