@@ -25,7 +25,8 @@ const deploymentId = `verifier-benchmark-${process.pid}`;
 const deploymentDir = path.join(hre.config.paths.ignition, "deployments", deploymentId);
 console.log(`Starting hardhat node on ${url}`);
 const node = await startNode(port, () => {});
-let exitCode = 1;
+// A failure before the verdict leaves exit code 1.
+let exitCode: number;
 try {
   const connection = await hre.network.create({ network: "localhost", override: { url } });
   const deployed = await connection.ignition.deploy(LocalCopurchase, { deploymentId, displayUi: false });

@@ -111,7 +111,19 @@ export async function acceptSeries(ctx: Context, args: { seriesId: bigint; from?
   const seller = args.from ? ctx.signer(args.from) : ctx.signers.find((x) => x.address.toLowerCase() === s.seller.toLowerCase());
   if (!seller || seller.address.toLowerCase() !== s.seller.toLowerCase()) throw new UserError(`only the seller ${shortAddress(s.seller)} accepts series #${args.seriesId}: use --from with its account`);
   if (status !== "Approved") throw new UserError(`series #${args.seriesId} is ${status}: the operator approves it first (series:approve ${args.seriesId})`);
-  const template = await series.templateOf(args.seriesId);
+  // A plain copy: ethers' decoded Result is read-only, and encoding the call writes to its argument.
+  const t = await series.templateOf(args.seriesId);
+  const template: IListingSeries.TemplateStruct = {
+    price: t.price,
+    stakePrice: t.stakePrice,
+    stakeCount: t.stakeCount,
+    threshold: t.threshold,
+    duration: t.duration,
+    gap: t.gap,
+    startsAt: t.startsAt,
+    category: t.category,
+    drawAtSellOut: t.drawAtSellOut,
+  };
   const deed = ctx.sys.deed.connect(seller);
   if (!(await deed.isApprovedForAll(seller.address, series.target))) {
     await send(deed.setApprovalForAll(series.target, true));
@@ -120,7 +132,7 @@ export async function acceptSeries(ctx: Context, args: { seriesId: bigint; from?
   const receipt = await send(series.connect(seller).acceptSeries(args.seriesId, template));
   const opened = eventsIn(receipt, series, "SeriesListingOpened")[0];
   say(`✓ series #${args.seriesId} accepted: ${plural(s.count, "deed")} deposited with the series module`);
-  say(opened ? `  first listing open: ${opened.args.listing}` : `  the first listing opens at ${formatTime(template.startsAt)} (the keeper opens it)`);
+  say(opened ? `  first listing open: ${opened.args.listing}` : `  the first listing opens at ${formatTime(t.startsAt)} (the keeper opens it)`);
   return { firstListing: opened ? (opened.args.listing as string) : undefined };
 }
 

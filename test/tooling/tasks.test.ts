@@ -100,7 +100,7 @@ describe("tooling: tasks on the in-process network", () => {
       expect(run.out).to.include("price P     1,000.00 USDC");
       expect(run.out).to.match(/sold +\[######·+\] +20\.0% {2}40 of 200 \(60 more needed for T\)/);
       expect(run.out).to.include("raised      400.00 USDC");
-      expect(run.out).to.match(/time left   6d 23h 59m until Time-Date A/);
+      expect(run.out).to.match(/time left {3}6d 23h 59m until Time-Date A/);
       expect(run.out).to.include("0x3C44…93BC: 30 stakes on 1 bid token(s) → 1 in 1.33 (75.00%) now, 1 in 6.67 (15.00%) if sold out");
     });
 
