@@ -12,7 +12,7 @@ import { flowContext, runFlow } from "./lib/flows.js";
 import { explain, UserError } from "./lib/errors.js";
 import { formatTime } from "./lib/format.js";
 import { keeperStep, pendingDraws } from "./lib/ops.js";
-import { idleLine, nextDue } from "./lib/chain.js";
+import { idleLine, nextDue } from "./lib/clock.js";
 
 let stopping = false;
 // The first Ctrl-C lets the step in flight finish (a half-sent upkeep would only be retried, but its output would

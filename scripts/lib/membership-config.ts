@@ -18,7 +18,7 @@ import { UserError } from "../../core/errors.js";
 import { shortAddress } from "../../core/format.js";
 import type { IMembership } from "../../typechain-types/index.js";
 import type { Context } from "./context.js";
-import { parseDuration } from "./chain.js";
+import { parseDuration } from "./clock.js";
 import { send } from "./ops.js";
 import { table } from "./format.js";
 

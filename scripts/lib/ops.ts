@@ -391,7 +391,7 @@ export async function buyStakes(ctx: Context, args: BuyArgs) {
   }
   say(`  token #${used} holds ${formatCount(held)} of ${plural(sold, "stake")} sold → odds ${formatOdds(held, sold)} now, ${formatOdds(held, t.stakeCount)} if sold out`);
   say(`  sold ${progressBar(sold, t.stakeCount, 20)} ${formatCount(sold)} of ${formatCount(t.stakeCount)}`);
-  return { tokenId: used, firstStake: first, count, cost, paidFromCredit, paidFromWallet, held, sold, buyer: buyer.address };
+  return { tokenId: used, firstStake: first, count, cost, paidFromCredit, paidFromWallet, held, sold, buyer: buyer.address, gas: receipt.gasUsed };
 }
 
 /** An EIP-2612 permit for exactly `value`, signed with the token's own EIP-712 domain. */

@@ -1,5 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { advanceClock } from "../../scripts/lib/chain.js";
+import { advanceClock } from "../../scripts/lib/clock.js";
 import { runTask } from "../run.js";
 
 interface Args {

@@ -12,7 +12,7 @@ import hre from "hardhat";
 import { buy, connection, createListing, DAY, deployFixture, networkHelpers, USDC } from "../fixtures.js";
 import type { System } from "../fixtures.js";
 import { openContext } from "../../scripts/lib/context.js";
-import { idleLine, nextDue, parseDuration } from "../../scripts/lib/chain.js";
+import { idleLine, nextDue, parseDuration } from "../../scripts/lib/clock.js";
 import { capture, expectOneLineFailure, runTask } from "./helpers.js";
 
 type Value<T> = { value: T };
