@@ -5,7 +5,7 @@
  */
 import { keccak256, toHex } from "viem";
 import { APPLICATION_STATUS, LISTING_STATUS, ORDER_STATUS, SERIES_STATUS, UPKEEP_ACTION } from "./enums.js";
-import { formatCount, formatDuration, formatTime, formatUsdc, shortAddress } from "./format.js";
+import { formatCount, formatDuration, formatTime, formatUnitsPlain, shortAddress } from "./format.js";
 
 /** A failure the user caused and can fix; its message is the whole story, so no stack trace is shown. */
 export class UserError extends Error {
@@ -247,7 +247,7 @@ export const SENTENCES: Record<string, (a: ErrorArgs, fmt: AmountFormatter) => s
 };
 
 /** The one-line sentence for a custom error by name and arguments (falls back to its name and arguments). */
-export function describeError(name: string, args: ErrorArgs, fmt: AmountFormatter = formatUsdc): string {
+export function describeError(name: string, args: ErrorArgs, fmt: AmountFormatter = formatUnitsPlain): string {
   const sentence = SENTENCES[name];
   if (sentence) return sentence(args, fmt);
   return `reverted with ${name}(${Array.from(args, (a) => String(a)).join(", ")})`;

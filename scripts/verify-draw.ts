@@ -221,7 +221,7 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`✗ ${(error as Error).message}`);
     return 2;
   }
-  const usage = "usage: npm run verify-draw -- --rpc <url> --listing <address, or number with --marketplace <address>> [--from-block N] [--page-size 10000]";
+  const usage = "usage: npm run verify-draw -- --rpc <url> --listing <address> [--from-block N] [--page-size 10000] (or --listing <number> --marketplace <address>)";
   if (!args.rpc || !args.listing) {
     console.error(`✗ ${usage}`);
     return 2;

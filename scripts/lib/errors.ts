@@ -18,7 +18,7 @@ import {
 } from "../../typechain-types/index.js";
 import { UserError, describeError } from "../../core/errors.js";
 import type { AmountFormatter } from "../../core/errors.js";
-import { formatUsdc } from "../../core/format.js";
+import { formatUnitsPlain } from "../../core/format.js";
 
 export { UserError } from "../../core/errors.js";
 export type { AmountFormatter } from "../../core/errors.js";
@@ -68,12 +68,12 @@ export function decodeRevert(data: string): ErrorDescription | undefined {
 }
 
 /** The one-line sentence for a decoded custom error (falls back to its name and arguments). */
-export function describeCustomError(parsed: ErrorDescription, fmt: AmountFormatter = formatUsdc): string {
+export function describeCustomError(parsed: ErrorDescription, fmt: AmountFormatter = formatUnitsPlain): string {
   return describeError(parsed.name, parsed.args, fmt);
 }
 
 /** One line for any failure: a sentence for our own and the contracts' errors, else the error's first line. */
-export function explain(error: unknown, fmt: AmountFormatter = formatUsdc): string {
+export function explain(error: unknown, fmt: AmountFormatter = formatUnitsPlain): string {
   if (error instanceof UserError) return error.message;
   const data = revertData(error);
   if (data) {

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { expect } from "chai";
 import { buy, createListing, deployFixture, networkHelpers } from "../fixtures.js";
 import type { System } from "../fixtures.js";
-import { plural, stakeRange } from "../../core/format.js";
+import { formatToken, formatUnitsPlain, parseToken, plural, stakeRange } from "../../core/format.js";
 import { parsePositive, parseWhole } from "../../scripts/lib/args.js";
 import { expectOneLineFailure, runTask } from "./helpers.js";
 
@@ -29,6 +29,17 @@ describe("tooling: issue 15 output", () => {
       expect(plural(0, "refund")).to.equal("0 refunds");
       expect(stakeRange(181n, 1n)).to.equal("#181");
       expect(stakeRange(181n, 10n)).to.equal("#181–#190");
+    });
+
+    it("formats and parses amounts with the token's own decimals (viem formatUnits/parseUnits), not USDC's", () => {
+      expect(formatToken(1_500_000_000_000_000_000n, 18, "DAI")).to.equal("1.50 DAI");
+      expect(formatToken(1_234_567_890_123_456_789n, 18, "DAI")).to.equal("1.234567890123456789 DAI");
+      expect(formatToken(7n, 0, "PTS")).to.equal("7 PTS");
+      expect(formatToken(-2_500_000n, 6, "USDC")).to.equal("-2.50 USDC");
+      expect(parseToken("1,000.5 DAI", 18, "DAI")).to.equal(1_000_500_000_000_000_000_000n);
+      expect(() => parseToken("1.5", 0, "PTS")).to.throw('"1.5" has 1 decimals; PTS has 0');
+      // An error decoded without a deployment shows plain units rather than guessing a token.
+      expect(formatUnitsPlain(1_000_000n)).to.equal("1,000,000 token units");
     });
 
     it("parses typed numbers with a sentence that names the option", () => {

@@ -10,12 +10,12 @@ import { expectOneLineFailure, runTask } from "./helpers.js";
 
 describe("tooling: human amounts", () => {
   it("parses 12.5, 12.50 USDC and 1,000 into units and refuses other symbols and extra decimals", () => {
-    expect(parseToken("12.5", 6)).to.equal(12_500_000n);
-    expect(parseToken("12.50 USDC", 6)).to.equal(12_500_000n);
-    expect(parseToken(" 1,000 usdc ", 6)).to.equal(1_000_000_000n);
-    expect(() => parseToken("12 DAI", 6)).to.throw(/in DAI, but amounts here are in USDC/);
-    expect(() => parseToken("0.0000001", 6)).to.throw(/7 decimals; USDC has 6/);
-    expect(() => parseToken("twelve", 6)).to.throw(/not an amount/);
+    expect(parseToken("12.5", 6, "USDC")).to.equal(12_500_000n);
+    expect(parseToken("12.50 USDC", 6, "USDC")).to.equal(12_500_000n);
+    expect(parseToken(" 1,000 usdc ", 6, "USDC")).to.equal(1_000_000_000n);
+    expect(() => parseToken("12 DAI", 6, "USDC")).to.throw(/in DAI, but amounts here are in USDC/);
+    expect(() => parseToken("0.0000001", 6, "USDC")).to.throw(/7 decimals; USDC has 6/);
+    expect(() => parseToken("twelve", 6, "USDC")).to.throw(/not an amount/);
   });
 
   it("formats units with two decimals, keeping any finer digits, and draws progress and durations", () => {
@@ -29,7 +29,7 @@ describe("tooling: human amounts", () => {
   it("decodes custom errors into a sentence that says how to fix them", () => {
     const usdc = new Interface(MockUSDC__factory.abi);
     const data = usdc.encodeErrorResult("ERC20InsufficientAllowance", ["0x5FbDB2315678afecb367f032d93F642f64180aa3", 0n, 25n * USDC]);
-    expect(explain({ data })).to.equal(
+    expect(explain({ data }, (u) => formatToken(u, 6, "USDC"))).to.equal(
       "insufficient allowance: 0x5FbD…0aa3 may spend 0.00 USDC but needs 25.00 USDC: approve it first (stake:buy --approve) or pay with a permit (--permit)",
     );
     expect(explain(new UserError("plain reason"))).to.equal("plain reason");
@@ -101,7 +101,7 @@ describe("tooling: tasks on the in-process network", () => {
       expect(run.out).to.match(/sold +\[######·+\] +20\.0% {2}40 of 200 \(60 more needed for T\)/);
       expect(run.out).to.include("raised      400.00 USDC");
       expect(run.out).to.match(/time left {3}6d 23h 59m until Time-Date A/);
-      expect(run.out).to.include("0x3C44…93BC: 30 stakes on 1 bid token(s) → 1 in 1.33 (75.00%) now, 1 in 6.67 (15.00%) if sold out");
+      expect(run.out).to.include("0x3C44…93BC: 30 stakes on 1 bid token → 1 in 1.33 (75.00%) now, 1 in 6.67 (15.00%) if sold out");
     });
 
     it("names an unknown listing in one line", async () => {
