@@ -4,7 +4,7 @@
  * fix it, in the words a person acting on it needs.
  */
 import { keccak256, toHex } from "viem";
-import { APPLICATION_STATUS, LISTING_STATUS, ORDER_STATUS, SERIES_STATUS, UPKEEP_ACTION } from "./enums.js";
+import { APPLICATION_STATUS, LISTING_STATUS, ORDER_STATUS, PARTY, SERIES_STATUS, UPKEEP_ACTION } from "./enums.js";
 import { formatCount, formatDuration, formatTime, formatUnitsPlain, shortAddress } from "./format.js";
 
 /** A failure the user caused and can fix; its message is the whole story, so no stack trace is shown. */
@@ -36,8 +36,7 @@ const inOrAgo = (t: bigint) => {
   return delta >= 0 ? `in ${formatDuration(delta)} by the wall clock` : `${formatDuration(-delta)} ago by the wall clock`;
 };
 const role = (id: string) => ROLE_NAMES.get(id.toLowerCase()) ?? id;
-/** IMembershipHooks.Party by index. */
-const PARTY = ["nobody", "buyer", "seller", "buyer and seller"];
+
 
 /** Sentences for the custom errors, by name. Arguments come in ABI order. */
 export const SENTENCES: Record<string, (a: ErrorArgs, fmt: AmountFormatter) => string> = {
@@ -192,7 +191,7 @@ export const SENTENCES: Record<string, (a: ErrorArgs, fmt: AmountFormatter) => s
   HelpfulnessOutOfRange: (a) => `a helpfulness of ${a[0]} is outside 0 … 100`,
   ReasonOutOfRange: (a) => `reason code ${a[0]} is reserved: configurable reasons start at 16`,
   UnknownReason: (a) => `reason code ${a[0]} is not enabled for cancellations: pick an enabled reason (membership:status) or ask the admin`,
-  ReasonBlamesOtherParty: (a) => `reason ${a[0]} charges the ${PARTY[Number(a[1])] ?? a[1]}, not the party asking: pick a reason that charges you`,
+  ReasonBlamesOtherParty: (a) => `reason ${a[0]} charges ${PARTY[Number(a[1])] ?? a[1]} (the party it blames), not the party asking: pick a reason that charges you`,
   CancelWindowClosed: (a) => `order #${a[0]}'s cancellation window for your tier closed at ${when(a[1])}: ask the other party to agree, or open a dispute`,
   NothingToClaim: (a) => `${shortAddress(a[0])} has no rewards to claim`,
   RewardPoolShort: (a, fmt) => `the reward pool holds ${fmt(a[1])} but the claim needs ${fmt(a[0])}: try again once it is funded`,

@@ -15,6 +15,7 @@
  */
 import { readFileSync } from "node:fs";
 import { UserError } from "../../core/errors.js";
+import { CONDITION_KIND, PARTY, REFUND_MODE } from "../../core/enums.js";
 import { shortAddress } from "../../core/format.js";
 import type { IMembership } from "../../typechain-types/index.js";
 import type { Context } from "./context.js";
@@ -23,22 +24,6 @@ import { send } from "./ops.js";
 import { table } from "./format.js";
 
 const say = (line = "") => console.log(line);
-
-/** IMembership.ConditionKind by index. */
-export const CONDITION_KIND_NAMES = [
-  "Unset",
-  "MinCompleted",
-  "MaxCancellationRateBps",
-  "MinCancellationRateBps",
-  "MinRecentSales",
-  "MinHelpfulReviews",
-  "Registered",
-  "MinOrders",
-  "MaxStakeCancellations",
-] as const;
-/** IMembership.RefundMode and IMembershipHooks.Party by index. */
-export const REFUND_MODE_NAMES = ["Wallet", "Credit", "WalletMinusFee"] as const;
-export const PARTY_NAMES = ["None", "Buyer", "Seller", "Both"] as const;
 
 const MAX_CONDITIONS = 32;
 const MAX_TIERS = 16;
@@ -113,7 +98,7 @@ export function validateConfig(
   const conditions = list("conditions").map((c, i) => {
     const at = `conditions[${i}]`;
     const id = whole(c.id, `${at}.id`, 0, MAX_CONDITIONS - 1);
-    const kind = named(c.kind, CONDITION_KIND_NAMES, `${at}.kind`, true);
+    const kind = named(c.kind, CONDITION_KIND, `${at}.kind`, true);
     const isRate = kind === 2 || kind === 3;
     const threshold = kind === 6 ? whole(c.threshold ?? 0, `${at}.threshold`, 0, THRESHOLD_MAX) : whole(c.threshold, `${at}.threshold`, 0, isRate ? BPS : THRESHOLD_MAX);
     kinds[id] = kind;
@@ -148,7 +133,7 @@ export function validateConfig(
     const p = (t.policy ?? {}) as Json;
     const policy = {
       cancelWindow: seconds(p.cancelWindow ?? 0, `${at}.policy.cancelWindow`),
-      refundMode: named(p.refundMode ?? "Wallet", REFUND_MODE_NAMES, `${at}.policy.refundMode`),
+      refundMode: named(p.refundMode ?? "Wallet", REFUND_MODE, `${at}.policy.refundMode`),
       feeBps: whole(p.feeBps ?? 0, `${at}.policy.feeBps`, 0, BPS),
       rewardBps: whole(p.rewardBps ?? 0, `${at}.policy.rewardBps`, 0, BPS),
       autoRelist: p.autoRelist === true,
@@ -161,7 +146,7 @@ export function validateConfig(
     return {
       code: whole(r.code, `${at}.code`, FIRST_FREE_REASON, 255),
       enabled: r.enabled !== false,
-      party: named(r.party ?? "None", PARTY_NAMES, `${at}.party`),
+      party: named(r.party ?? "None", PARTY, `${at}.party`),
     };
   });
   const config: MembershipConfig = { conditions, tiers, reasons };
@@ -176,7 +161,7 @@ export function validateConfig(
 /** The contract's `_meets` for one condition over a member's counters (recent sales passed in: another read). */
 function meets(kind: number, t: number, c: IMembership.CountersStructOutput, recentSales: bigint): boolean {
   const rate = c.orders === 0n ? 0n : ((c.cancelledAsBuyer + c.cancelledAsSeller) * BigInt(BPS)) / c.orders;
-  switch (CONDITION_KIND_NAMES[kind]) {
+  switch (CONDITION_KIND[kind]) {
     case "MinCompleted": return c.completed >= BigInt(t);
     case "MinOrders": return c.orders >= BigInt(t);
     case "MinHelpfulReviews": return c.helpfulReviews >= BigInt(t);
