@@ -90,6 +90,25 @@ async function fromApi(base: string, args: ListArgs, sort: Sort, limit: number, 
   return { rows, total: Number(body.total ?? rows.length) };
 }
 
+/**
+ * A listing's name from its deed's metadata URI without fetching anything: the `name` of inline (data:) JSON
+ * metadata, else the file name of the URI ("ipfs://…/porsche-911.json" → "porsche 911").
+ */
+export function nameFromUri(uri: string): string {
+  const inline = /^data:([^,]*),(.*)$/s.exec(uri);
+  if (inline) {
+    try {
+      const json = inline[1].includes("base64") ? Buffer.from(inline[2], "base64").toString("utf8") : decodeURIComponent(inline[2]);
+      const name = (JSON.parse(json) as { name?: unknown }).name;
+      if (typeof name === "string") return name;
+    } catch {
+      // not JSON: fall through to the generic name
+    }
+    return "";
+  }
+  return uri.replace(/^.*\//, "").replace(/\.json$/, "").replace(/[-_]/g, " ");
+}
+
 /** Every listing read from the chain, filtered and sorted as the API would. */
 async function fromChain(ctx: Context, args: ListArgs, sort: Sort, limit: number, status?: string): Promise<{ rows: Row[]; total: number }> {
   const { marketplace } = ctx.sys;
@@ -102,7 +121,7 @@ async function fromChain(ctx: Context, args: ListArgs, sort: Sort, limit: number
     rows.push({
       id,
       address: String(listing.target),
-      name: uri.replace(/^.*\//, "").replace(/\.json$/, "").replace(/-/g, " ") || `deed #${terms.deedId}`,
+      name: nameFromUri(uri) || `deed #${terms.deedId}`,
       category: String(terms.category),
       status: LISTING_STATUS[Number(statusIndex)],
       price: terms.price,

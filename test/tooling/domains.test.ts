@@ -13,6 +13,7 @@ import { buy, connection, createListing, DAY, deployFixture, networkHelpers, USD
 import type { System } from "../fixtures.js";
 import { openContext } from "../../scripts/lib/context.js";
 import { idleLine, nextDue, parseDuration } from "../../scripts/lib/clock.js";
+import { nameFromUri } from "../../scripts/lib/catalog.js";
 import { capture, expectOneLineFailure, runTask } from "./helpers.js";
 
 type Value<T> = { value: T };
@@ -83,6 +84,13 @@ describe("tooling: issue 15 domains", () => {
       expect(search.out).to.include("1 listing (1 shown, by stakePrice) from the chain (--api none)");
       expect(search.out).to.not.include("porsche");
       expectOneLineFailure(await runTask("listing:list", { sort: "cheapest", limit: "20", api: "none", deployment }), /^--sort cheapest is not a sort: use one of odds, stakePrice/);
+    });
+
+    it("names a listing from inline (data:) metadata or the metadata file name, without fetching", () => {
+      const json = JSON.stringify({ name: "Rolex Daytona 116500LN" });
+      expect(nameFromUri(`data:application/json;base64,${Buffer.from(json).toString("base64")}`)).to.equal("Rolex Daytona 116500LN");
+      expect(nameFromUri(`data:application/json,${encodeURIComponent(json)}`)).to.equal("Rolex Daytona 116500LN");
+      expect(nameFromUri("ipfs://copurchase/porsche-911.json")).to.equal("porsche 911");
     });
 
     it("uses the catalog API when one answers, passing the query through", async () => {
