@@ -19,21 +19,10 @@ import { openContext } from "./lib/context.js";
 import type { Context } from "./lib/context.js";
 import { explain } from "./lib/errors.js";
 import { banner, check, detail, formatCount, formatGas, formatOdds, formatTime, shortAddress, step, table } from "./lib/format.js";
-import {
-  authorizeEscrow,
-  buyStakes,
-  createListing,
-  faucet,
-  finalizeListing,
-  keeperStep,
-  pendingDraws,
-  refundStakes,
-  settleListing,
-  shipEscrow,
-  submitEscrowAuthorization,
-  verifySeller,
-  withdrawEscrow,
-} from "./lib/ops.js";
+import { authorizeEscrow, shipEscrow, submitEscrowAuthorization, withdrawEscrow } from "./lib/escrow.js";
+import { buyStakes, faucet, refundStakes } from "./lib/stakes.js";
+import { createListing, finalizeListing, settleListing, verifySeller } from "./lib/listing.js";
+import { keeperStep, pendingDraws } from "./lib/keeper.js";
 import { advanceClock } from "./lib/clock.js";
 import { vaultStatus, withdrawRevenue } from "./lib/vault.js";
 import { collectEvidence, verifyDraw } from "./verify-draw.js";

@@ -11,7 +11,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { flowContext, runFlow } from "./lib/flows.js";
 import { explain, UserError } from "./lib/errors.js";
 import { formatTime } from "./lib/format.js";
-import { keeperStep, pendingDraws } from "./lib/ops.js";
+import { keeperStep, pendingDraws } from "./lib/keeper.js";
 import { idleLine, nextDue } from "./lib/clock.js";
 
 let stopping = false;

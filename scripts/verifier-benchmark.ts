@@ -13,7 +13,7 @@ import hre from "hardhat";
 import LocalCopurchase from "../deploy/modules/LocalCopurchase.js";
 import { BatchBuyer__factory, MockUSDC__factory } from "../typechain-types/index.js";
 import { openContext } from "./lib/context.js";
-import { createListing, finalizeListing, settleListing, verifySeller } from "./lib/ops.js";
+import { createListing, finalizeListing, settleListing, verifySeller } from "./lib/listing.js";
 import { freePort, startNode, stopNode } from "./lib/node.js";
 
 const PURCHASES = Number(process.env.PURCHASES ?? 100_000);

@@ -6,7 +6,8 @@ import { UserError } from "../../core/errors.js";
 import { formatCount, plural, progressBar, shortAddress } from "../../core/format.js";
 import type { Listing } from "../../typechain-types/index.js";
 import type { Context } from "./context.js";
-import { eventIn, eventsIn, purchasesOf, readListing, send } from "./ops.js";
+import { eventIn, eventsIn, purchasesOf, send } from "./tx.js";
+import { readListing } from "./listing.js";
 import { table } from "./format.js";
 
 const say = (line = "") => console.log(line);

@@ -8,7 +8,8 @@ import { openContext } from "./context.js";
 import type { Context } from "./context.js";
 import { explain } from "./errors.js";
 import { banner, formatCount, formatDuration, formatOdds, formatTime, shortAddress, stakeRange, table } from "./format.js";
-import { buyStakes, createListing, faucet, finalizeListing, fulfilDraw, readListing, settleListing, verifySeller } from "./ops.js";
+import { buyStakes, faucet } from "./stakes.js";
+import { createListing, finalizeListing, fulfilDraw, readListing, settleListing, verifySeller } from "./listing.js";
 
 const env = (name: string, fallback: string) => process.env[name]?.trim() || fallback;
 

@@ -20,7 +20,7 @@ import { shortAddress } from "../../core/format.js";
 import type { IMembership } from "../../typechain-types/index.js";
 import type { Context } from "./context.js";
 import { parseDuration } from "./clock.js";
-import { send } from "./ops.js";
+import { send } from "./tx.js";
 import { table } from "./format.js";
 
 const say = (line = "") => console.log(line);

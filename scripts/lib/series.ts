@@ -9,7 +9,7 @@ import { formatCount, formatDuration, formatTime, plural, shortAddress, shortHex
 import { ListingSeries__factory } from "../../typechain-types/index.js";
 import type { IListingSeries } from "../../typechain-types/index.js";
 import type { Context } from "./context.js";
-import { eventIn, eventsIn, send } from "./ops.js";
+import { eventIn, eventsIn, send } from "./tx.js";
 import { table } from "./format.js";
 import { parseWhole } from "./args.js";
 

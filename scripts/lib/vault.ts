@@ -5,7 +5,7 @@
 import { UserError } from "../../core/errors.js";
 import { shortAddress } from "../../core/format.js";
 import type { Context } from "./context.js";
-import { eventIn, eventsIn, send } from "./ops.js";
+import { eventIn, eventsIn, send } from "./tx.js";
 import { table } from "./format.js";
 
 const say = (line = "") => console.log(line);

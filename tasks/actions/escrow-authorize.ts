@@ -1,5 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { authorizeEscrow } from "../../scripts/lib/ops.js";
+import { authorizeEscrow } from "../../scripts/lib/escrow.js";
 import { parsePositive } from "../../scripts/lib/args.js";
 import { runTask } from "../run.js";
 

@@ -1,5 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { submitEscrowAuthorization } from "../../scripts/lib/ops.js";
+import { submitEscrowAuthorization } from "../../scripts/lib/escrow.js";
 import { parseWhole } from "../../scripts/lib/args.js";
 import { runTask } from "../run.js";
 

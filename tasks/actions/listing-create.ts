@@ -1,6 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { UserError } from "../../scripts/lib/errors.js";
-import { createListing } from "../../scripts/lib/ops.js";
+import { createListing } from "../../scripts/lib/listing.js";
 import { parsePositive, parseWhole } from "../../scripts/lib/args.js";
 import { runTask } from "../run.js";
 

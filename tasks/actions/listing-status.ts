@@ -1,5 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { listingStatus } from "../../scripts/lib/ops.js";
+import { listingStatus } from "../../scripts/lib/listing.js";
 import { parseWhole } from "../../scripts/lib/args.js";
 import { runTask } from "../run.js";
 

@@ -1,5 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { buyStakes } from "../../scripts/lib/ops.js";
+import { buyStakes } from "../../scripts/lib/stakes.js";
 import { parseWhole } from "../../scripts/lib/args.js";
 import { runTask } from "../run.js";
 

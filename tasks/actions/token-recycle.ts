@@ -1,5 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { recycleTokens } from "../../scripts/lib/ops.js";
+import { recycleTokens } from "../../scripts/lib/bid-tokens.js";
 import { parseWhole } from "../../scripts/lib/args.js";
 import { runTask } from "../run.js";
 

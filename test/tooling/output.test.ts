@@ -15,7 +15,7 @@ function cli(args: string[], env: Record<string, string | undefined> = {}) {
   const run = spawnSync("npx", ["hardhat", ...args], {
     encoding: "utf8",
     env: { ...process.env, FORCE_COLOR: "0", ...env },
-    timeout: 120_000,
+    timeout: 300_000,
   });
   const lines = (text: string) => text.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("npm warn"));
   return { status: run.status, out: lines(run.stdout), err: lines(run.stderr) };
@@ -118,7 +118,7 @@ describe("tooling: issue 15 output", () => {
   });
 
   describe("the CLI", function () {
-    this.timeout(240_000);
+    this.timeout(600_000);
 
     it("--stakes -5 fails with the project's one line and exit 1, not Hardhat's HHE500", () => {
       const run = cli(["stake:buy", "1", "--stakes", "-5"]);

@@ -13,7 +13,8 @@ import hre from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 import LocalCopurchase from "../../deploy/modules/LocalCopurchase.js";
 import { openContext } from "../../scripts/lib/context.js";
-import { buyStakes, createListing, faucet, finalizeListing, settleListing, verifySeller } from "../../scripts/lib/ops.js";
+import { buyStakes, faucet } from "../../scripts/lib/stakes.js";
+import { createListing, finalizeListing, settleListing, verifySeller } from "../../scripts/lib/listing.js";
 import { capture } from "./helpers.js";
 import { freePort, startNode, stopNode } from "../../scripts/lib/node.js";
 
