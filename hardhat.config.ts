@@ -3,20 +3,31 @@ import { configVariable, defineConfig } from "hardhat/config";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import hardhatViem from "@nomicfoundation/hardhat-viem";
 import { copurchaseTasks } from "./tasks/index.js";
+import buildProgress from "./hardhat-plugins/build-progress.js";
 
 // The compiler is solc-js from npm: Hardhat's own compiler download needs the internet (see TOOLCHAIN.md).
 const require = createRequire(import.meta.url);
 const SOLC_PATH = require.resolve("solc/soljson.js");
 const SOLC_VERSION: string = require("solc/package.json").version;
 
+const BUILD = {
+  version: SOLC_VERSION,
+  path: SOLC_PATH,
+  settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
+  isolated: false,
+  toolVersionsInBuildInfo: false,
+};
+
 export default defineConfig({
-  plugins: [hardhatToolboxMochaEthers, hardhatViem],
+  plugins: [hardhatToolboxMochaEthers, hardhatViem, buildProgress],
   // Operator, seller and buyer tasks (listing:create, listing:status, stake:buy, …): see tasks/index.ts.
   tasks: copurchaseTasks,
   solidity: {
-    version: SOLC_VERSION,
-    path: SOLC_PATH,
-    settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
+    // One build for every command. Hardhat's implicit "production" profile (used by `ignition deploy`) would
+    // compile each file in isolation and drop these settings (evmVersion back to the compiler's default), so
+    // switching between `ignition deploy`, `compile` and `hardhat run` recompiled everything each time and
+    // deployed other bytecode than the tests ran. Both profiles are the same build, so the cache serves both.
+    profiles: { default: BUILD, production: BUILD },
     npmFilesToBuild: ["@chainlink/contracts/src/v0.8/vrf/mocks/VRFCoordinatorV2_5Mock.sol"],
   },
   paths: { ignition: "deploy" },
@@ -24,8 +35,13 @@ export default defineConfig({
   networks: {
     // Large listings are filled in batches; a generous block gas limit keeps the benchmark fast.
     default: { type: "edr-simulated", chainType: "l1", blockGasLimit: 100_000_000n, allowUnlimitedContractSize: false },
-    // COPURCHASE_RPC_URL points it at a node on another port (the catalog stack and its tests start one on a free port).
-    localhost: { type: "http", chainType: "l1", url: process.env.COPURCHASE_RPC_URL ?? "http://127.0.0.1:8545" },
+    // COPURCHASE_RPC_URL (or LOCALHOST_URL) points `--network localhost` at a node on another port (the stack and the
+    // tests start theirs on a free one).
+    localhost: {
+      type: "http",
+      chainType: "l1",
+      url: process.env.COPURCHASE_RPC_URL ?? process.env.LOCALHOST_URL ?? "http://127.0.0.1:8545",
+    },
     // Live networks read their RPC URL and deployer key from Hardhat's keystore or the environment, never the repo.
     sepolia: {
       type: "http",

@@ -52,7 +52,7 @@ export async function readDeployment(dir: string): Promise<Deployment> {
   try {
     result = await status(dir);
   } catch (error) {
-    throw new Error(`cannot read the Ignition deployment in ${dir}: ${(error as Error).message}`);
+    throw new Error(`cannot read the Ignition deployment in ${dir}: ${(error as Error).message}`, { cause: error });
   }
   const module = MODULE_IDS.find((id) => result.contracts[`${id}#Marketplace`]);
   if (!module) throw new Error(`${dir} has no Marketplace of module ${MODULE_IDS.join(" or ")}`);

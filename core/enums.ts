@@ -24,6 +24,20 @@ export const ORDER_STATUS = [
 ] as const;
 export const UPKEEP_ACTION = ["None", "Settle", "Finalize", "Expire", "Retire", "OpenSeries"] as const;
 export const SERIES_STATUS = ["None", "Proposed", "Approved", "Active", "Completed", "Cancelled"] as const;
+/** IMembership.ConditionKind, RefundMode and IMembershipHooks.Party by index, as the contracts name them. */
+export const CONDITION_KIND = [
+  "Unset",
+  "MinCompleted",
+  "MaxCancellationRateBps",
+  "MinCancellationRateBps",
+  "MinRecentSales",
+  "MinHelpfulReviews",
+  "Registered",
+  "MinOrders",
+  "MaxStakeCancellations",
+] as const;
+export const REFUND_MODE = ["Wallet", "Credit", "WalletMinusFee"] as const;
+export const PARTY = ["None", "Buyer", "Seller", "Both"] as const;
 /** IBidToken.SkipReason, by index: why `recycle` leaves a token where it is. */
 export const SKIP_REASON = ["None", "NotIssued", "InTreasury", "HasCredit", "OpenPosition", "Vanity"] as const;
 

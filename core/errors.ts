@@ -4,8 +4,8 @@
  * fix it, in the words a person acting on it needs.
  */
 import { keccak256, toHex } from "viem";
-import { APPLICATION_STATUS, LISTING_STATUS, ORDER_STATUS, SERIES_STATUS, UPKEEP_ACTION } from "./enums.js";
-import { formatCount, formatDuration, formatTime, formatUsdc, shortAddress } from "./format.js";
+import { APPLICATION_STATUS, LISTING_STATUS, ORDER_STATUS, PARTY, SERIES_STATUS, UPKEEP_ACTION } from "./enums.js";
+import { formatCount, formatDuration, formatTime, formatUnitsPlain, shortAddress } from "./format.js";
 
 /** A failure the user caused and can fix; its message is the whole story, so no stack trace is shown. */
 export class UserError extends Error {
@@ -212,6 +212,48 @@ export const SENTENCES: Record<string, (a: ErrorArgs, fmt: AmountFormatter) => s
   InvalidRecipient: (a) => `revenue recipient #${a[0]} is zero, has a zero share or is repeated`,
   RecipientCount: (a) => `${a[0]} revenue recipients is not allowed`,
   NoRecipients: () => "the revenue vault has no recipients yet: the admin must set them",
+  // ---- Membership: configuration, registration, unilateral cancellation, rewards
+  ConditionOutOfRange: (a) => `condition #${a[0]} is outside 0 … 31, unset, or required by a tier while unset: set the condition first`,
+  TierOutOfRange: (a) => `tier #${a[0]} is outside the tiers: tiers are added in order (at most 16), the next new one right after the last`,
+  DuplicatePriority: (a) => `priority ${a[0]} is already tier #${a[1]}'s: every tier needs its own priority`,
+  BpsTooHigh: (a) => `${formatCount(a[0])} bps is more than 10,000 (100%)`,
+  ThresholdTooLarge: (a) => `a condition threshold of ${formatCount(a[0])} does not fit (at most 16,777,215)`,
+  DefaultTierHasConditions: () => "tier 0 is the default tier: it cannot require conditions",
+  NotAReporter: (a) => `${shortAddress(a[0])} is not the escrow or a listing, which alone report orders and cancellations`,
+  CutoffTooLong: (a) => `a stake-cancellation cut-off of ${formatDuration(a[0])} is too long: at most 30 days`,
+  AlreadyRegistered: (a) => `${shortAddress(a[0])} is already registered`,
+  HelpfulnessOutOfRange: (a) => `a helpfulness of ${a[0]} is outside 0 … 100`,
+  ReasonOutOfRange: (a) => `reason code ${a[0]} is reserved: configurable reasons start at 16`,
+  UnknownReason: (a) => `reason code ${a[0]} is not enabled for cancellations: pick an enabled reason (membership:status) or ask the admin`,
+  ReasonBlamesOtherParty: (a) => `reason ${a[0]} charges ${PARTY[Number(a[1])] ?? a[1]} (the party it blames), not the party asking: pick a reason that charges you`,
+  CancelWindowClosed: (a) => `order #${a[0]}'s cancellation window for your tier closed at ${when(a[1])}: ask the other party to agree, or open a dispute`,
+  NothingToClaim: (a) => `${shortAddress(a[0])} has no rewards to claim`,
+  RewardPoolShort: (a, fmt) => `the reward pool holds ${fmt(a[1])} but the claim needs ${fmt(a[0])}: try again once it is funded`,
+  CreditTokenNotHeld: (a) => `the refund goes as credit to bid token #${a[0]}, which ${shortAddress(a[1])} does not hold: name a token the buyer holds`,
+  DeedIdTooLarge: (a) => `deed #${a[0]} does not fit the escrow's books`,
+  FeeTooHigh: (a) => `a fee of ${formatCount(a[0])} bps is more than 10,000 (100%)`,
+  ZeroAmount: () => "the amount is zero: give a positive amount",
+  // ---- OpenZeppelin internals of the deployed contracts (EIP-712 names, clones, roles, pause, ERC-20/721 input)
+  InvalidShortString: () => "an EIP-712 name or version is not a valid short string",
+  StringTooLong: (a) => `"${a[0]}" is too long for an EIP-712 name or version`,
+  AccessControlBadConfirmation: () => "renouncing a role needs the caller's own address as confirmation",
+  CloneArgumentsTooLong: () => "the listing's charter is too long to be stored in its clone",
+  FailedDeployment: () => "the listing clone could not be deployed",
+  InsufficientBalance: (a) => `the marketplace holds ${a[0]} wei but needs ${a[1]}`,
+  ExpectedPause: () => "the marketplace is not paused, so it cannot be unpaused",
+  ERC721InvalidApprover: (a) => `${shortAddress(a[0])} cannot approve for this deed`,
+  ERC721InvalidOperator: (a) => `${shortAddress(a[0])} cannot be an operator`,
+  ERC721InvalidOwner: (a) => `${shortAddress(a[0])} cannot own a deed`,
+  ERC721InvalidReceiver: (a) => `${shortAddress(a[0])} cannot receive a deed (the zero address, or a contract that refuses ERC-721 tokens)`,
+  ERC721InvalidSender: (a) => `${shortAddress(a[0])} cannot send this deed`,
+  ERC20InvalidApprover: (a) => `${shortAddress(a[0])} cannot approve spending`,
+  ERC20InvalidReceiver: (a) => `${shortAddress(a[0])} cannot receive tokens (the zero address)`,
+  ERC20InvalidSender: (a) => `${shortAddress(a[0])} cannot send tokens (the zero address)`,
+  ERC20InvalidSpender: (a) => `${shortAddress(a[0])} cannot be a spender (the zero address)`,
+  ECDSAInvalidSignature: () => "the signature is invalid: sign again",
+  ECDSAInvalidSignatureLength: (a) => `a signature of ${a[0]} bytes is not a signature (65 bytes expected)`,
+  ECDSAInvalidSignatureS: () => "the signature is malleable (high s): sign again with a standard wallet",
+  InvalidAccountNonce: (a) => `the permit's nonce is stale: ${shortAddress(a[0])}'s nonce is now ${a[1]}; sign a new permit`,
   // ---- OpenZeppelin and the token
   // Reason strings (Error(string)): Circle's USDC (and the USDC-like test token) reverts with these.
   Error: (a) => TOKEN_REASONS[String(a[0])] ?? `reverted: "${a[0]}"`,
@@ -240,7 +282,7 @@ export const SENTENCES: Record<string, (a: ErrorArgs, fmt: AmountFormatter) => s
 };
 
 /** The one-line sentence for a custom error by name and arguments (falls back to its name and arguments). */
-export function describeError(name: string, args: ErrorArgs, fmt: AmountFormatter = formatUsdc): string {
+export function describeError(name: string, args: ErrorArgs, fmt: AmountFormatter = formatUnitsPlain): string {
   const sentence = SENTENCES[name];
   if (sentence) return sentence(args, fmt);
   return `reverted with ${name}(${Array.from(args, (a) => String(a)).join(", ")})`;

@@ -1,43 +1,35 @@
 /** Human-facing formatting shared by tasks, scripts, the indexer and the page: amounts, counts, odds, addresses, times. */
-
-const USDC_DECIMALS = 6n;
-const USDC_UNIT = 10n ** USDC_DECIMALS;
+import { formatUnits, parseUnits } from "viem";
 
 /** Groups the digits of a non-negative integer string in thousands: "355000" → "355,000". */
 function group(digits: string): string {
   return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
-/** 355000000000n (6-decimals units) → "355,000.00 USDC". Sub-cent units are truncated. */
-export function formatUsdc(units: bigint, withSymbol = true): string {
-  const negative = units < 0n;
-  const abs = negative ? -units : units;
-  const whole = abs / USDC_UNIT;
-  const cents = (abs % USDC_UNIT) / (USDC_UNIT / 100n);
-  const text = `${negative ? "-" : ""}${group(whole.toString())}.${cents.toString().padStart(2, "0")}`;
-  return withSymbol ? `${text} USDC` : text;
-}
-
 /**
- * Token units as a human amount with two decimals: formatToken(12_500_000n, 6, "USDC") → "12.50 USDC".
- * Digits below the second decimal are shown only when they are not zero, so that no amount is silently rounded.
+ * Token units as a human amount, through viem's formatUnits with the token's own decimals:
+ * formatToken(12_500_000n, 6, "USDC") → "12.50 USDC". At least two decimals are shown (when the token has them);
+ * finer digits only when they are not zero, so that no amount is silently rounded.
  */
 export function formatToken(units: bigint, decimals: number, symbol = ""): string {
-  const unit = 10n ** BigInt(decimals);
   const negative = units < 0n;
-  const abs = negative ? -units : units;
-  const whole = abs / unit;
-  let fraction = decimals === 0 ? "" : (abs % unit).toString().padStart(decimals, "0").replace(/0+$/, "");
-  fraction = fraction.padEnd(Math.min(2, decimals), "0");
-  const text = `${negative ? "-" : ""}${group(whole.toString())}${fraction ? `.${fraction}` : ""}`;
+  const [whole, fraction = ""] = formatUnits(negative ? -units : units, decimals).split(".");
+  const shown = fraction.padEnd(Math.min(2, decimals), "0");
+  const text = `${negative ? "-" : ""}${group(whole)}${shown ? `.${shown}` : ""}`;
   return symbol ? `${text} ${symbol}` : text;
 }
 
+/** How amounts are shown when the token is not known (an error decoded without a deployment): plain units. */
+export function formatUnitsPlain(units: bigint): string {
+  return `${formatCount(units)} token units`;
+}
+
 /**
- * Parses a human amount into token units: "12.5", "12.50 USDC", "1,000" or "1_000.25". Rejects more decimals
- * than the token has and a symbol other than `symbol` (so "12 DAI" is not paid in USDC), with a one-line reason.
+ * Parses a human amount into token units with viem's parseUnits and the token's decimals: "12.5", "12.50 USDC",
+ * "1,000" or "1_000.25". Rejects more decimals than the token has and a symbol other than `symbol` (so "12 DAI" is
+ * not paid in USDC), with a one-line reason.
  */
-export function parseToken(text: string, decimals: number, symbol = "USDC"): bigint {
+export function parseToken(text: string, decimals: number, symbol: string): bigint {
   const match = /^\s*([0-9][0-9,_]*)(?:\.([0-9]+))?\s*([A-Za-z][A-Za-z0-9.]*)?\s*$/.exec(text);
   if (!match) throw new Error(`"${text}" is not an amount; write it like "12.50" or "12.50 ${symbol}"`);
   const [, wholeText, fractionText = "", unit] = match;
@@ -47,13 +39,7 @@ export function parseToken(text: string, decimals: number, symbol = "USDC"): big
   if (fractionText.length > decimals) {
     throw new Error(`"${text}" has ${fractionText.length} decimals; ${symbol} has ${decimals}`);
   }
-  const whole = BigInt(wholeText.replace(/[,_]/g, ""));
-  return whole * 10n ** BigInt(decimals) + BigInt(fractionText.padEnd(decimals, "0") || "0");
-}
-
-/** "12.50 USDC" or "12.5" → 12_500_000n (6-decimals units). */
-export function parseUsdc(text: string): bigint {
-  return parseToken(text, Number(USDC_DECIMALS), "USDC");
+  return parseUnits(`${wholeText.replace(/[,_]/g, "")}${fractionText ? `.${fractionText}` : ""}`, decimals);
 }
 
 /** 71000n → "71,000". */
@@ -115,4 +101,14 @@ export function formatDuration(seconds: bigint | number): string {
 /** Seconds since the epoch as "2025-12-24 23:30 UTC". */
 export function formatTime(seconds: bigint | number): string {
   return `${new Date(Number(seconds) * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/** A count with its noun, singular when it is one: plural(1n, "stake") → "1 stake", plural(71000n, "stake") → "71,000 stakes". */
+export function plural(n: bigint | number, noun: string, nouns = `${noun}s`): string {
+  return `${formatCount(n)} ${BigInt(n) === 1n ? noun : nouns}`;
+}
+
+/** The stake numbers of a purchase: "#181" for one stake, "#181–#190" for ten. */
+export function stakeRange(first: bigint, count: bigint): string {
+  return count <= 1n ? `#${formatCount(first)}` : `#${formatCount(first)}–#${formatCount(first + count - 1n)}`;
 }

@@ -26,7 +26,7 @@ export function generateAbis(out = path.join(root, "indexer", "abis.ts")): strin
     try {
       abi = JSON.parse(readFileSync(path.join(root, "artifacts", file), "utf8")).abi;
     } catch (error) {
-      throw new Error(`cannot read the ${name} artifact (${file}): run npx hardhat compile first (${(error as Error).message})`);
+      throw new Error(`cannot read the ${name} artifact (${file}): run npx hardhat compile first (${(error as Error).message})`, { cause: error });
     }
     text += `export const ${name}Abi = ${JSON.stringify(abi)} as const;\n`;
   }

@@ -16,7 +16,6 @@ import {
   buy,
   createListing,
   createSeries,
-  DAY,
   deployFixtureWith,
   ethers,
   fulfil,
@@ -709,11 +708,10 @@ async function measure(sys: System) {
     stakePrice: 10n * USDC,
   });
   await fill(sys, villa, 100_000, 20n);
-  const villaGas = await drawAndFinalize(sys, villa, "100,000 purchases", {
+  await drawAndFinalize(sys, villa, "100,000 purchases", {
     search: 110_000n,
     hint: 70_000n,
   });
-  const largest = villaGas.reduce((m, g) => (g > m ? g : m), 0n);
 
   console.log(
     "Cancellations: 100,000 purchases of which every tenth was cancelled (10% of the stakes)",

@@ -11,7 +11,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { flowContext, runFlow } from "./lib/flows.js";
 import { explain, UserError } from "./lib/errors.js";
 import { formatTime } from "./lib/format.js";
-import { keeperStep, pendingDraws } from "./lib/ops.js";
+import { keeperStep, pendingDraws } from "./lib/keeper.js";
+import { idleLine, nextDue } from "./lib/clock.js";
 
 let stopping = false;
 // The first Ctrl-C lets the step in flight finish (a half-sent upkeep would only be retried, but its output would
@@ -32,6 +33,8 @@ await runFlow(async () => {
   console.log(`keeper ${keeper.address} watching the Marketplace at ${ctx.deployment.marketplace} on ${ctx.networkName} (every ${interval / 1000}s; Ctrl-C to stop)`);
   if (pending.size > 0) console.log(`${pending.size} draw(s) already wait for their word`);
 
+  // Said once each time the keeper runs out of work, so that a quiet keeper is never a mystery.
+  let idleSaid = false;
   while (!stopping) {
     let worked = false;
     try {
@@ -41,6 +44,11 @@ await runFlow(async () => {
       const at = formatTime(await ctx.now());
       for (const line of done) console.log(`[${at}] ${line}`);
       worked = done.length > 0;
+      if (worked) idleSaid = false;
+      else if (!idleSaid) {
+        console.log(`[${at}] ${idleLine(await nextDue(ctx), await ctx.now(), ctx.networkName)}`);
+        idleSaid = true;
+      }
     } catch (error) {
       console.error(`✗ ${explain(error, ctx.money.format)}`);
     }

@@ -13,7 +13,7 @@ import hre from "hardhat";
 import LocalCopurchase from "../deploy/modules/LocalCopurchase.js";
 import { BatchBuyer__factory, MockUSDC__factory } from "../typechain-types/index.js";
 import { openContext } from "./lib/context.js";
-import { createListing, finalizeListing, settleListing, verifySeller } from "./lib/ops.js";
+import { createListing, finalizeListing, settleListing, verifySeller } from "./lib/listing.js";
 import { freePort, startNode, stopNode } from "./lib/node.js";
 
 const PURCHASES = Number(process.env.PURCHASES ?? 100_000);
@@ -25,7 +25,8 @@ const deploymentId = `verifier-benchmark-${process.pid}`;
 const deploymentDir = path.join(hre.config.paths.ignition, "deployments", deploymentId);
 console.log(`Starting hardhat node on ${url}`);
 const node = await startNode(port, () => {});
-let exitCode = 1;
+// A failure before the verdict leaves exit code 1.
+let exitCode: number;
 try {
   const connection = await hre.network.create({ network: "localhost", override: { url } });
   const deployed = await connection.ignition.deploy(LocalCopurchase, { deploymentId, displayUi: false });

@@ -11,8 +11,10 @@
  * page share.
  *
  *   npm run verify-draw -- --rpc http://127.0.0.1:8545 --listing 0x… [--from-block N] [--page-size 10000]
+ *   npm run verify-draw -- --rpc http://127.0.0.1:8545 --listing 4 --marketplace 0x…   (a listing by its number)
  *
- * Exit code 0 on MATCH, 1 on MISMATCH, 2 when the draw cannot be checked yet or the input is wrong.
+ * Exit code 0 on MATCH, 1 on MISMATCH, 2 when the draw has not happened yet or the input is wrong, 3 when there
+ * is no draw to verify and never will be (the listing failed or was dissolved: its buyers are refunded).
  */
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
@@ -20,6 +22,7 @@ import { createPublicClient, getAddress, http, isAddress } from "viem";
 import type { Abi, AbiEvent, Address, Hex, PublicClient } from "viem";
 
 import { hex, verifyDraw } from "../core/draw.js";
+import { FAILURE_REASON } from "../core/enums.js";
 import type { Evidence, Purchase, Verdict } from "../core/draw.js";
 
 export { verifyDraw, wordFromSeed, findPurchase } from "../core/draw.js";
@@ -219,18 +222,25 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`✗ ${(error as Error).message}`);
     return 2;
   }
-  const usage = "usage: npm run verify-draw -- --rpc <url> --listing <address> [--from-block N] [--page-size 10000]";
+  const usage = "usage: npm run verify-draw -- --rpc <url> --listing <address> [--from-block N] [--page-size 10000] (or --listing <number> --marketplace <address>)";
   if (!args.rpc || !args.listing) {
     console.error(`✗ ${usage}`);
     return 2;
   }
-  if (!isAddress(args.listing)) {
-    console.error(`✗ "${args.listing}" is not an address`);
-    return 2;
-  }
   const client = createPublicClient({ transport: http(args.rpc) }) as PublicClient;
   try {
-    const evidence = await collectEvidence(client, getAddress(args.listing), {
+    const listing = await listingAddress(client, args.listing, args.marketplace);
+    if (typeof listing === "string" && !isAddress(listing)) {
+      console.error(`✗ ${listing}`);
+      return 2;
+    }
+    const ended = await noDraw(client, listing as Address);
+    if (ended) {
+      console.log(`Draw of listing ${listing}`);
+      console.log(`NO DRAW: ${ended}`);
+      return 3;
+    }
+    const evidence = await collectEvidence(client, getAddress(listing), {
       fromBlock: args["from-block"] ? BigInt(args["from-block"]) : undefined,
       pageSize: args["page-size"] ? BigInt(args["page-size"]) : undefined,
       progress: (line) => console.error(line),
@@ -248,6 +258,35 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`✗ ${reason}`);
     return 2;
   }
+}
+
+/**
+ * The listing's address from what the auditor typed: an address, or a number ("4", "#4") resolved through the
+ * Marketplace's listingAt. Returns a sentence (not an address) when the input cannot be resolved.
+ */
+async function listingAddress(client: PublicClient, given: string, marketplace: string | undefined): Promise<string> {
+  if (isAddress(given)) return given;
+  const id = given.trim().replace(/^#/, "");
+  if (!/^\d+$/.test(id)) return `"${given}" is neither a listing address nor a listing number`;
+  if (!marketplace || !isAddress(marketplace)) {
+    return `listing #${id} is a number: add --marketplace <the Marketplace's address> to find it, or give the listing's address`;
+  }
+  const count = (await client.readContract({ address: marketplace, abi: MARKETPLACE_ABI, functionName: "listingCount" })) as bigint;
+  if (BigInt(id) < 1n || BigInt(id) > count) return `unknown listing #${id}: the Marketplace at ${marketplace} has listings #1…#${count}`;
+  return (await client.readContract({ address: marketplace, abi: MARKETPLACE_ABI, functionName: "listingAt", args: [BigInt(id)] })) as string;
+}
+
+/** Why a listing will never have a draw to verify (failed or dissolved), or undefined while one may still come. */
+async function noDraw(client: PublicClient, listing: Address): Promise<string | undefined> {
+  const status = Number(await client.readContract({ address: listing, abi: LISTING_ABI, functionName: "status" }));
+  if (status === 4) return "the listing was dissolved by its stakeholders' unanimous vote; there is no winner, and buyers claim refunds";
+  if (status !== 3) return undefined;
+  const failed = LISTING_ABI.find((x) => x.type === "event" && x.name === "ListingFailed") as AbiEvent;
+  const [log] = (await client.getLogs({ address: listing, event: failed, fromBlock: 0n, strict: true })) as unknown as {
+    args: { reason: number; sold: bigint };
+  }[];
+  const why = log ? `${FAILURE_REASON[Number(log.args.reason)] ?? `reason ${log.args.reason}`}, ${log.args.sold} stakes sold` : "no ListingFailed event found";
+  return `the listing FAILED (${why}), so no winner is ever drawn; buyers claim refunds (stake:refund)`;
 }
 
 // Run only as a program, not when a test imports verifyDraw.

@@ -5,7 +5,7 @@
  */
 import { ponder } from "ponder:registry";
 import type { Context } from "ponder:registry";
-import { cancellation, draw, listing, position, purchase, statusChange } from "ponder:schema";
+import { cancellation, draw, position, purchase, statusChange } from "ponder:schema";
 import { listingIdOf, touch, updateListing } from "../lib/rows.js";
 
 type Ev = { id: string; block: { number: bigint; timestamp: bigint }; transaction: { hash: `0x${string}` }; log: { address: `0x${string}` } };

@@ -11,8 +11,8 @@ export async function connectChain(rpcUrl: string, deployment: Deployment) {
   const abis = await import("../../indexer/abis.js");
   const transport = http(rpcUrl, { batch: false, retryCount: 0, timeout: 60_000 });
   const client = createPublicClient({ transport, pollingInterval: 50 });
-  const accounts = (await client.request({ method: "eth_accounts" })) as Address[];
   const wallet = createWalletClient({ transport });
+  const accounts: Address[] = await wallet.getAddresses();
   const modules = await client.readContract({ address: deployment.marketplace, abi: abis.MarketplaceAbi, functionName: "modules" });
   const usdc = await client.readContract({ address: deployment.marketplace, abi: abis.MarketplaceAbi, functionName: "paymentToken" });
 

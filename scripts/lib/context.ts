@@ -2,7 +2,7 @@
  * Everything a task, flow or keeper needs to talk to one deployment: the network connection, typed contract
  * handles found from the Marketplace alone, the payment token's units, and the accounts that may sign.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { isAddress } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
@@ -103,7 +103,8 @@ export async function openContext(connection: NetworkConnection, options: OpenOp
     signers,
     sys,
     money,
-    deployment: { marketplace: marketplaceAddress, source },
+    // `given` is what --deployment said, so that printed follow-up commands name the same deployment.
+    deployment: { marketplace: marketplaceAddress, source, given: options.deployment },
     /** The network's `permitDomain` parameter: the permit domain's fallback for tokens that publish none. */
     permitDomain: permitDomainParameter(connection.networkName),
     /** The account named by `who` (an index into the node's accounts or an address), or the default index. */

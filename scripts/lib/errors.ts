@@ -18,7 +18,7 @@ import {
 } from "../../typechain-types/index.js";
 import { UserError, describeError } from "../../core/errors.js";
 import type { AmountFormatter } from "../../core/errors.js";
-import { formatUsdc } from "../../core/format.js";
+import { formatUnitsPlain } from "../../core/format.js";
 
 export { UserError } from "../../core/errors.js";
 export type { AmountFormatter } from "../../core/errors.js";
@@ -68,12 +68,12 @@ export function decodeRevert(data: string): ErrorDescription | undefined {
 }
 
 /** The one-line sentence for a decoded custom error (falls back to its name and arguments). */
-export function describeCustomError(parsed: ErrorDescription, fmt: AmountFormatter = formatUsdc): string {
+export function describeCustomError(parsed: ErrorDescription, fmt: AmountFormatter = formatUnitsPlain): string {
   return describeError(parsed.name, parsed.args, fmt);
 }
 
 /** One line for any failure: a sentence for our own and the contracts' errors, else the error's first line. */
-export function explain(error: unknown, fmt: AmountFormatter = formatUsdc): string {
+export function explain(error: unknown, fmt: AmountFormatter = formatUnitsPlain): string {
   if (error instanceof UserError) return error.message;
   const data = revertData(error);
   if (data) {
@@ -84,6 +84,12 @@ export function explain(error: unknown, fmt: AmountFormatter = formatUsdc): stri
   const message = error instanceof Error ? error.message : String(error);
   if (record.code === "ECONNREFUSED" || /ECONNREFUSED|fetch failed|Cannot connect to the network/i.test(message)) {
     return "cannot reach the node: start it (npx hardhat node) or check the network's URL";
+  }
+  // Hardhat's "Configuration Variable … not found" (environment) and the keystore plugin's "Key … not found".
+  const variable = /(?:Configuration Variable|Key) "([A-Za-z0-9_]+)" not found/.exec(message);
+  if (variable) {
+    const name = variable[1];
+    return `${name} is not set: store it with npx hardhat keystore set ${name} (or export ${name}=… in the shell) and run again`;
   }
   if (record.code === "CALL_EXCEPTION") return "the call reverted without a reason (is the address a contract of this system?)";
   return message.split("\n")[0];

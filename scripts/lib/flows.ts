@@ -7,8 +7,9 @@ import hre from "hardhat";
 import { openContext } from "./context.js";
 import type { Context } from "./context.js";
 import { explain } from "./errors.js";
-import { banner, formatCount, formatDuration, formatOdds, formatTime, shortAddress, table } from "./format.js";
-import { buyStakes, createListing, faucet, finalizeListing, fulfilDraw, readListing, settleListing, verifySeller } from "./ops.js";
+import { banner, formatCount, formatDuration, formatOdds, formatTime, shortAddress, stakeRange, table } from "./format.js";
+import { buyStakes, faucet } from "./stakes.js";
+import { createListing, finalizeListing, fulfilDraw, readListing, settleListing, verifySeller } from "./listing.js";
 
 const env = (name: string, fallback: string) => process.env[name]?.trim() || fallback;
 
@@ -78,7 +79,7 @@ export async function flowBuy(ctx: Context) {
     // Local test money: top the buyer up from the MockUSDC faucet when short.
     if (ctx.local && (await ctx.sys.token.balanceOf(buyer.address)) < cost) await faucet(ctx, { account: buyer.address, amount: ctx.money.format(cost) });
     const b = await buyStakes(ctx, { listing: f.address, stakes: BigInt(stakes), from: buyer.address, permit: true });
-    rows.push([shortAddress(buyer.address), `#${b.tokenId}`, `#${formatCount(b.firstStake)}–#${formatCount(b.firstStake + b.count - 1n)}`, ctx.money.format(b.cost)]);
+    rows.push([shortAddress(buyer.address), `#${b.tokenId}`, stakeRange(b.firstStake, b.count), ctx.money.format(b.cost)]);
   }
   const [sold] = await resolved.sales();
   console.log();

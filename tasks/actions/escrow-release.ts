@@ -1,5 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { releaseEscrow } from "../../scripts/lib/ops.js";
+import { releaseEscrow } from "../../scripts/lib/escrow.js";
 import { runTask } from "../run.js";
 
 interface Args {

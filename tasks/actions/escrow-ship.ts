@@ -1,5 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { shipEscrow } from "../../scripts/lib/ops.js";
+import { shipEscrow } from "../../scripts/lib/escrow.js";
 import { runTask } from "../run.js";
 
 interface Args {

@@ -1,6 +1,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { UserError } from "../../scripts/lib/errors.js";
-import { createListing } from "../../scripts/lib/ops.js";
+import { createListing } from "../../scripts/lib/listing.js";
+import { parsePositive, parseWhole } from "../../scripts/lib/args.js";
 import { runTask } from "../run.js";
 
 interface Args {
@@ -12,11 +13,11 @@ interface Args {
   contentHash: string;
   price?: string;
   stakePrice?: string;
-  stakes: bigint;
-  threshold: bigint;
-  days: number;
-  opensIn: number;
-  category: number;
+  stakes: string;
+  threshold: string;
+  days: string;
+  opensIn: string;
+  category: string;
   drawAtSellOut: boolean;
   seller?: string;
   operator?: string;
@@ -27,7 +28,17 @@ export default async function (args: Args, hre: HardhatRuntimeEnvironment) {
   return runTask(hre, args, async (ctx) => {
     if (args.price === undefined) throw new UserError('give the price P: --price "1,000 USDC"');
     if (args.stakePrice === undefined) throw new UserError('give the stake price s: --stake-price "10 USDC"');
-    if (args.stakes <= 0n) throw new UserError("give the number of stakes N: --stakes 200");
-    return createListing(ctx, { ...args, price: args.price, stakePrice: args.stakePrice });
+    const stakes = parseWhole(args.stakes, "--stakes");
+    if (stakes === 0n) throw new UserError("give the number of stakes N: --stakes 200");
+    return createListing(ctx, {
+      ...args,
+      price: args.price,
+      stakePrice: args.stakePrice,
+      stakes,
+      threshold: parseWhole(args.threshold, "--threshold"),
+      days: parsePositive(args.days, "--days"),
+      opensIn: Number(parseWhole(args.opensIn, "--opens-in")),
+      category: Number(parseWhole(args.category, "--category")),
+    });
   });
 }

@@ -1,5 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { finalizeListing } from "../../scripts/lib/ops.js";
+import { finalizeListing } from "../../scripts/lib/listing.js";
 import { runTask } from "../run.js";
 
 interface Args {

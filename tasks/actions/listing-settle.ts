@@ -1,5 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { settleListing } from "../../scripts/lib/ops.js";
+import { settleListing } from "../../scripts/lib/listing.js";
 import { runTask } from "../run.js";
 
 interface Args {

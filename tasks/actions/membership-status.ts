@@ -1,5 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { membershipStatus } from "../../scripts/lib/ops.js";
+import { membershipStatus } from "../../scripts/lib/membership.js";
 import { runTask } from "../run.js";
 
 interface Args {

@@ -1,5 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { verifySeller } from "../../scripts/lib/ops.js";
+import { verifySeller } from "../../scripts/lib/listing.js";
 import { runTask } from "../run.js";
 
 interface Args {

@@ -1,12 +1,13 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { buyStakes } from "../../scripts/lib/ops.js";
+import { buyStakes } from "../../scripts/lib/stakes.js";
+import { parseWhole } from "../../scripts/lib/args.js";
 import { runTask } from "../run.js";
 
 interface Args {
   listing: string;
-  stakes: bigint;
+  stakes: string;
   spend?: string;
-  token: bigint;
+  token: string;
   approve: boolean;
   allowance?: string;
   permit: boolean;
@@ -15,5 +16,5 @@ interface Args {
 }
 
 export default async function (args: Args, hre: HardhatRuntimeEnvironment) {
-  return runTask(hre, args, (ctx) => buyStakes(ctx, args));
+  return runTask(hre, args, (ctx) => buyStakes(ctx, { ...args, stakes: parseWhole(args.stakes, "--stakes"), token: parseWhole(args.token, "--token") }));
 }

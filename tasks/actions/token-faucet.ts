@@ -1,5 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { faucet } from "../../scripts/lib/ops.js";
+import { faucet } from "../../scripts/lib/stakes.js";
 import { runTask } from "../run.js";
 
 interface Args {

@@ -1,5 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { releaseTranche } from "../../scripts/lib/ops.js";
+import { releaseTranche } from "../../scripts/lib/bid-tokens.js";
 import { runTask } from "../run.js";
 
 interface Args {

@@ -1,5 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { reserveIds } from "../../scripts/lib/ops.js";
+import { reserveIds } from "../../scripts/lib/bid-tokens.js";
 import { runTask } from "../run.js";
 
 interface Args {

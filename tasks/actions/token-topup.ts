@@ -1,5 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { topUpToken } from "../../scripts/lib/ops.js";
+import { topUpToken } from "../../scripts/lib/bid-tokens.js";
 import { runTask } from "../run.js";
 
 interface Args {

@@ -477,9 +477,7 @@ describe("Bid tokens: supply, vanity ids, credit and recycling", () => {
           .transferFrom(sys.alice.address, treasury, a),
       ).to.be.revertedWithCustomError(sys.bidToken, "TreasuryOnlyByRecycling");
       await expect(
-        sys.bidToken
-          .connect(sys.alice)
-          ["safeTransferFrom(address,address,uint256)"](
+        sys.bidToken.connect(sys.alice)["safeTransferFrom(address,address,uint256)"](
             sys.alice.address,
             treasury,
             a,

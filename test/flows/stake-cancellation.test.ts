@@ -226,7 +226,7 @@ describe("Stake cancellation", () => {
     // The verifier's view of the draw: attempt i is keccak256(word, i) mod 25 + 1 until a held purchase is hit.
     const purchaseOf = (stake: bigint) => (stake <= 10n ? 0n : stake <= 15n ? 1n : 2n);
     const hints: bigint[] = [];
-    let stake = 0n;
+    let stake: bigint;
     for (let i = 0n; ; i++) {
       const sample =
         i === 0n

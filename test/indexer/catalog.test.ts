@@ -56,6 +56,24 @@ const asset = (key: string, stakes: number, threshold: number, price: number, ex
 
 const asListing = (s: { listingId: bigint; address: Address }) => ({ id: s.listingId, address: s.address });
 
+/** The same server and credentials, another database. */
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** Runs one statement on the server's database named in POSTGRES_URL (CREATE/DROP DATABASE cannot be parameterised). */
+async function postgresAdmin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
 async function postgresAvailable(): Promise<boolean> {
   const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2_000 });
   try {
@@ -78,7 +96,7 @@ describe("Catalog indexer (Ponder) on a local node", function () {
   let deploymentId: string;
   const dataDir = mkdtempSync(path.join(tmpdir(), "copurchase-indexer-test-"));
   const indexers: { name: string; indexer?: Indexer; options: Parameters<typeof startIndexer>[0] }[] = [];
-  let pgSchema: string | undefined;
+  let pgDatabase: string | undefined;
 
   // The run's model: listings by role, and which tokens each buyer holds.
   const listings: Record<string, { id: bigint; address: Address }> = {};
@@ -290,8 +308,12 @@ describe("Catalog indexer (Ponder) on a local node", function () {
     // Indexers start now and follow the run live, as they would in production.
     indexers.push({ name: "PGlite", options: { rpcUrl, deployment: deploymentId, pgliteDir: path.join(dataDir, "pglite") } });
     if (await postgresAvailable()) {
-      pgSchema = `indexer_test_${port}`;
-      indexers.push({ name: "PostgreSQL", options: { rpcUrl, deployment: deploymentId, databaseUrl: POSTGRES_URL, schema: pgSchema } });
+      // A database of its own: Ponder caches RPC data per chain id (ponder_sync), and every local node is chain
+      // 31337, so a cache left by an earlier run would replay that run's logs into this one.
+      pgDatabase = `copurchase_indexer_${port}`;
+      await postgresAdmin(`CREATE DATABASE "${pgDatabase}"`);
+      const databaseUrl = withDatabase(POSTGRES_URL, pgDatabase);
+      indexers.push({ name: "PostgreSQL", options: { rpcUrl, deployment: deploymentId, databaseUrl, schema: "catalog" } });
     } else {
       console.log(`      (PostgreSQL not reachable at ${POSTGRES_URL}: the PostgreSQL half is skipped; .ci/run starts a cluster)`);
     }
@@ -320,12 +342,7 @@ describe("Catalog indexer (Ponder) on a local node", function () {
     await stopNode(node);
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(path.join("deploy", "deployments", deploymentId), { recursive: true, force: true });
-    if (pgSchema) {
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${pgSchema}" CASCADE`);
-      await client.end();
-    }
+    if (pgDatabase) await postgresAdmin(`DROP DATABASE IF EXISTS "${pgDatabase}" WITH (FORCE)`);
   });
 
   it("follows ≥ 1,000 random purchases with cancellations, transfers, top-ups, a restart halfway, a sell-out, a dissolution, a failure with refunds and recycling, a settled draw and an escrow release — every number equal to the contracts'", async function () {

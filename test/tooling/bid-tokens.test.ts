@@ -154,12 +154,12 @@ describe("tooling: bid-token tasks", () => {
       await fail(listing);
       await listing.connect(sys.alice).claimRefund(1n);
       await listing.connect(sys.carol).claimRefund(3n);
-      const run = await runTask("token:recycle", { tokenIds: [], scan: 3, deployment });
+      const run = await runTask("token:recycle", { tokenIds: [], scan: "3", deployment });
       ok(run);
       expect(run.out).to.match(/scan \[#+·*\] +75\.0% ids #1…#3 of #4: 2 recyclable/);
       expect(run.out).to.match(/scan \[#+\] 100\.0% ids #1…#4 of #4: 2 recyclable/);
       expect(run.out).to.include("✓ recycled 2 bid tokens: #1, #3");
-      const again = await runTask("token:recycle", { tokenIds: [], scan: 100, deployment });
+      const again = await runTask("token:recycle", { tokenIds: [], scan: "100", deployment });
       expect(again.out).to.include("✓ nothing to recycle");
     });
 
@@ -176,7 +176,7 @@ describe("tooling: bid-token tasks", () => {
     it("asks for ids and refuses what is not one", async () => {
       expectOneLineFailure(await runTask("token:recycle", { tokenIds: [], deployment }), /^name the tokens to recycle: token:recycle 1 2 3, --ids 1,2,3, or --scan 500 to find them$/);
       expectOneLineFailure(await runTask("token:recycle", { tokenIds: ["1", "x2"], deployment }), /^"x2" is not a bid token id: give numbers like 1 2 3, or --ids 1,2,3$/);
-      expectOneLineFailure(await runTask("token:recycle", { tokenIds: ["1"], scan: 10, deployment }), /^give ids or --scan, not both$/);
+      expectOneLineFailure(await runTask("token:recycle", { tokenIds: ["1"], scan: "10", deployment }), /^give ids or --scan, not both$/);
     });
   });
 
@@ -217,15 +217,15 @@ describe("tooling: bid-token tasks", () => {
   describe("stake:buy with credit", () => {
     it("pulls only cost minus credit from the wallet and says how much came from each", async () => {
       await createListing(sys);
-      ok(await runTask("stake:buy", { listing: "1", stakes: 2n, approve: true, deployment })); // token #1
+      ok(await runTask("stake:buy", { listing: "1", stakes: "2", approve: true, deployment })); // token #1
       ok(await runTask("token:topup", { tokenId: "1", amount: "30", approve: true, deployment }));
 
       // 5 stakes cost 50.00 USDC; 30.00 USDC of credit leaves 20.00 USDC for the wallet.
-      const short = await runTask("stake:buy", { listing: "1", stakes: 5n, token: 1n, deployment });
+      const short = await runTask("stake:buy", { listing: "1", stakes: "5", token: "1", deployment });
       expectOneLineFailure(short, /^insufficient allowance: the listing may spend 0.00 USDC of 0x3C44…93BC's USDC but needs 20.00 USDC \(50.00 USDC minus 30.00 USDC of bid token #1's credit\): rerun with --approve/);
 
       const before = await sys.usdc.balanceOf(sys.alice.address);
-      const run = await runTask("stake:buy", { listing: "1", stakes: 5n, token: 1n, approve: true, deployment });
+      const run = await runTask("stake:buy", { listing: "1", stakes: "5", token: "1", approve: true, deployment });
       ok(run);
       expect(run.out).to.include("approved the listing to take exactly 20.00 USDC");
       expect(run.out).to.include("bought 5 stakes #3–#7 for 50.00 USDC on bid token #1");
@@ -235,16 +235,16 @@ describe("tooling: bid-token tasks", () => {
 
       // Credit that covers the whole cost needs no allowance at all.
       ok(await runTask("token:topup", { tokenId: "1", amount: "100", approve: true, deployment }));
-      const covered = await runTask("stake:buy", { listing: "1", stakes: 4n, token: 1n, deployment });
+      const covered = await runTask("stake:buy", { listing: "1", stakes: "4", token: "1", deployment });
       ok(covered);
       expect(covered.out).to.include("paid 40.00 USDC from bid token #1's credit (60.00 USDC left) and 0.00 USDC from the wallet");
 
       // With a permit: the permit covers the cost, the wallet still pays only the rest.
-      const permitted = await runTask("stake:buy", { listing: "1", stakes: 10n, token: 1n, permit: true, deployment });
+      const permitted = await runTask("stake:buy", { listing: "1", stakes: "10", token: "1", permit: true, deployment });
       ok(permitted);
       expect(permitted.out).to.include("paid 60.00 USDC from bid token #1's credit (0.00 USDC left) and 40.00 USDC from the wallet");
 
-      const plain = await runTask("stake:buy", { listing: "1", stakes: 1n, approve: true, from: "3", deployment });
+      const plain = await runTask("stake:buy", { listing: "1", stakes: "1", approve: true, from: "3", deployment });
       expect(plain.out).to.include("paid 10.00 USDC from the wallet");
     });
   });

@@ -3,7 +3,7 @@ import hre from "hardhat";
 import { buy, connection, createListing, createSeries, deployFixture, networkHelpers } from "../fixtures.js";
 import type { System } from "../fixtures.js";
 import { openContext } from "../../scripts/lib/context.js";
-import { keeperStep, pendingDraws } from "../../scripts/lib/ops.js";
+import { keeperStep, pendingDraws } from "../../scripts/lib/keeper.js";
 import { capture } from "./helpers.js";
 
 describe("tooling: keeper step", () => {

@@ -10,12 +10,12 @@ import { expectOneLineFailure, runTask } from "./helpers.js";
 
 describe("tooling: human amounts", () => {
   it("parses 12.5, 12.50 USDC and 1,000 into units and refuses other symbols and extra decimals", () => {
-    expect(parseToken("12.5", 6)).to.equal(12_500_000n);
-    expect(parseToken("12.50 USDC", 6)).to.equal(12_500_000n);
-    expect(parseToken(" 1,000 usdc ", 6)).to.equal(1_000_000_000n);
-    expect(() => parseToken("12 DAI", 6)).to.throw(/in DAI, but amounts here are in USDC/);
-    expect(() => parseToken("0.0000001", 6)).to.throw(/7 decimals; USDC has 6/);
-    expect(() => parseToken("twelve", 6)).to.throw(/not an amount/);
+    expect(parseToken("12.5", 6, "USDC")).to.equal(12_500_000n);
+    expect(parseToken("12.50 USDC", 6, "USDC")).to.equal(12_500_000n);
+    expect(parseToken(" 1,000 usdc ", 6, "USDC")).to.equal(1_000_000_000n);
+    expect(() => parseToken("12 DAI", 6, "USDC")).to.throw(/in DAI, but amounts here are in USDC/);
+    expect(() => parseToken("0.0000001", 6, "USDC")).to.throw(/7 decimals; USDC has 6/);
+    expect(() => parseToken("twelve", 6, "USDC")).to.throw(/not an amount/);
   });
 
   it("formats units with two decimals, keeping any finer digits, and draws progress and durations", () => {
@@ -29,7 +29,7 @@ describe("tooling: human amounts", () => {
   it("decodes custom errors into a sentence that says how to fix them", () => {
     const usdc = new Interface(MockUSDC__factory.abi);
     const data = usdc.encodeErrorResult("ERC20InsufficientAllowance", ["0x5FbDB2315678afecb367f032d93F642f64180aa3", 0n, 25n * USDC]);
-    expect(explain({ data })).to.equal(
+    expect(explain({ data }, (u) => formatToken(u, 6, "USDC"))).to.equal(
       "insufficient allowance: 0x5FbD…0aa3 may spend 0.00 USDC but needs 25.00 USDC: approve it first (stake:buy --approve) or pay with a permit (--permit)",
     );
     expect(explain(new UserError("plain reason"))).to.equal("plain reason");
@@ -66,8 +66,8 @@ describe("tooling: tasks on the in-process network", () => {
         title: "Test watch",
         price: "1,000 USDC",
         stakePrice: "12.50",
-        stakes: 100n,
-        days: 7,
+        stakes: "100",
+        days: "7",
         deployment,
       });
       expect(run.result.success, run.err).to.equal(true);
@@ -80,11 +80,11 @@ describe("tooling: tasks on the in-process network", () => {
     });
 
     it("explains terms that could not pay the seller and an unverified seller", async () => {
-      const low = await runTask("listing:create", { price: "1000", stakePrice: "10", stakes: 200n, threshold: 50n, deployment });
+      const low = await runTask("listing:create", { price: "1000", stakePrice: "10", stakes: "200", threshold: "50", deployment });
       expectOneLineFailure(low, /threshold 50 × 10.00 USDC = 500.00 USDC would not pay the price 1,000.00 USDC: use a threshold of at least 100/);
-      const unverified = await runTask("listing:create", { price: "1000", stakePrice: "10", stakes: 200n, seller: "5", deployment });
+      const unverified = await runTask("listing:create", { price: "1000", stakePrice: "10", stakes: "200", seller: "5", deployment });
       expectOneLineFailure(unverified, /is not a verified seller: run seller:verify 0x/);
-      const badAmount = await runTask("listing:create", { price: "1000 EUR", stakePrice: "10", stakes: 200n, deployment });
+      const badAmount = await runTask("listing:create", { price: "1000 EUR", stakePrice: "10", stakes: "200", deployment });
       expectOneLineFailure(badAmount, /"1000 EUR" is in EUR, but amounts here are in USDC/);
     });
   });
@@ -100,8 +100,8 @@ describe("tooling: tasks on the in-process network", () => {
       expect(run.out).to.include("price P     1,000.00 USDC");
       expect(run.out).to.match(/sold +\[######·+\] +20\.0% {2}40 of 200 \(60 more needed for T\)/);
       expect(run.out).to.include("raised      400.00 USDC");
-      expect(run.out).to.match(/time left   6d 23h 59m until Time-Date A/);
-      expect(run.out).to.include("0x3C44…93BC: 30 stakes on 1 bid token(s) → 1 in 1.33 (75.00%) now, 1 in 6.67 (15.00%) if sold out");
+      expect(run.out).to.match(/time left {3}6d 23h 59m until Time-Date A/);
+      expect(run.out).to.include("0x3C44…93BC: 30 stakes on 1 bid token → 1 in 1.33 (75.00%) now, 1 in 6.67 (15.00%) if sold out");
     });
 
     it("names an unknown listing in one line", async () => {
@@ -117,10 +117,10 @@ describe("tooling: tasks on the in-process network", () => {
   describe("stake:buy", () => {
     it("refuses a short allowance with the fix, then buys with --approve or --permit", async () => {
       const { listing } = await createListing(sys);
-      const short = await runTask("stake:buy", { listing: "1", stakes: 10n, deployment });
+      const short = await runTask("stake:buy", { listing: "1", stakes: "10", deployment });
       expectOneLineFailure(short, /^insufficient allowance: the listing may spend 0.00 USDC of 0x3C44…93BC's USDC but needs 100.00 USDC: rerun with --approve/);
 
-      const approved = await runTask("stake:buy", { listing: "1", stakes: 10n, approve: true, deployment });
+      const approved = await runTask("stake:buy", { listing: "1", stakes: "10", approve: true, deployment });
       expect(approved.result.success, approved.err).to.equal(true);
       expect(approved.out).to.include("✓ 0x3C44…93BC bought 10 stakes #1–#10 for 100.00 USDC on new bid token #1");
 
@@ -134,15 +134,15 @@ describe("tooling: tasks on the in-process network", () => {
 
     it("gives the reason for the seller buying, someone else's token, too many stakes and a closed sale", async () => {
       await createListing(sys);
-      await runTask("stake:buy", { listing: "1", stakes: 1n, approve: true, deployment }); // alice: token #1
-      expectOneLineFailure(await runTask("stake:buy", { listing: "1", stakes: 1n, approve: true, from: "1", deployment }), /seller 0x7099…79C8 cannot buy stakes of its own listing/);
+      await runTask("stake:buy", { listing: "1", stakes: "1", approve: true, deployment }); // alice: token #1
+      expectOneLineFailure(await runTask("stake:buy", { listing: "1", stakes: "1", approve: true, from: "1", deployment }), /seller 0x7099…79C8 cannot buy stakes of its own listing/);
       expectOneLineFailure(
-        await runTask("stake:buy", { listing: "1", stakes: 1n, token: 1n, approve: true, from: "3", deployment }),
+        await runTask("stake:buy", { listing: "1", stakes: "1", token: "1", approve: true, from: "3", deployment }),
         /0x90F7…b906 neither owns bid token #1 nor is approved for it/,
       );
-      expectOneLineFailure(await runTask("stake:buy", { listing: "1", stakes: 500n, deployment }), /asked for 500 stakes but only 199 remain: buy at most 199/);
+      expectOneLineFailure(await runTask("stake:buy", { listing: "1", stakes: "500", deployment }), /asked for 500 stakes but only 199 remain: buy at most 199/);
       await networkHelpers.time.increase(8 * DAY);
-      expectOneLineFailure(await runTask("stake:buy", { listing: "1", stakes: 1n, deployment }), /sales closed at Time-Date A/);
+      expectOneLineFailure(await runTask("stake:buy", { listing: "1", stakes: "1", deployment }), /sales closed at Time-Date A/);
     });
   });
 
@@ -207,17 +207,18 @@ describe("tooling: tasks on the in-process network", () => {
       expect(shipped.out).to.match(/✓ escrow order #1 shipped \("DHL-1"\)/);
       expect((await sys.escrow.order(1n)).trackingHash).to.equal(hashText("DHL-1"));
 
-      expectOneLineFailure(await runTask("escrow:authorize", { listing: "1", hours: 2, from: "1", deployment }), /only the winner 0x3C44…93BC can authorize escrow order #1/);
-      const authorized = await runTask("escrow:authorize", { listing: "1", hours: 2, deployment });
+      expectOneLineFailure(await runTask("escrow:authorize", { listing: "1", hours: "2", from: "1", deployment }), /only the winner 0x3C44…93BC can authorize escrow order #1/);
+      const authorized = await runTask("escrow:authorize", { listing: "1", hours: "2", deployment });
       expect(authorized.result.success, authorized.err).to.equal(true);
       const { signature, deadline } = (authorized.result as unknown as { value: { signature: string; deadline: bigint } }).value;
-      expect(authorized.out).to.include(`escrow:submit 1 --deadline ${deadline} --signature ${signature}`);
+      // Pasted, the command must reach the same chain and deployment: it names both (issue 15, item 2).
+      expect(authorized.out).to.include(`npx hardhat escrow:submit 1 --deadline ${deadline} --signature ${signature} --network default --deployment ${deployment}`);
 
       expectOneLineFailure(
-        await runTask("escrow:submit", { listing: "1", signature, deadline: deadline + 1n, deployment }),
+        await runTask("escrow:submit", { listing: "1", signature, deadline: String(deadline + 1n), deployment }),
         /the signature is not the authorization of 0x3C44…93BC for order #1/,
       );
-      const submitted = await runTask("escrow:submit", { listing: "1", signature, deadline, deployment });
+      const submitted = await runTask("escrow:submit", { listing: "1", signature, deadline: String(deadline), deployment });
       expect(submitted.result.success, submitted.err).to.equal(true);
       expect(submitted.out).to.include("✓ escrow order #1 released by the winner's authorization: 1,000.00 USDC owed to the seller 0x7099…79C8");
       expect(await sys.deed.ownerOf(terms.deedId)).to.equal(sys.alice.address);
@@ -253,7 +254,7 @@ describe("tooling: tasks on the in-process network", () => {
       expect(cancelled.result.success, cancelled.err).to.equal(true);
       expect(cancelled.out).to.include("✓ cancelled purchase #0 of bid token #1 (5 stakes): refunded 50.00 USDC to 0x3C44…93BC");
       expectOneLineFailure(await runTask("stake:cancel", { listing: "1", deployment }), /holds no bid token with stakes on listing #1/);
-      expectOneLineFailure(await runTask("stake:cancel", { listing: "1", token: 1n, deployment }), /purchase #0 is already cancelled/);
+      expectOneLineFailure(await runTask("stake:cancel", { listing: "1", token: "1", deployment }), /purchase #0 is already cancelled/);
 
       const status = await runTask("membership:status", { account: "2", deployment });
       expect(status.result.success, status.err).to.equal(true);

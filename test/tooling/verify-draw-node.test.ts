@@ -13,7 +13,8 @@ import hre from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 import LocalCopurchase from "../../deploy/modules/LocalCopurchase.js";
 import { openContext } from "../../scripts/lib/context.js";
-import { buyStakes, createListing, faucet, finalizeListing, settleListing, verifySeller } from "../../scripts/lib/ops.js";
+import { buyStakes, faucet } from "../../scripts/lib/stakes.js";
+import { createListing, finalizeListing, settleListing, verifySeller } from "../../scripts/lib/listing.js";
 import { capture } from "./helpers.js";
 import { freePort, startNode, stopNode } from "../../scripts/lib/node.js";
 
@@ -76,5 +77,35 @@ describe("tooling: draw verifier CLI against a local hardhat node", function () 
     expect(lines.at(-1), report).to.equal("MATCH");
     expect(run.stdout).to.not.match(/✗/);
     expect(run.stderr).to.match(/page \d+ of \d+/); // paged eth_getLogs with progress
+  });
+
+  it("a failed listing has NO DRAW (exit 3), found by its number with --marketplace", async () => {
+    const { result: ctx } = await capture(() => openContext(connection!, { ignitionDir: hre.config.paths.ignition, deployment: deploymentId }));
+    const marketplace = ctx.deployment.marketplace;
+    const { result: id } = await capture(async () => {
+      const created = await createListing(ctx, { title: "Failing watch", price: "1,000", stakePrice: "10", stakes: 200n, threshold: 100n, days: 7, category: 1, drawAtSellOut: false });
+      await faucet(ctx, { account: "2", amount: "1,000" });
+      await buyStakes(ctx, { listing: created.address, stakes: 10n, from: "2", permit: true });
+      await connection!.networkHelpers.time.increaseTo(created.terms.deadline);
+      await settleListing(ctx, { listing: created.address });
+      return String(created.listingId);
+    });
+    const cli = (args: string[]) =>
+      spawnSync("npm", ["run", "--silent", "verify-draw", "--", "--rpc", url, ...args], {
+        encoding: "utf8",
+        env: { ...process.env, FORCE_COLOR: "0" },
+        timeout: VERIFIER_TIMEOUT_MS,
+        killSignal: "SIGKILL",
+      });
+    const failed = cli(["--listing", id, "--marketplace", marketplace]);
+    expect(failed.status, `${failed.stdout}\n${failed.stderr}`).to.equal(3);
+    expect(failed.stdout.trim().split("\n").at(-1)).to.equal(
+      "NO DRAW: the listing FAILED (threshold not met, 10 stakes sold), so no winner is ever drawn; buyers claim refunds (stake:refund)",
+    );
+    expect(failed.stdout).to.not.include("INCOMPLETE");
+
+    const noMarketplace = cli(["--listing", id]);
+    expect(noMarketplace.status).to.equal(2);
+    expect(noMarketplace.stderr.trim()).to.equal(`✗ listing #${id} is a number: add --marketplace <the Marketplace's address> to find it, or give the listing's address`);
   });
 });

@@ -808,7 +808,8 @@ describe("DeliveryEscrow (unit)", () => {
       const membership = await new MockMembership__factory(sys.admin).deploy(mpa, await escrow.getAddress());
       const impl = await new Listing__factory(sys.admin).deploy(mpa, usdc, bid, deed, escrow, vault, membership);
       const modules = [bid, deed, escrow, vault, impl, membership];
-      await expect(mp.setModules(await Promise.all(modules.map((c) => c.getAddress()))))
+      const [bidToken, assetDeed, escrowAddress, revenueVault, listingImplementation, membershipAddress] = await Promise.all(modules.map((c) => c.getAddress()));
+      await expect(mp.setModules({ bidToken, assetDeed, escrow: escrowAddress, revenueVault, listingImplementation, membership: membershipAddress }))
         .to.emit(escrow, "MembershipSet")
         .withArgs(await membership.getAddress());
       await escrow.setArbiter(sys.carol.address);
