@@ -9,7 +9,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import type { IListing, Listing } from "../../typechain-types/index.js";
 import type { Context } from "./context.js";
 import { signPermit as signTokenPermit, signRelease } from "./authorization.js";
-import { FAILURE_REASON, LISTING_STATUS, ORDER_STATUS, SKIP_REASON, UPKEEP_ACTION, UserError, skipSentence } from "./errors.js";
+import { CONDITION_KINDS, FAILURE_REASON, LISTING_STATUS, ORDER_STATUS, REFUND_MODES, SKIP_REASON, UPKEEP_ACTION, UserError, skipSentence } from "./errors.js";
 import {
   formatCount,
   formatDuration,
@@ -418,18 +418,6 @@ export async function cancelStakes(ctx: Context, args: { listing: string; token?
   return { purchaseIndex: latest, tokenId, refund: e.args.refund as bigint, fee };
 }
 
-const CONDITION_KINDS = [
-  "unset",
-  "completed orders ≥",
-  "cancellation rate (bps) ≤",
-  "cancellation rate (bps) ≥",
-  "sales in 10 days ≥",
-  "helpful reviews ≥",
-  "registered",
-  "orders ≥",
-  "stake cancellations ≤",
-];
-const REFUND_MODES = ["to the wallet", "as bid-token credit", "to the wallet minus a fee"];
 
 /** The membership status screen: tier, policy, counters, conditions met, and what the next tier up needs. */
 export async function membershipStatus(ctx: Context, args: { account: string }) {
