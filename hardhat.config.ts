@@ -24,7 +24,8 @@ export default defineConfig({
   networks: {
     // Large listings are filled in batches; a generous block gas limit keeps the benchmark fast.
     default: { type: "edr-simulated", chainType: "l1", blockGasLimit: 100_000_000n, allowUnlimitedContractSize: false },
-    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // COPURCHASE_RPC_URL points it at a node on another port (the catalog stack and its tests start one on a free port).
+    localhost: { type: "http", chainType: "l1", url: process.env.COPURCHASE_RPC_URL ?? "http://127.0.0.1:8545" },
     // Live networks read their RPC URL and deployer key from Hardhat's keystore or the environment, never the repo.
     sepolia: {
       type: "http",

@@ -8,6 +8,8 @@ export interface RuntimeConfig {
   apiUrl: string;
   /** The chain's name as shown in the header. */
   chainName: string;
+  /** The Marketplace: with it the page finds every other contract on chain, without the indexer. */
+  marketplace?: `0x${string}`;
 }
 
 export async function loadRuntimeConfig(): Promise<RuntimeConfig> {
@@ -24,5 +26,6 @@ export async function loadRuntimeConfig(): Promise<RuntimeConfig> {
     rpcUrl: query.get("rpc") ?? file.rpcUrl ?? "http://127.0.0.1:8545",
     apiUrl: (query.get("api") ?? file.apiUrl ?? "http://127.0.0.1:42069").replace(/\/$/, ""),
     chainName: file.chainName ?? "Local chain",
+    marketplace: (query.get("marketplace") ?? file.marketplace ?? undefined) as RuntimeConfig["marketplace"],
   };
 }

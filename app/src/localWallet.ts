@@ -9,6 +9,8 @@ import type { Address, EIP1193Provider } from "viem";
 
 export const LOCAL_CHAIN_ID = 31337;
 const PICKED_KEY = "copurchase.localAccount";
+/** Set when the person connects the local wallet, so the page never connects it on its own. */
+const CONNECTED_KEY = "copurchase.localConnected";
 
 type Listener = (...args: unknown[]) => void;
 
@@ -53,12 +55,15 @@ export function createLocalWallet(rpcUrl: string, accounts: Address[]): LocalWal
     async request({ method, params }: { method: string; params?: unknown[] }) {
       switch (method) {
         case "eth_requestAccounts":
-        case "eth_accounts":
+          localStorage.setItem(CONNECTED_KEY, "1");
           return current() ? [current()] : [];
+        case "eth_accounts":
+          return localStorage.getItem(CONNECTED_KEY) && current() ? [current()] : [];
         case "wallet_requestPermissions":
         case "wallet_getPermissions":
           return [{ parentCapability: "eth_accounts" }];
         case "wallet_revokePermissions":
+          localStorage.removeItem(CONNECTED_KEY);
           return null;
         case "wallet_switchEthereumChain":
           return null;

@@ -14,13 +14,12 @@ import { useDeployment } from "../hooks/useDeployment";
  * and "verify in your browser", which rebuilds the evidence from the chain's logs alone (core/evidence.ts, no
  * indexer) and recomputes the winner with the auditor's rule (core/draw.ts).
  */
-export function DrawPanel({ listing, draw }: { listing: Address; draw: ListingDetail["draw"] }) {
+export function DrawPanel({ listing, draw, settled }: { listing: Address; draw: ListingDetail["draw"]; settled: boolean }) {
   const client = usePublicClient();
   const { data: deployment } = useDeployment();
   const [progress, setProgress] = useState<string>();
   const [verdict, setVerdict] = useState<Verdict>();
   const [error, setError] = useState<string>();
-  if (!draw) return null;
 
   const verify = async () => {
     setVerdict(undefined);
@@ -44,15 +43,16 @@ export function DrawPanel({ listing, draw }: { listing: Address; draw: ListingDe
     <section className="panel draw" data-testid="draw" aria-labelledby="draw-title">
       <h2 id="draw-title">The draw</h2>
       <dl className="terms">
-        <div><dt>VRF request</dt><dd>{shortHex(draw.requestId)}</dd></div>
-        {!draw.winner && <div><dt>Random word</dt><dd>waiting for Chainlink VRF (expires {formatTime(draw.expiresAt)})</dd></div>}
-        {draw.word && <div><dt>Random word</dt><dd className="mono">{shortHex(BigInt(draw.word))}</dd></div>}
-        {draw.winningStake && <div><dt>Winning stake</dt><dd data-testid="winning-stake">#{formatCount(BigInt(draw.winningStake))}</dd></div>}
-        {draw.purchaseIndex !== null && <div><dt>Purchase</dt><dd>#{draw.purchaseIndex}</dd></div>}
-        {draw.tokenId && <div><dt>Bid token</dt><dd>#{draw.tokenId}</dd></div>}
-        {draw.winner && <div><dt>Winner</dt><dd data-testid="winner" title={draw.winner}>{shortAddress(draw.winner)}</dd></div>}
+        {draw && <div><dt>VRF request</dt><dd>{shortHex(BigInt(draw.requestId))}</dd></div>}
+        {draw && !draw.winner && <div><dt>Random word</dt><dd>waiting for Chainlink VRF (expires {formatTime(draw.expiresAt)})</dd></div>}
+        {draw?.word && <div><dt>Random word</dt><dd className="mono">{shortHex(BigInt(draw.word))}</dd></div>}
+        {draw?.winningStake && <div><dt>Winning stake</dt><dd data-testid="winning-stake">#{formatCount(BigInt(draw.winningStake))}</dd></div>}
+        {draw && draw.purchaseIndex !== null && <div><dt>Purchase</dt><dd>#{draw.purchaseIndex}</dd></div>}
+        {draw?.tokenId && <div><dt>Bid token</dt><dd>#{draw.tokenId}</dd></div>}
+        {draw?.winner && <div><dt>Winner</dt><dd data-testid="winner" title={draw.winner}>{shortAddress(draw.winner)}</dd></div>}
       </dl>
-      {draw.winner && (
+      {!draw && !settled && <p>The draw was requested; the catalog has not caught up with it yet.</p>}
+      {(draw?.winner || settled) && (
         <>
           <button type="button" data-testid="verify" onClick={verify} disabled={!!progress}>Verify in your browser</button>
           {progress && <p className="tx tx-busy" role="status"><span className="spinner" aria-hidden /> {progress}</p>}
