@@ -2,7 +2,7 @@
  * Everything a task, flow or keeper needs to talk to one deployment: the network connection, typed contract
  * handles found from the Marketplace alone, the payment token's units, and the accounts that may sign.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { isAddress } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
@@ -21,10 +21,9 @@ import {
 } from "../../typechain-types/index.js";
 import type { Listing } from "../../typechain-types/index.js";
 import { UserError } from "./errors.js";
+import { defaultDeploymentDir, locateDeployment, readDeployment } from "../../core/deployment.js";
 import { formatToken, parseToken, shortAddress } from "./format.js";
 
-/** Ignition module ids that deploy the system; their Marketplace future is `<module>#Marketplace`. */
-const MODULE_IDS = ["LocalCopurchase", "Copurchase"];
 /** Chain ids of local development chains, where the VRF mock may be driven and time may be moved. */
 const LOCAL_CHAIN_IDS = new Set([31337n, 1337n]);
 
@@ -185,16 +184,17 @@ async function resolveMarketplace(
   if (given) {
     const found = isAddress(given)
       ? { address: given, source: "--deployment address" }
-      : readDeployment(locateDeploymentFile(given, options.ignitionDir));
+      : await marketplaceOf(locate(given, options.ignitionDir));
     if (!(await hasCode(found.address))) {
       throw new UserError(`no contract at ${shortAddress(found.address)} (${found.source}) on ${connection.networkName}: wrong network, or the node was restarted since deploying`);
     }
     return found;
   }
 
-  const defaultFile = path.join(options.ignitionDir, "deployments", `chain-${chainId}`, "deployed_addresses.json");
-  if (existsSync(defaultFile)) {
-    const found = readDeployment(defaultFile);
+  const defaultDir = defaultDeploymentDir(options.ignitionDir, chainId);
+  const defaultFile = path.join(defaultDir, "deployed_addresses.json");
+  if (existsSync(path.join(defaultDir, "journal.jsonl"))) {
+    const found = await marketplaceOf(defaultDir);
     if (await hasCode(found.address)) return found;
     if (!inProcess) {
       throw new UserError(`${path.relative(process.cwd(), defaultFile)} names a Marketplace at ${shortAddress(found.address)}, but the chain has no code there (node restarted?): redeploy, e.g. npx hardhat ignition deploy deploy/modules/LocalCopurchase.ts --network ${connection.networkName} --reset`);
@@ -217,24 +217,20 @@ async function resolveMarketplace(
   );
 }
 
-function locateDeploymentFile(given: string, ignitionDir: string): string {
-  const candidates = [given, path.join(given, "deployed_addresses.json"), path.join(ignitionDir, "deployments", given, "deployed_addresses.json")];
-  for (const c of candidates) {
-    if (existsSync(c) && statSync(c).isFile()) return c;
+function locate(given: string, ignitionDir: string): string {
+  try {
+    return locateDeployment(given, ignitionDir);
+  } catch (error) {
+    throw new UserError(`${(error as Error).message}, or a Marketplace address`);
   }
-  throw new UserError(`no deployment at "${given}": give a Marketplace address, a deployment id under ${path.join(ignitionDir, "deployments")}, or a deployed_addresses.json`);
 }
 
-function readDeployment(file: string): { address: string; source: string } {
-  let parsed: Record<string, string>;
+/** The Marketplace of a deployment folder, read through core/deployment.ts (the one deployment reader). */
+async function marketplaceOf(dir: string): Promise<{ address: string; source: string }> {
   try {
-    parsed = JSON.parse(readFileSync(file, "utf8"));
+    const d = await readDeployment(dir);
+    return { address: d.marketplace, source: `${path.relative(process.cwd(), dir)} (${d.module})` };
   } catch (error) {
-    throw new UserError(`cannot read ${file}: ${(error as Error).message}`);
+    throw new UserError((error as Error).message);
   }
-  for (const id of MODULE_IDS) {
-    const address = parsed[`${id}#Marketplace`];
-    if (address) return { address, source: `${path.relative(process.cwd(), file)} (${id})` };
-  }
-  throw new UserError(`${file} has no Marketplace of module ${MODULE_IDS.join(" or ")}`);
 }
