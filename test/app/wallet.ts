@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The wallet in browser tests: a real EIP-1193 provider injected into every page and announced by EIP-6963, which
  * signs with a test key in the test process (viem local accounts: transactions, EIP-712 typed data, messages) and
@@ -51,7 +52,7 @@ function typedDataFromJson(json: string): TypedDataDefinition {
   };
   const domain = { ...parsed.domain };
   if (domain.chainId !== undefined) domain.chainId = Number(domain.chainId);
-  return { domain, types, primaryType: parsed.primaryType, message: convert(parsed.primaryType, parsed.message) as Record<string, unknown> } as TypedDataDefinition;
+  return { domain, types, primaryType: parsed.primaryType, message: convert(parsed.primaryType, parsed.message) } as unknown as TypedDataDefinition;
 }
 
 export class TestWallet {
