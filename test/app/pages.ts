@@ -52,7 +52,7 @@ export class CatalogPage {
   }
   /** Listing ids of the cards, in the order shown (waits for the results to settle). */
   async cardIds(): Promise<number[]> {
-    await this.page.waitForLoadState("networkidle").catch(() => {});
+    await this.page.locator('[data-testid="results"][aria-busy="false"]').waitFor();
     const ids = await this.page.getByTestId("listing-card").evaluateAll((cards) => cards.map((c) => Number(c.getAttribute("data-listing-id"))));
     return ids;
   }

@@ -103,7 +103,11 @@ export interface CatalogPage {
   total: number;
 }
 
-export class ApiError extends Error {}
+export class ApiError extends Error {
+  constructor(message: string, readonly notFound = false) {
+    super(message);
+  }
+}
 
 export function createApi(base: string) {
   async function get<T>(path: string): Promise<T> {
@@ -113,7 +117,7 @@ export function createApi(base: string) {
     } catch {
       throw new ApiError(`the catalog service at ${base} does not answer: is the indexer running?`);
     }
-    if (response.status === 404) throw new ApiError((await response.json().catch(() => ({}))).error ?? "not found");
+    if (response.status === 404) throw new ApiError((await response.json().catch(() => ({}))).error ?? "not found", true);
     if (!response.ok) throw new ApiError((await response.json().catch(() => ({}))).error ?? `the catalog service answered ${response.status}`);
     return response.json() as Promise<T>;
   }
@@ -128,7 +132,12 @@ export function createApi(base: string) {
     deployment: () => get<Deployment>("/deployment"),
     catalog: (q: CatalogQuery) => get<CatalogPage>(`/catalog${query({ ...q })}`),
     listing: (id: number) => get<ListingDetail>(`/listings/${id}`),
-    account: (address: Address) => get<AccountView>(`/accounts/${address.toLowerCase()}`),
+    // An address the indexer never saw is an account with nothing yet, not an error.
+    account: (address: Address) =>
+      get<AccountView>(`/accounts/${address.toLowerCase()}`).catch((error: unknown) => {
+        if (error instanceof ApiError && error.notFound) return { address, tokens: [], positions: [], orders: [], membership: null };
+        throw error;
+      }),
   };
 }
 
