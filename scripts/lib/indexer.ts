@@ -96,7 +96,9 @@ export async function startIndexer(options: IndexerOptions): Promise<Indexer> {
 export async function deployLocal(rpcUrl: string, id: string, onOutput?: (chunk: string) => void): Promise<void> {
   const child = spawn(
     path.join(root, "node_modules", ".bin", "hardhat"),
-    ["ignition", "deploy", "deploy/modules/LocalCopurchase.ts", "--network", "localhost", "--deployment-id", id, "--reset"],
+    // The default build profile: the artifacts tests use (cancun). `ignition deploy` otherwise compiles the production
+    // profile into the same artifacts folder, and each profile's build then invalidates the other's (minutes each).
+    ["--build-profile", "default", "ignition", "deploy", "deploy/modules/LocalCopurchase.ts", "--network", "localhost", "--deployment-id", id, "--reset"],
     { cwd: root, env: { ...process.env, COPURCHASE_RPC_URL: rpcUrl, FORCE_COLOR: "0", HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" }, stdio: ["pipe", "pipe", "pipe"] },
   );
   let output = "";

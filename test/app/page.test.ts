@@ -47,7 +47,7 @@ const testAsset = (key: string, name: string, stakes: number, threshold: number)
   key,
   name,
   keywords: [key],
-  price: stakes * 5,
+  price: threshold * 10,
   stakePrice: 10,
   stakes,
   threshold,
