@@ -9,6 +9,7 @@
  *
  *   npm run demo
  */
+import { SAMPLE_ASSETS, assetMetadata } from "../core/assets.js";
 import { AbiCoder } from "ethers";
 import type { ContractTransactionReceipt, ContractTransactionResponse, Interface, LogDescription } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
@@ -143,7 +144,7 @@ async function fund(sys: System, p: Party, amount: bigint) {
 
 interface Asset {
   key: string; // "car"
-  title: string; // "2024 Porsche 911 GT3 RS"
+  title: string; // "2024 Mercedes-Benz G-Class G 63 AMG"
   price: bigint;
   stakePrice: bigint;
   stakeCount: bigint;
@@ -183,15 +184,16 @@ async function verifySeller(sys: System, seller: Party, kyc: string) {
 
 /** Submit the asset, approve its terms, accept them: the listing clone exists and holds the deed. */
 async function listAsset(sys: System, seller: Party, asset: Asset, keeper: HardhatEthersSigner): Promise<Listed> {
-  const uri = `ipfs://bafy-copurchase-demo/${asset.key}.json`;
-  const documents = `${asset.title}: title documents, inspection report, photos`;
-  const contentHash = ethers.keccak256(ethers.toUtf8Bytes(documents));
+  // Real ERC-721 metadata (category, sub-category, keywords, an inline SVG image) as a data: URI, so the catalog
+  // indexer resolves it offline; the content hash is keccak256 of exactly those bytes.
+  const sample = SAMPLE_ASSETS.find((a) => a.key === asset.key) ?? SAMPLE_ASSETS[0];
+  const { uri, contentHash } = assetMetadata({ ...sample, name: asset.title });
   const submitted = await send(sys.marketplace.connect(seller.signer).submitAsset(uri, contentHash));
   const sub = eventIn(submitted, sys.marketplace, "AssetSubmitted");
   const applicationId: bigint = sub.args.applicationId;
   const deedId: bigint = sub.args.deedId;
   detail(`${seller.name} submits "${asset.title}"`);
-  detail(`  metadata ${uri}`);
+  detail(`  metadata ${uri.slice(0, 48)}… (${sample.subcategory}, ${uri.length.toLocaleString("en-US")} characters)`);
   detail(`  content hash ${shortHex(contentHash)} → application #${applicationId}, deed #${deedId} minted to the seller`);
 
   const now = BigInt(await networkHelpers.time.latest());
@@ -494,7 +496,7 @@ async function main() {
     dealer,
     {
       key: "car",
-      title: "2024 Porsche 911 GT3 RS, VIN WP0ZZZ99ZRS000355",
+      title: "2024 Mercedes-Benz G-Class G 63 AMG, VIN W1NYC7HJ0RX000355",
       price: 355_000n * USDC,
       stakePrice: 10n * USDC,
       stakeCount: 71_000n,
@@ -559,7 +561,7 @@ async function main() {
     jeweller,
     {
       key: "watch",
-      title: "Patek Philippe Nautilus 5711/1A",
+      title: "Rolex Cosmograph Daytona 126500LN",
       price: 20_000n * USDC,
       stakePrice: 10n * USDC,
       stakeCount: 4_000n,
@@ -627,7 +629,7 @@ async function main() {
     estate,
     {
       key: "villa",
-      title: "Villa on the coast, 12 rooms, land-registry parcel 000",
+      title: "House in Malibu on Carbon Beach, land-registry parcel 000",
       price: 10_000_000n * USDC,
       stakePrice: 10n * USDC,
       stakeCount: 2_000_000n,

@@ -92,19 +92,18 @@ export async function startIndexer(options: IndexerOptions): Promise<Indexer> {
   return indexer;
 }
 
-/** Deploys the LocalCopurchase module on the node at `rpcUrl` with Ignition, as deployment `id`. */
-export async function deployLocal(rpcUrl: string, id: string, onOutput?: (chunk: string) => void): Promise<void> {
-  const child = spawn(
-    path.join(root, "node_modules", ".bin", "hardhat"),
-    // The default build profile: the artifacts tests use (cancun). `ignition deploy` otherwise compiles the production
-    // profile into the same artifacts folder, and each profile's build then invalidates the other's (minutes each).
-    ["--build-profile", "default", "ignition", "deploy", "deploy/modules/LocalCopurchase.ts", "--network", "localhost", "--deployment-id", id, "--reset"],
-    { cwd: root, env: { ...process.env, COPURCHASE_RPC_URL: rpcUrl, FORCE_COLOR: "0", HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" }, stdio: ["pipe", "pipe", "pipe"] },
-  );
-  let output = "";
-  child.stdin!.end("y\n");
-  child.stdout!.on("data", (d) => ((output += d), onOutput?.(String(d))));
-  child.stderr!.on("data", (d) => ((output += d), onOutput?.(String(d))));
-  const code = await new Promise((r) => child.on("exit", r));
-  if (code !== 0) throw new Error(`ignition deploy failed (${code}):\n${output.slice(-3_000)}`);
+/**
+ * Deploys the LocalCopurchase module on the node at `rpcUrl` with Ignition, as deployment `id` (written to
+ * deploy/deployments/<id>). In-process through Hardhat's runtime: the `ignition deploy` CLI would first rebuild the
+ * contracts with its production profile, which then makes `hardhat test` rebuild them again.
+ */
+export async function deployLocal(rpcUrl: string, id: string): Promise<void> {
+  const { network } = await import("hardhat");
+  const { default: LocalCopurchase } = await import("../../deploy/modules/LocalCopurchase.js");
+  const connection = await network.create({ network: "localhost", override: { url: rpcUrl } });
+  try {
+    await connection.ignition.deploy(LocalCopurchase, { deploymentId: id });
+  } finally {
+    await connection.close();
+  }
 }

@@ -8,6 +8,7 @@ import type { BaseContract, ContractTransactionReceipt, ContractTransactionRespo
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { IListing, Listing } from "../../typechain-types/index.js";
 import type { Context } from "./context.js";
+import { assetMetadata } from "../../core/assets.js";
 import { signPermit as signTokenPermit, signRelease } from "./authorization.js";
 import { CONDITION_KINDS, FAILURE_REASON, LISTING_STATUS, ORDER_STATUS, REFUND_MODES, SKIP_REASON, UPKEEP_ACTION, UserError, skipSentence } from "./errors.js";
 import {
@@ -123,6 +124,9 @@ export interface CreateArgs {
   seller?: string; // account index or address; default #1
   operator?: string; // default #0
   title: string;
+  description?: string;
+  subcategory?: string;
+  keywords?: string; // comma-separated
   uri?: string;
   contentHash?: string;
   price: string;
@@ -163,15 +167,25 @@ export async function createListing(ctx: Context, args: CreateArgs) {
   }
   if (await marketplace.paused()) throw new UserError("the marketplace is paused: listing creation resumes when the pauser unpauses");
 
-  const slug = args.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "asset";
-  const uri = args.uri || `ipfs://copurchase/${slug}.json`;
-  const contentHash = args.contentHash || keccak256(toUtf8Bytes(`${args.title}\n${uri}`));
+  // Without --uri the asset's ERC-721 metadata (title, category, sub-category, keywords, an SVG image) is published
+  // as a data: URI that the catalog indexer resolves offline; its content hash is keccak256 of those bytes.
+  const published = assetMetadata({
+    name: args.title,
+    description: args.description || args.title,
+    categoryId: args.category,
+    subcategory: args.subcategory ?? "",
+    keywords: (args.keywords ?? "").split(",").map((k) => k.trim()).filter(Boolean),
+    attributes: [],
+    color: "#334155",
+  });
+  const uri = args.uri || published.uri;
+  const contentHash = args.contentHash || (args.uri ? keccak256(toUtf8Bytes(`${args.title}\n${uri}`)) : published.contentHash);
 
   const submitted = await send(marketplace.connect(seller).submitAsset(uri, contentHash));
   const sub = eventIn(submitted, marketplace, "AssetSubmitted");
   const applicationId: bigint = sub.args.applicationId;
   const deedId: bigint = sub.args.deedId;
-  say(`1/3 ${shortAddress(seller.address)} submitted "${args.title}" (${uri}) → application #${applicationId}, deed #${deedId}`);
+  say(`1/3 ${shortAddress(seller.address)} submitted "${args.title}" (${uri.length > 80 ? `${uri.slice(0, 40)}…, ${uri.length} characters` : uri}) → application #${applicationId}, deed #${deedId}`);
 
   const now = await ctx.now();
   const opensAt = now + BigInt(args.opensIn ?? 0);

@@ -5,6 +5,9 @@ import { runTask } from "../run.js";
 
 interface Args {
   title: string;
+  description: string;
+  subcategory: string;
+  keywords: string;
   uri: string;
   contentHash: string;
   price?: string;
