@@ -63,7 +63,7 @@ export function CatalogPage() {
         <>
           <p className="result-count" aria-live="polite">{catalog.data.total} listing{catalog.data.total === 1 ? "" : "s"}{q ? ` for “${q}”` : ""}</p>
           <div className="grid" data-testid="results" aria-busy={catalog.isFetching}>
-            {catalog.data.items.map((item) => <ListingCard key={item.id} item={item} money={money} />)}
+            {catalog.data.items.map((item, i) => <ListingCard key={item.id} item={item} money={money} eager={i < 8} />)}
           </div>
           {catalog.data.nextCursor && <button type="button" className="more" onClick={() => setLimit(Math.min(100, limit + 24))}>Show more</button>}
         </>

@@ -7,12 +7,12 @@ import { ProgressBar } from "./ProgressBar";
 import { StatusBadge } from "./StatusBadge";
 
 /** One search result: the terms a buyer compares (seeds/000 FIG. 7): price of a stake, stakes sold, odds. */
-export function ListingCard({ item, money }: { item: CatalogItem; money: Money }) {
+export function ListingCard({ item, money, eager = false }: { item: CatalogItem; money: Money; eager?: boolean }) {
   return (
     <article className="card" data-testid="listing-card" data-listing-id={item.id} aria-labelledby={`card-${item.id}`}>
       <a href={hrefListing(item.id)} className="card-link">
         <div className="card-image">
-          {item.image ? <img src={item.image} alt="" loading="lazy" width={320} height={200} /> : <div className="image-missing" aria-hidden>{item.name.slice(0, 1)}</div>}
+          {item.image ? <img src={item.image} alt="" loading={eager ? "eager" : "lazy"} width={320} height={200} /> : <div className="image-missing" aria-hidden>{item.name.slice(0, 1)}</div>}
           <StatusBadge status={item.status} />
         </div>
         <h3 id={`card-${item.id}`} className="card-title">{item.name || `Listing #${item.id}`}</h3>

@@ -9,7 +9,7 @@ export function PositionPanel({ listingId, sold }: { listingId: number; sold: bi
   const account = useAccountView(address);
   const money = useMoney();
   if (!address || !money) return null;
-  const positions = (account.data?.positions ?? []).filter((p) => p.listingId === listingId && BigInt(p.stakes) > 0n);
+  const positions = (account.data?.positions ?? []).filter((p) => Number(p.listingId) === listingId && BigInt(p.stakes) > 0n);
   if (positions.length === 0) return <section className="panel position" data-testid="position"><h2>Your position</h2><p>You hold no stakes here yet.</p></section>;
   return (
     <section className="panel position" data-testid="position" aria-labelledby="position-title">
