@@ -453,8 +453,13 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
         _mintAndSetExtraDataUnchecked(buyer, tokenId, uint96(number));
     }
 
-    /// @dev Puts listing `number` in a free lane, pruning lanes whose positions have closed if none is free.
+    /// @dev Puts listing `number` in a free lane, pruning lanes whose positions have closed if none is free. A listing
+    /// already in a lane keeps it (a token that cancelled its only purchase there and buys again): one lane per
+    /// listing, always.
     function _addPosition(uint256 tokenId, uint256 extra, uint256 number) private view returns (uint256) {
+        for (uint256 lane = 0; lane < MAX_OPEN_POSITIONS; ++lane) {
+            if ((extra >> (lane * _LANE_BITS)) & _LANE_MASK == number) return extra;
+        }
         for (uint256 pass = 0; pass < 2; ++pass) {
             for (uint256 lane = 0; lane < MAX_OPEN_POSITIONS; ++lane) {
                 uint256 shift = lane * _LANE_BITS;

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {ExactTransfer} from "./libraries/ExactTransfer.sol";
+import {CappedCall} from "./libraries/CappedCall.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
@@ -22,6 +23,8 @@ import {IRevenueVault} from "./interfaces/IRevenueVault.sol";
 /// @dev Every payout is credited and then withdrawn by its owner (pull), so a blacklisted or reverting party can only
 /// block itself. Books: the token balance equals `totalHeld`, which is what open orders were paid plus what is owed.
 /// Roles are the marketplace's (admin, operator, and POLICY_ROLE for the membership contract).
+// One value per slot, each read on its own hot path.
+// solhint-disable-next-line max-states-count
 contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -34,10 +37,23 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
     bytes32 public constant RELEASE_TYPEHASH = keccak256(
         "Release(uint256 orderId,address seller,uint256 amount,uint256 deadline,uint256 nonce)"
     );
+    /// @notice The seller's offer of a direct order, signed with EIP-712 under this escrow's domain; `counter` is the
+    /// seller's offer counter when it signed.
+    // solhint-disable-next-line gas-small-strings
+    bytes32 public constant OFFER_TYPEHASH = keccak256(
+        "Offer(address seller,address buyer,bytes32 item,uint256 amount,uint256 shipWindow,uint256 upfrontBps,"
+        "uint256 expiry,uint256 nonce,uint256 counter)"
+    );
+    /// @notice How long the arbiter has to settle a dispute before anyone may end it by its default outcome.
+    uint256 public constant DISPUTE_TIMEOUT = 30 days;
+    /// @notice Highest platform fee of direct orders.
+    uint256 public constant MAX_DIRECT_FEE_BPS = 1_000;
     /// @notice Shortest one-time code in bytes: 128 bits, out of reach of an off-chain search of its public hash.
     uint256 public constant MIN_CODE_LENGTH = 16;
-    /// @notice Gas given to each membership report; a report that needs more fails alone (see `_report`).
+    /// @notice Gas given to each membership report; a report that needs more fails alone and is recorded for replay.
     uint256 public constant REPORT_GAS = 200_000;
+    /// @notice Gas kept back for recording a failed report (a new slot and the event carrying its calldata).
+    uint256 public constant REPORT_RECORD_GAS = 40_000;
     /// @notice Bounds of the ship window.
     uint256 public constant MIN_SHIP_WINDOW = 1 days;
     /// @notice Bounds of the ship window (also the furthest ship-by time of a direct order).
@@ -64,6 +80,10 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
     uint8 public constant REASON_DISPUTE_SPLIT = 4;
     /// @notice Cash option taken.
     uint8 public constant REASON_CASH_OPTION = 5;
+    /// @notice A dispute opened before shipment expired without a decision (nobody charged).
+    uint8 public constant REASON_DISPUTE_EXPIRED = 6;
+    /// @notice The balance was still unpaid when the confirmation window ended: the deposit is forfeited.
+    uint8 public constant REASON_BALANCE_UNPAID = 7;
     /// @notice First reason code free for agreements and policies.
     uint8 public constant FIRST_FREE_REASON = 16;
 
@@ -75,14 +95,17 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         uint8 maxAttempts;
         uint32 suspensionPeriod;
         uint32 confirmWindow;
+        uint16 directFeeBps;
     }
 
     /// @dev `arbiterTerm` is the arbiter's term when it voted: a vote by a replaced arbiter no longer counts.
+    /// `disputedFrom` is the state the dispute interrupted, which decides its default outcome.
     struct Votes {
         Ballot buyer;
         Ballot seller;
         Ballot arbiter;
         uint32 arbiterTerm;
+        OrderStatus disputedFrom;
     }
 
     // solhint-disable-next-line gas-struct-packing
@@ -103,7 +126,8 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         membership: address(0),
         maxAttempts: 5,
         suspensionPeriod: 7 days,
-        confirmWindow: 14 days
+        confirmWindow: 14 days,
+        directFeeBps: 0
     });
     address private _arbiter;
     /// @dev Grows with every `setArbiter`, so that votes cast by an earlier arbiter stop counting.
@@ -114,6 +138,10 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
     mapping(address seller => mapping(address agent => bool)) private _agents;
     mapping(uint256 orderId => Votes) private _votes;
     mapping(uint256 orderId => CancelOffer) private _cancelOffers;
+    mapping(address seller => uint256) private _offerCounters;
+    mapping(address seller => mapping(uint256 nonce => bool)) private _offerNonceUsed;
+    mapping(bytes32 reportHash => bool) private _failedReports;
+    uint256 private _feesHeld;
 
     /// @param marketplace_ The marketplace whose listings open orders and whose roles govern this escrow.
     /// @param paymentToken The ERC-20 held.
@@ -135,7 +163,7 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         if (!_MARKETPLACE.isListing(msg.sender)) revert NotAListing(msg.sender);
         if (seller == address(0) || amount == 0) revert InvalidOrder();
         if (amount > type(uint96).max) revert AmountTooLarge(amount);
-        if (deedId > type(uint216).max) revert DeedIdTooLarge(deedId);
+        if (deedId > type(uint200).max) revert DeedIdTooLarge(deedId);
         if (_listingOrders[msg.sender] != 0) revert OrderAlreadyOpened(msg.sender, _listingOrders[msg.sender]);
         orderId = ++_orderCount;
         _listingOrders[msg.sender] = orderId;
@@ -148,7 +176,7 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         o.listing = msg.sender;
         o.paid = uint96(amount);
         // One slot with the deed id: a settlement order's cancellation window counts from settlement.
-        o.deedId = uint216(deedId);
+        o.deedId = uint200(deedId);
         o.openedAt = uint40(block.timestamp);
         _totalHeld += amount;
         emit OrderOpened(orderId, msg.sender, seller, amount, deedId);
@@ -184,22 +212,26 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IDeliveryEscrow
     function openOrder(
-        address seller,
-        uint256 amount,
-        uint40 shipBy,
-        uint16 upfrontBps,
+        Offer calldata offer,
+        bytes calldata signature,
         bytes32 codeHash,
         uint8 codeLength
     ) external nonReentrant returns (uint256 orderId) {
+        address seller = offer.seller;
+        uint256 amount = offer.amount;
         if (seller == address(0) || seller == msg.sender || amount == 0) revert InvalidOrder();
         if (amount > type(uint96).max) revert AmountTooLarge(amount);
-        uint256 latest = block.timestamp + MAX_SHIP_WINDOW;
-        if (shipBy <= block.timestamp || shipBy > latest) revert ShipByOutOfRange(shipBy, latest);
+        if (offer.shipWindow == 0 || offer.shipWindow > MAX_SHIP_WINDOW) {
+            revert ShipWindowOutOfRange(offer.shipWindow, MAX_SHIP_WINDOW);
+        }
         // Rounds down: the buyer pays the rounding at delivery, with the balance.
-        uint256 upfront = (amount * upfrontBps) / _BPS;
-        if (upfrontBps > _BPS || upfront == 0) revert UpfrontShareOutOfRange(upfrontBps);
+        uint256 upfront = (amount * offer.upfrontBps) / _BPS;
+        if (offer.upfrontBps > _BPS || upfront == 0) revert UpfrontShareOutOfRange(offer.upfrontBps);
         if (codeHash != bytes32(0)) _checkCode(codeHash, codeLength);
+        _takeOffer(offer, signature);
 
+        uint40 shipBy = uint40(block.timestamp + offer.shipWindow);
+        uint16 feeBps = _config.directFeeBps;
         orderId = ++_orderCount;
         Order storage o = _orders[orderId];
         o.buyer = msg.sender;
@@ -208,16 +240,31 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         o.seller = seller;
         o.amount = uint96(amount);
         o.paid = uint96(upfront);
+        o.feeBps = feeBps;
         o.openedAt = uint40(block.timestamp);
         _totalHeld += upfront;
         emit DirectOrderOpened(orderId, msg.sender, seller, amount, upfront, shipBy);
+        emit OfferTaken(orderId, seller, offer.nonce, offer.item);
         if (codeHash != bytes32(0)) {
             o.codeHash = codeHash;
             o.codeLength = codeLength;
             emit CodeCommitted(orderId, codeHash, codeLength);
         }
         _pull(msg.sender, upfront);
-        _reportOpened(orderId, msg.sender, seller, amount);
+        _reportOpened(orderId, msg.sender, seller, amount, (amount * feeBps) / _BPS);
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function cancelOffer(uint256 nonce) external {
+        if (_offerNonceUsed[msg.sender][nonce]) revert OfferNonceUsed(msg.sender, nonce);
+        _offerNonceUsed[msg.sender][nonce] = true;
+        emit OfferCancelled(msg.sender, nonce);
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function incrementOfferCounter() external returns (uint256 counter) {
+        counter = ++_offerCounters[msg.sender];
+        emit OfferCounterIncremented(msg.sender, counter);
     }
 
     /// @inheritdoc IDeliveryEscrow
@@ -242,6 +289,10 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         _requireAuthorizable(orderId, o.status);
         if (codeHash == bytes32(0)) revert InvalidCodeHash();
         _checkCode(codeHash, codeLength);
+        // After shipment the seller may be on its way with the code: replacing it would turn a right code into a
+        // failed attempt against the seller.
+        bytes32 committed = o.codeHash;
+        if (committed != bytes32(0) && o.trackingHash != bytes32(0)) revert CodeLocked(orderId, committed);
         o.codeHash = codeHash;
         o.codeLength = codeLength;
         emit CodeCommitted(orderId, codeHash, codeLength);
@@ -338,13 +389,12 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         Order storage o = _orders[orderId];
         if (o.status != OrderStatus.Shipped) revert WrongOrderStatus(orderId, o.status);
         if (block.timestamp <= o.deadline) revert ConfirmWindowOpen(orderId, o.deadline);
-        _release(orderId, o, ReleaseMethod.Unchallenged);
+        _releaseOrForfeit(orderId, o, ReleaseMethod.Unchallenged);
     }
 
     /// @inheritdoc IDeliveryEscrow
     function refundUnshipped(uint256 orderId) external nonReentrant {
         Order storage o = _orders[orderId];
-        if (msg.sender != o.buyer) revert NotBuyer(orderId, msg.sender);
         if (o.status != OrderStatus.AwaitingShipment) revert WrongOrderStatus(orderId, o.status);
         if (block.timestamp <= o.deadline) revert ShipByNotPassed(orderId, o.deadline);
         _refund(orderId, o, OrderStatus.Refunded, IMembershipHooks.Party.Seller, REASON_SHIP_BY_MISSED);
@@ -367,6 +417,9 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         // Not during a dispute: the seller may claim delivery, and the vote decides.
         if (status == OrderStatus.Disputed) revert WrongOrderStatus(orderId, status);
         _requireOpen(orderId, status);
+        // The asset is on its way: buying it back now would leave the winner with both the asset and P.
+        bytes32 trackingHash = o.trackingHash;
+        if (trackingHash != bytes32(0)) revert AlreadyShipped(orderId, trackingHash);
         _refund(orderId, o, OrderStatus.CashedOut, IMembershipHooks.Party.None, REASON_CASH_OPTION);
     }
 
@@ -379,8 +432,35 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         OrderStatus status = o.status;
         if (status == OrderStatus.Disputed) revert WrongOrderStatus(orderId, status);
         _requireOpen(orderId, status);
+        // Once the ship-by time or the confirmation window is over, the order's own clock has decided it.
+        if (status != OrderStatus.Suspended && block.timestamp > o.deadline) {
+            revert DisputeWindowClosed(orderId, o.deadline);
+        }
+        if (_arbiter == address(0)) revert NoArbiter();
+        uint40 decideBy = uint40(block.timestamp + DISPUTE_TIMEOUT);
         o.status = OrderStatus.Disputed;
-        emit DisputeOpened(orderId, msg.sender);
+        o.deadline = decideBy;
+        _votes[orderId].disputedFrom = status;
+        emit DisputeOpened(orderId, msg.sender, decideBy);
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function settleExpiredDispute(uint256 orderId) external nonReentrant {
+        Order storage o = _orders[orderId];
+        if (o.status != OrderStatus.Disputed) revert WrongOrderStatus(orderId, o.status);
+        if (block.timestamp <= o.deadline) revert DisputeNotExpired(orderId, o.deadline);
+        OrderStatus from = _votes[orderId].disputedFrom;
+        if (from == OrderStatus.Shipped) {
+            emit DisputeExpired(orderId, Outcome.Release);
+            _releaseOrForfeit(orderId, o, ReleaseMethod.DisputeExpired);
+        } else if (from == OrderStatus.Suspended) {
+            emit DisputeExpired(orderId, Outcome.Refund);
+            _refund(orderId, o, OrderStatus.Refunded, IMembershipHooks.Party.Seller, REASON_SUSPENDED);
+        } else {
+            // Disputed before shipment: the seller could not ship during the dispute, so nobody is charged.
+            emit DisputeExpired(orderId, Outcome.Refund);
+            _refund(orderId, o, OrderStatus.Refunded, IMembershipHooks.Party.None, REASON_DISPUTE_EXPIRED);
+        }
     }
 
     /// @inheritdoc IDeliveryEscrow
@@ -498,6 +578,29 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         _PAYMENT_TOKEN.safeTransfer(to, amount);
     }
 
+    /// @inheritdoc IDeliveryEscrow
+    function sweepFees() external nonReentrant returns (uint256 amount) {
+        amount = _feesHeld;
+        if (amount == 0) revert NoFees();
+        _feesHeld = 0;
+        _totalHeld -= amount;
+        emit FeesSwept(amount);
+        address vault = _MARKETPLACE.modules().revenueVault;
+        // collectFee pulls exactly `amount` and checks what arrived; no allowance is left behind.
+        _PAYMENT_TOKEN.forceApprove(vault, amount);
+        IRevenueVault(vault).collectFee(amount);
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function replayReport(uint256 orderId, bytes calldata report) external nonReentrant {
+        bytes32 reportHash = keccak256(abi.encode(orderId, report));
+        if (!_failedReports[reportHash]) revert NoFailedReport(reportHash);
+        delete _failedReports[reportHash];
+        emit MembershipReportReplayed(orderId, reportHash);
+        // The replayer pays for all the gas the report needs; a report that fails again reverts and stays recorded.
+        if (!CappedCall.invoke(_config.membership, gasleft(), report)) revert ReportReplayFailed(reportHash);
+    }
+
     // ---------------------------------------------------------------- configuration
 
     /// @inheritdoc IDeliveryEscrow
@@ -536,10 +639,18 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IDeliveryEscrow
-    function setMembership(address membership_) external {
+    function setDirectFee(uint256 feeBps) external {
         _checkRole(bytes32(0));
-        // A call to an address without code reverts outside the try/catch that isolates reports.
-        if (membership_ != address(0) && membership_.code.length == 0) revert NotAContract(membership_);
+        if (feeBps > MAX_DIRECT_FEE_BPS) revert DirectFeeTooHigh(feeBps, MAX_DIRECT_FEE_BPS);
+        _config.directFeeBps = uint16(feeBps);
+        emit DirectFeeSet(feeBps);
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function bindMembership(address membership_) external {
+        // The marketplace wires its modules once and checks the membership has code (a call to an address without
+        // code would revert outside the try/catch that isolates reports).
+        if (msg.sender != address(_MARKETPLACE)) revert NotMarketplace(msg.sender);
         _config.membership = membership_;
         emit MembershipSet(membership_);
     }
@@ -551,6 +662,37 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         Order storage o = _orders[orderId];
         return
             _hashTypedDataV4(keccak256(abi.encode(RELEASE_TYPEHASH, orderId, o.seller, o.amount, deadline, o.nonce)));
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function offerDigest(Offer calldata offer) public view returns (bytes32) {
+        // Every field of Offer is static, so the struct encodes as its fields in order, as EIP-712 hashes them.
+        return _hashTypedDataV4(keccak256(abi.encode(OFFER_TYPEHASH, offer, _offerCounters[offer.seller])));
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function offerCounter(address seller) external view returns (uint256) {
+        return _offerCounters[seller];
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function offerNonceUsed(address seller, uint256 nonce) external view returns (bool) {
+        return _offerNonceUsed[seller][nonce];
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function isFailedReport(bytes32 reportHash) external view returns (bool) {
+        return _failedReports[reportHash];
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function directFeeBps() external view returns (uint256) {
+        return _config.directFeeBps;
+    }
+
+    /// @inheritdoc IDeliveryEscrow
+    function feesHeld() external view returns (uint256) {
+        return _feesHeld;
     }
 
     /// @inheritdoc IDeliveryEscrow
@@ -629,11 +771,48 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         if (o.paid != amount) revert BalanceDue(orderId, amount - o.paid);
         o.status = OrderStatus.Released;
         address buyer = o.buyer;
-        _owed[seller] += amount;
+        uint256 fee;
+        if (listing == address(0)) {
+            // Direct orders pay the platform fee snapshotted at opening (settlement orders paid the markup).
+            fee = (amount * o.feeBps) / _BPS;
+            if (fee != 0) _feesHeld += fee;
+        }
+        _owed[seller] += amount - fee;
         emit OrderReleased(orderId, seller, amount, method);
+        if (fee != 0) emit PlatformFeeCharged(orderId, fee);
         // A plain transfer: no receiver callback can re-enter or block the release.
         if (listing != address(0)) _DEED.transferFrom(address(this), buyer, o.deedId);
-        _reportCompleted(orderId, buyer, seller, amount);
+        _reportCompleted(orderId, buyer, seller, amount, fee, listing);
+    }
+
+    /// @dev A shipped order whose time is up: released if paid in full, else the seller keeps the deposit and the
+    /// buyer, who neither paid nor disputed in time, is charged with the cancellation. So every shipped order ends.
+    function _releaseOrForfeit(uint256 orderId, Order storage o, ReleaseMethod method) private {
+        uint256 paid = o.paid;
+        uint256 amount = o.amount;
+        if (paid == amount) {
+            _release(orderId, o, method);
+            return;
+        }
+        address seller = o.seller;
+        o.status = OrderStatus.Split;
+        _owed[seller] += paid;
+        emit DepositForfeited(orderId, paid, amount - paid);
+        // Only direct orders carry a deposit, so there is no deed to move.
+        _reportCancelled(orderId, o.buyer, seller, IMembershipHooks.Party.Buyer, REASON_BALANCE_UNPAID);
+    }
+
+    /// @dev Checks the seller's signed offer and uses up its nonce.
+    function _takeOffer(Offer calldata offer, bytes calldata signature) private {
+        address seller = offer.seller;
+        if (block.timestamp > offer.expiry) revert OfferExpired(offer.expiry, block.timestamp);
+        if (offer.buyer != address(0) && offer.buyer != msg.sender) revert OfferNotForCaller(offer.buyer, msg.sender);
+        if (_offerNonceUsed[seller][offer.nonce]) revert OfferNonceUsed(seller, offer.nonce);
+        // ECDSA for EOAs (rejecting high-s malleable signatures), ERC-1271 for contract wallets such as a Safe.
+        if (!SignatureChecker.isValidSignatureNowCalldata(seller, offerDigest(offer), signature)) {
+            revert InvalidOfferSignature(seller, _offerCounters[seller]);
+        }
+        _offerNonceUsed[seller][offer.nonce] = true;
     }
 
     /// @dev Credits the buyer what it paid and returns the deed to the seller. Every refund path ends here.
@@ -679,30 +858,26 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
     }
 
     /// @dev Reports to the membership contract with a fixed gas cap, after every effect and transfer. A reverting or
-    /// gas-hungry membership contract cannot block a release or a refund: the failure is only emitted (try/catch
-    /// without return data, so no return bomb either). The caller must leave the report its whole cap, so that nobody
-    /// can make a report fail on purpose by sending too little gas.
-    function _reportCompleted(uint256 orderId, address buyer, address seller, uint256 amount) private {
-        IMembershipHooks hooks = _hooks();
-        if (address(hooks) == address(0)) return;
-        // Read here, not passed in: a release without a membership contract pays nothing for it.
-        bool settlement = _orders[orderId].listing != address(0);
-        try hooks.onOrderCompleted{gas: REPORT_GAS}(orderId, buyer, seller, amount, settlement) {
-            // solhint-disable-previous-line no-empty-blocks
-        } catch {
-            emit MembershipReportFailed(orderId);
-        }
+    /// gas-hungry membership contract cannot block a release or a refund: the failure is recorded for a replay with
+    /// more gas and emitted (no return data is copied, so no return bomb either). The caller must leave the report its
+    /// whole cap, so that nobody can make a report fail on purpose by sending too little gas.
+    function _reportCompleted(
+        uint256 orderId,
+        address buyer,
+        address seller,
+        uint256 amount,
+        uint256 fee,
+        address listing
+    ) private {
+        _report(
+            orderId,
+            abi.encodeCall(IMembershipHooks.onOrderCompleted, (orderId, buyer, seller, amount, fee, listing))
+        );
     }
 
     /// @dev As `_reportCompleted`.
-    function _reportOpened(uint256 orderId, address buyer, address seller, uint256 amount) private {
-        IMembershipHooks hooks = _hooks();
-        if (address(hooks) == address(0)) return;
-        try hooks.onOrderOpened{gas: REPORT_GAS}(orderId, buyer, seller, amount) {
-            // solhint-disable-previous-line no-empty-blocks
-        } catch {
-            emit MembershipReportFailed(orderId);
-        }
+    function _reportOpened(uint256 orderId, address buyer, address seller, uint256 amount, uint256 fee) private {
+        _report(orderId, abi.encodeCall(IMembershipHooks.onOrderOpened, (orderId, buyer, seller, amount, fee)));
     }
 
     /// @dev As `_reportCompleted`.
@@ -713,21 +888,23 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         IMembershipHooks.Party responsible,
         uint8 reason
     ) private {
-        IMembershipHooks hooks = _hooks();
-        if (address(hooks) == address(0)) return;
-        try hooks.onOrderCancelled{gas: REPORT_GAS}(orderId, buyer, seller, responsible, reason) {
-            // solhint-disable-previous-line no-empty-blocks
-        } catch {
-            emit MembershipReportFailed(orderId);
-        }
+        _report(
+            orderId,
+            abi.encodeCall(IMembershipHooks.onOrderCancelled, (orderId, buyer, seller, responsible, reason))
+        );
     }
 
-    function _hooks() private view returns (IMembershipHooks hooks) {
-        hooks = IMembershipHooks(_config.membership);
-        if (address(hooks) == address(0)) return hooks;
-        // 1/64 of the gas stays with the caller (EIP-150); the margin pays for the encoding, code check and call.
-        uint256 needed = REPORT_GAS + REPORT_GAS / 63 + 10_000;
+    /// @dev Nothing a failed report carries is lost: its calldata is kept (by hash) until someone replays it.
+    function _report(uint256 orderId, bytes memory report) private {
+        address hooks = _config.membership;
+        if (hooks == address(0)) return;
+        // 1/64 of the gas stays with the caller (EIP-150); the margin pays for the call and for recording a failure.
+        uint256 needed = REPORT_GAS + REPORT_GAS / 63 + REPORT_RECORD_GAS;
         if (gasleft() < needed) revert GasTooLowForReport(gasleft(), needed);
+        if (CappedCall.invoke(hooks, REPORT_GAS, report)) return;
+        bytes32 reportHash = keccak256(abi.encode(orderId, report));
+        _failedReports[reportHash] = true;
+        emit MembershipReportFailed(orderId, reportHash, report);
     }
 
     /// @dev Pulls `amount` and checks it all arrived: fee-on-transfer tokens are rejected rather than booked short.

@@ -38,13 +38,16 @@ contract Listing is IListing, ReentrancyGuardTransient {
         uint40 dissolutionVotes;
     }
 
-    /// @dev A bid token's stakes here, how many of them voted to dissolve, and its latest purchase (the one it may
-    /// cancel, within its tier's window after `lastPurchaseAt`).
+    /// @dev A bid token's stakes here, how many of them voted to dissolve, its latest purchase (the one it may
+    /// cancel, within its tier's window after `lastPurchaseAt`) and how much of its stakes' price was paid from the
+    /// token's credit (refunded as credit, never to a wallet: SPEC §4.3). One slot: stake counts fit 40 bits (the
+    /// marketplace caps N below 2**40) and 96 bits of payment-token units exceed any supply a listing can sell.
     struct Position {
-        uint64 stakes;
-        uint64 votedStakes;
+        uint40 stakes;
+        uint40 votedStakes;
         uint40 lastPurchase;
         uint40 lastPurchaseAt;
+        uint96 creditPaid;
     }
 
     /// @dev What a cancellation hands from its checks and effects to its refund.
@@ -54,8 +57,15 @@ contract Listing is IListing, ReentrancyGuardTransient {
         uint40 count;
         bool dissolves;
         IMembership.RefundMode mode;
-        uint256 feeBps;
+        uint256 fee;
+        uint256 toWallet;
+        uint256 toCredit;
     }
+
+    /// @notice The fee, in basis points of the stakes' price, on the stakes of a cancellation that take the listing's
+    /// cancelled stakes beyond half of its cancellation budget max(held, T). The budget is shared by every holder (it
+    /// keeps the draw uniform), so using up its second half costs the vault's fee: nobody can exhaust it for free.
+    uint256 public constant BUDGET_FEE_BPS = 1_000;
 
     IMarketplace private immutable _MARKETPLACE;
     IERC20 private immutable _PAYMENT_TOKEN;
@@ -78,7 +88,6 @@ contract Listing is IListing, ReentrancyGuardTransient {
     State private _state;
     /// @dev Cancellation fees kept for the revenue vault (tiers refunding "minus a fee").
     uint128 private _feesKept;
-    uint256 private _orderId;
     PurchaseLog.Log private _log;
     mapping(uint256 tokenId => Position) private _positions;
 
@@ -124,6 +133,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
     function buyWithPermit(
         uint256 tokenId,
         uint256 count,
+        uint256 permitValue,
         uint256 permitDeadline,
         uint8 v,
         bytes32 r,
@@ -131,17 +141,18 @@ contract Listing is IListing, ReentrancyGuardTransient {
     ) external returns (uint256 usedTokenId, uint256 firstStake) {
         // A count above N cannot be bought: skip the permit so `_buy` names the error instead of overflowing here.
         if (count <= CloneArgs.word(_STAKE_COUNT_WORD)) {
-            // The permit is for what the wallet pays: the cost minus the token's credit, which is spent first.
+            // The wallet pays the cost minus the token's credit, which is spent first. The signed value is used
+            // whenever it covers that share: a stranger's top-up only lowers the share, so it cannot make it fail.
             uint256 cost = count * CloneArgs.word(_STAKE_PRICE_WORD);
             uint256 credit = tokenId == 0 ? 0 : _BID_TOKEN.creditOf(tokenId);
             uint256 fromWallet = cost > credit ? cost - credit : 0;
             // A permit can be front-run by anyone who saw it; if it was, the allowance is already in place.
-            if (fromWallet != 0) {
+            if (fromWallet != 0 && permitValue >= fromWallet) {
                 try
                     IERC20Permit(address(_PAYMENT_TOKEN)).permit(
                         msg.sender,
                         address(this),
-                        fromWallet,
+                        permitValue,
                         permitDeadline,
                         v,
                         r,
@@ -175,14 +186,14 @@ contract Listing is IListing, ReentrancyGuardTransient {
         Position memory position;
         if (tokenId != 0) position = _positions[tokenId];
         uint256 fromWallet;
-        // The bid token checks the buyer, issues a token if needed, spends its credit first and counts a new
-        // position (SPEC §4.3).
-        (usedTokenId, fromWallet) = _BID_TOKEN.admit(
-            msg.sender,
-            tokenId,
-            count * CloneArgs.word(_STAKE_PRICE_WORD),
-            position.stakes == 0
-        );
+        {
+            uint256 cost = count * CloneArgs.word(_STAKE_PRICE_WORD);
+            // The bid token checks the buyer, issues a token if needed, spends its credit first and counts a new
+            // position (SPEC §4.3); a token that is already in this listing's lane keeps that one lane.
+            (usedTokenId, fromWallet) = _BID_TOKEN.admit(msg.sender, tokenId, cost, position.stakes == 0);
+            // What credit paid is refunded as credit, whatever happens to the purchase (fits: see Position).
+            position.creditPaid += uint96(cost - fromWallet);
+        }
 
         uint256 index;
         (index, firstStake) = _record(state, position, usedTokenId, count);
@@ -204,13 +215,13 @@ contract Listing is IListing, ReentrancyGuardTransient {
         uint256 numbered = uint256(state.sold) + state.cancelledStakes;
         firstStake = numbered + 1;
         _log.append(index, tokenId, numbered + count);
-        position.stakes += uint64(count);
+        position.stakes += uint40(count);
         position.lastPurchase = uint40(index);
         position.lastPurchaseAt = uint40(block.timestamp);
-        _positions[tokenId] = position;
+        _storePosition(tokenId, position);
         state.sold += uint40(count);
         state.purchases = uint40(index + 1);
-        _state = state;
+        _storeState(state);
     }
 
     // ---------------------------------------------------------------- settlement
@@ -233,7 +244,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
         uint40 expiresAt = uint40(block.timestamp + timeout);
         state.status = Status.Drawing;
         state.drawExpiresAt = expiresAt;
-        _state = state;
+        _storeState(state);
 
         uint256 requestId;
         try _MARKETPLACE.requestRandomness() returns (uint256 id) {
@@ -249,8 +260,8 @@ contract Listing is IListing, ReentrancyGuardTransient {
         // The escrow pulls P and the deed, so its books never depend on what was pushed to it.
         _PAYMENT_TOKEN.forceApprove(address(_ESCROW), terms.price);
         _DEED.approve(address(_ESCROW), terms.deedId);
+        // The escrow records the order under this listing (`escrowOrderId` reads it there): not stored twice.
         uint256 orderId = _ESCROW.openSettlementOrder(terms.seller, terms.price, terms.deedId);
-        _orderId = orderId;
         // Emitted last because it reports the ids the two calls above returned.
         emit DrawRequested(requestId, orderId, state.sold, expiresAt);
     }
@@ -289,7 +300,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
         winner = IERC721(address(_BID_TOKEN)).ownerOf(tokenId);
 
         state.status = Status.Settled;
-        _state = state;
+        _storeState(state);
         emit WinnerDrawn(stake, tokenId, winner, index, word);
         _ESCROW.assignBuyer(winner);
     }
@@ -304,7 +315,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
         if (block.timestamp < state.drawExpiresAt) revert DrawNotExpired(state.drawExpiresAt);
 
         state.status = Status.Failed;
-        _state = state;
+        _storeState(state);
         emit ListingFailed(FailureReason.RandomnessTimedOut, state.sold);
         _MARKETPLACE.abandonRandomness();
         _ESCROW.voidOrder(); // P comes back here for the refunds, the deed goes to the seller
@@ -317,15 +328,18 @@ contract Listing is IListing, ReentrancyGuardTransient {
         State memory state = _state;
         if (state.status != Status.Failed && state.status != Status.Dissolved) revert WrongStatus(state.status);
         address holder = _BID_TOKEN.holderFor(tokenId, msg.sender);
-        uint64 stakes = _positions[tokenId].stakes;
-        if (stakes == 0) revert NothingToRefund(tokenId);
+        Position memory position = _positions[tokenId];
+        if (position.stakes == 0) revert NothingToRefund(tokenId);
 
         delete _positions[tokenId];
-        state.refundedStakes += uint40(stakes);
-        _state = state;
-        uint256 amount = stakes * CloneArgs.word(_STAKE_PRICE_WORD);
-        emit RefundClaimed(tokenId, holder, amount);
-        _PAYMENT_TOKEN.safeTransfer(holder, amount);
+        state.refundedStakes += position.stakes;
+        _storeState(state);
+        uint256 amount = position.stakes * CloneArgs.word(_STAKE_PRICE_WORD);
+        // What the token's credit paid goes back to the token as credit; the wallet gets what the wallet paid.
+        uint256 toCredit = position.creditPaid;
+        emit RefundClaimed(tokenId, holder, amount, toCredit);
+        if (toCredit != 0) _returnCredit(tokenId, toCredit);
+        if (amount != toCredit) _PAYMENT_TOKEN.safeTransfer(holder, amount - toCredit);
     }
 
     /// @inheritdoc IListing
@@ -340,10 +354,10 @@ contract Listing is IListing, ReentrancyGuardTransient {
         if (position.votedStakes == position.stakes) revert VoteUnchanged(tokenId);
 
         // Cannot exceed sold: each token's votes are at most its stakes, and the stakes sum to sold.
-        uint40 votes = state.dissolutionVotes + uint40(position.stakes - position.votedStakes);
+        uint40 votes = state.dissolutionVotes + (position.stakes - position.votedStakes);
         _positions[tokenId].votedStakes = position.stakes;
         state.dissolutionVotes = votes;
-        _state = state;
+        _storeState(state);
         emit DissolutionVoted(tokenId, msg.sender, position.stakes, votes, state.sold);
 
         if (votes == state.sold) _dissolve(terms, state);
@@ -352,24 +366,15 @@ contract Listing is IListing, ReentrancyGuardTransient {
     /// @inheritdoc IListing
     function cancelPurchase(uint256 purchaseIndex) external nonReentrant onlyClone returns (uint256 refund) {
         Cancellation memory c = _cancel(purchaseIndex);
-        uint256 amount = uint256(c.count) * CloneArgs.word(_STAKE_PRICE_WORD);
-        uint256 fee;
-        if (c.mode == IMembership.RefundMode.WalletMinusFee) {
-            fee = (amount * c.feeBps) / 10_000;
-            _feesKept += uint128(fee);
-        }
-        refund = amount - fee;
-        emit PurchaseCancelled(purchaseIndex, c.tokenId, c.holder, c.count, refund, fee, c.mode);
+        if (c.fee != 0) _feesKept += uint128(c.fee);
+        refund = c.toWallet + c.toCredit;
+        emit PurchaseCancelled(purchaseIndex, c.tokenId, c.holder, c.count, refund, c.toCredit, c.fee, c.mode);
         if (c.dissolves) emit ListingDissolved(_state.sold);
 
         // Part of the stakes may have been paid with credit the bid token still holds for this listing.
         if (c.dissolves || _PAYMENT_TOKEN.balanceOf(address(this)) < refund) _BID_TOKEN.collectCredit();
-        if (c.mode == IMembership.RefundMode.Credit) {
-            _PAYMENT_TOKEN.forceApprove(address(_BID_TOKEN), refund);
-            _BID_TOKEN.topUp(c.tokenId, refund);
-        } else {
-            _PAYMENT_TOKEN.safeTransfer(c.holder, refund);
-        }
+        if (c.toCredit != 0) _returnCredit(c.tokenId, c.toCredit);
+        if (c.toWallet != 0) _PAYMENT_TOKEN.safeTransfer(c.holder, c.toWallet);
         if (c.dissolves) _DEED.transferFrom(address(this), address(uint160(CloneArgs.word(_SELLER_WORD))), _deedId());
     }
 
@@ -390,10 +395,11 @@ contract Listing is IListing, ReentrancyGuardTransient {
         // of the stake numbers are held and every draw attempt hits one with probability ≥ 1/2 (see
         // `PurchaseLog.draw`); nobody can inflate the numbers to stall or bias a draw. Below T it never binds.
         uint256 cancelledAfter = uint256(state.cancelledStakes) + c.count;
-        uint256 heldAfter = state.sold - c.count;
-        if (cancelledAfter > heldAfter && cancelledAfter > CloneArgs.word(_THRESHOLD_WORD)) {
-            revert CancellationCapReached(state.cancelledStakes, state.sold);
-        }
+        uint256 budget = _max(state.sold - c.count, CloneArgs.word(_THRESHOLD_WORD));
+        if (cancelledAfter > budget) revert CancellationCapReached(state.cancelledStakes, state.sold);
+        // The budget's first half is free; its stakes beyond cost the budget fee (see BUDGET_FEE_BPS), so that
+        // nobody can use up everyone's budget, and block other holders' cancellations, at no cost.
+        uint256 charged = cancelledAfter > budget / 2 ? _min(c.count, cancelledAfter - budget / 2) : 0;
         // The membership counts the cancellation and answers with the holder's tier terms; if the time is not
         // right the whole cancellation reverts, that count included. A trusted system contract, called under
         // this listing's reentrancy guard.
@@ -401,7 +407,8 @@ contract Listing is IListing, ReentrancyGuardTransient {
             c.holder
         );
         _checkCancellationTime(window, cutoff, position.lastPurchaseAt);
-        (c.mode, c.feeBps) = (mode, feeBps);
+        c.mode = mode;
+        _splitRefund(c, position, charged, mode == IMembership.RefundMode.WalletMinusFee ? feeBps : 0);
 
         _log.cancel(purchaseIndex);
         position.stakes -= c.count;
@@ -415,8 +422,42 @@ contract Listing is IListing, ReentrancyGuardTransient {
         // The cancelled stakes may have been the only ones not voting to dissolve.
         c.dissolves = state.sold != 0 && state.dissolutionVotes == state.sold;
         if (c.dissolves) state.status = Status.Dissolved;
-        _positions[tokenId] = position;
-        _state = state;
+        _storePosition(tokenId, position);
+        _storeState(state);
+    }
+
+    /// @dev Prices a cancellation and splits its refund. The position's wallet-paid part (its value minus what credit
+    /// paid) is refunded to the wallet first, anything beyond it was paid from credit and goes back as credit; the
+    /// fee (tier fee, budget fee on the `charged` stakes) comes out of the wallet part first. Credit mode refunds
+    /// everything as credit.
+    function _splitRefund(
+        Cancellation memory c,
+        Position memory position,
+        uint256 charged,
+        uint256 tierBps
+    ) private view {
+        uint256 price = CloneArgs.word(_STAKE_PRICE_WORD);
+        uint256 amount = uint256(c.count) * price;
+        uint256 walletPaid = uint256(position.stakes) * price - position.creditPaid;
+        uint256 creditPart = amount > walletPaid ? amount - walletPaid : 0;
+        position.creditPaid -= uint96(creditPart);
+        uint256 chargedBps = _max(tierBps, BUDGET_FEE_BPS);
+        c.fee = ((amount - charged * price) * tierBps + charged * price * chargedBps) / 10_000;
+        if (c.mode == IMembership.RefundMode.Credit) {
+            c.toCredit = amount - c.fee;
+            return;
+        }
+        uint256 walletPart = amount - creditPart;
+        uint256 feeFromWallet = _min(c.fee, walletPart);
+        c.toWallet = walletPart - feeFromWallet;
+        c.toCredit = creditPart - (c.fee - feeFromWallet);
+    }
+
+    /// @dev Hands `amount` back to token `tokenId` as credit (the listing's balance covers it: the caller collected
+    /// the credit pending for this listing whenever its own balance fell short).
+    function _returnCredit(uint256 tokenId, uint256 amount) private {
+        _PAYMENT_TOKEN.forceApprove(address(_BID_TOKEN), amount);
+        _BID_TOKEN.topUp(tokenId, amount);
     }
 
     /// @inheritdoc IListing
@@ -424,10 +465,10 @@ contract Listing is IListing, ReentrancyGuardTransient {
         State memory state = _state;
         if (state.status != Status.Open) revert WrongStatus(state.status);
         _BID_TOKEN.holderFor(tokenId, msg.sender);
-        uint64 voted = _positions[tokenId].votedStakes;
+        uint40 voted = _positions[tokenId].votedStakes;
         if (voted == 0) revert VoteUnchanged(tokenId);
         _positions[tokenId].votedStakes = 0;
-        uint40 votes = _state.dissolutionVotes - uint40(voted);
+        uint40 votes = _state.dissolutionVotes - voted;
         _state.dissolutionVotes = votes;
         emit DissolutionVoteWithdrawn(tokenId, votes);
     }
@@ -441,7 +482,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
         if (state.status != Status.Settled && !feesOnly) revert WrongStatus(state.status);
         amount = (feesOnly ? 0 : _markup(_terms(), state)) + _feesKept;
         state.markupReleased = true;
-        _state = state;
+        _storeState(state);
         emit MarkupReleased(amount);
         _PAYMENT_TOKEN.safeTransfer(_REVENUE_VAULT, amount);
     }
@@ -539,7 +580,12 @@ contract Listing is IListing, ReentrancyGuardTransient {
 
     /// @inheritdoc IListing
     function escrowOrderId() external view returns (uint256) {
-        return _orderId;
+        return _ESCROW.orderOfListing(address(this));
+    }
+
+    /// @inheritdoc IListing
+    function wiring() external view returns (address, address, address, address, address) {
+        return (address(_BID_TOKEN), address(_DEED), address(_ESCROW), _REVENUE_VAULT, address(_MEMBERSHIP));
     }
 
     // ---------------------------------------------------------------- internals
@@ -567,6 +613,39 @@ contract Listing is IListing, ReentrancyGuardTransient {
         if (block.timestamp > windowEnd) revert CancellationWindowPassed(windowEnd);
     }
 
+    /// @dev Writes the state slot as one word, in Solidity's own layout for `State` (first member lowest): cheaper than
+    /// the member-by-member copy of a memory struct, on every path that changes the state.
+    function _storeState(State memory st) private {
+        uint256 packed =
+            uint256(uint8(st.status)) |
+                (st.markupReleased ? 1 << 8 : 0) |
+                (uint256(st.sold) << 16) |
+                (uint256(st.purchases) << 56) |
+                (uint256(st.drawExpiresAt) << 96) |
+                (uint256(st.refundedStakes) << 136) |
+                (uint256(st.cancelledStakes) << 176) |
+                (uint256(st.dissolutionVotes) << 216);
+        State storage stored = _state;
+        assembly ("memory-safe") {
+            sstore(stored.slot, packed)
+        }
+    }
+
+    /// @dev Writes a position as one word, in Solidity's own layout for `Position` (first member lowest): cheaper on
+    /// the purchase path than the member-by-member copy of a memory struct.
+    function _storePosition(uint256 tokenId, Position memory p) private {
+        uint256 packed =
+            uint256(p.stakes) |
+                (uint256(p.votedStakes) << 40) |
+                (uint256(p.lastPurchase) << 80) |
+                (uint256(p.lastPurchaseAt) << 120) |
+                (uint256(p.creditPaid) << 160);
+        Position storage stored = _positions[tokenId];
+        assembly ("memory-safe") {
+            sstore(stored.slot, packed)
+        }
+    }
+
     function _deedId() private view returns (uint256) {
         return CloneArgs.word(_DEED_ID_WORD);
     }
@@ -575,9 +654,13 @@ contract Listing is IListing, ReentrancyGuardTransient {
         return a < b ? a : b;
     }
 
+    function _max(uint256 a, uint256 b) private pure returns (uint256) {
+        return a > b ? a : b;
+    }
+
     function _dissolve(Terms memory terms, State memory state) private {
         state.status = Status.Dissolved;
-        _state = state;
+        _storeState(state);
         emit ListingDissolved(state.sold);
         _BID_TOKEN.collectCredit(); // the refunds are paid from here
         _DEED.transferFrom(address(this), terms.seller, terms.deedId);
@@ -591,7 +674,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
 
     function _failOpen(Terms memory terms, State memory state, FailureReason reason) private {
         state.status = Status.Failed;
-        _state = state;
+        _storeState(state);
         emit ListingFailed(reason, state.sold);
         // A plain transfer: a seller contract without an ERC-721 receiver must not block the refunds.
         _DEED.transferFrom(address(this), terms.seller, terms.deedId);

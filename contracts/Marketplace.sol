@@ -13,12 +13,18 @@ import {IListing} from "./interfaces/IListing.sol";
 import {IBidToken} from "./interfaces/IBidToken.sol";
 import {IAssetDeed} from "./interfaces/IAssetDeed.sol";
 import {IRevenueVault} from "./interfaces/IRevenueVault.sol";
+import {IDeliveryEscrow} from "./interfaces/IDeliveryEscrow.sol";
 import {IListingSeries} from "./interfaces/IListingSeries.sol";
 import {PurchaseLog} from "./libraries/PurchaseLog.sol";
 
 /// @dev Every module reports the marketplace it serves; `setModules` checks it.
 interface IModule {
     function marketplace() external view returns (address);
+}
+
+/// @dev The membership reports the escrow whose orders it counts; `setModules` checks it.
+interface IMembershipWiring {
+    function escrow() external view returns (address);
 }
 
 /// @title Marketplace
@@ -88,8 +94,24 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
         _checkModule(modules_.escrow);
         _checkModule(modules_.revenueVault);
         _checkModule(modules_.listingImplementation);
+        address membership = modules_.membership;
+        if (membership != address(0)) {
+            _checkModule(membership);
+            _checkSame(membership, modules_.escrow, IMembershipWiring(membership).escrow());
+        }
+        (address bidToken, address deed, address escrow, address vault, address listingMembership) = IListing(
+            modules_.listingImplementation
+        ).wiring();
+        address impl = modules_.listingImplementation;
+        _checkSame(impl, modules_.bidToken, bidToken);
+        _checkSame(impl, modules_.assetDeed, deed);
+        _checkSame(impl, modules_.escrow, escrow);
+        _checkSame(impl, modules_.revenueVault, vault);
+        _checkSame(impl, membership, listingMembership);
         _modules = modules_;
         emit ModulesSet(modules_);
+        // The escrow reports to the membership the listings use: bound here, once, so the two cannot disagree.
+        IDeliveryEscrow(modules_.escrow).bindMembership(membership);
     }
 
     /// @inheritdoc IMarketplace
@@ -488,6 +510,10 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
     }
 
     function _checkModule(address module) private view {
-        if (module == address(0) || IModule(module).marketplace() != address(this)) revert InvalidModule(module);
+        if (module.code.length == 0 || IModule(module).marketplace() != address(this)) revert InvalidModule(module);
+    }
+
+    function _checkSame(address module, address expected, address actual) private pure {
+        if (expected != actual) revert ModuleMismatch(module, expected, actual);
     }
 }

@@ -11,6 +11,7 @@ import {IDeliveryEscrow} from "./interfaces/IDeliveryEscrow.sol";
 import {IMembership} from "./interfaces/IMembership.sol";
 import {IMarketplace} from "./interfaces/IMarketplace.sol";
 import {IBidToken} from "./interfaces/IBidToken.sol";
+import {IListing} from "./interfaces/IListing.sol";
 
 /// @title Membership
 /// @notice Dynamic membership tiers (SPEC §4.6, source document 001 FIG. 29). The escrow reports every completed or
@@ -24,6 +25,8 @@ import {IBidToken} from "./interfaces/IBidToken.sol";
 /// @dev Everything is bounded: at most 32 conditions and 16 tiers, and the recent-sales window is a ring of
 /// RECENT_DAYS daily counters in one slot. Roles are the marketplace's: its admin configures, REVIEWER_ROLE
 /// records reviews. Reward books: the payment-token balance always equals `rewardPool`.
+// One value per slot, each read on its own hot path.
+// solhint-disable-next-line max-states-count
 contract Membership is IMembership, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -43,6 +46,8 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     uint256 private constant _CONDITIONS_PER_WORD = 8;
     uint256 private constant _CONDITION_BITS = 32;
     uint256 private constant _THRESHOLD_MASK = (1 << 24) - 1;
+    uint256 private constant _TIERS_PER_WORD = 4;
+    uint256 private constant _TIER_KEY_BITS = 64;
     uint8 private constant _FIRST_FREE_REASON = 16;
     uint8 private constant _REASON_DISPUTE_SPLIT = 4;
 
@@ -60,6 +65,9 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     uint8 private _helpfulThreshold;
     uint32 private _stakeCancelCutoff;
     mapping(uint256 tierId => Tier) private _tiers;
+    /// @dev Every tier's required set (32 bits) and priority (16 bits), four tiers to a slot: a tier evaluation reads
+    /// four slots instead of fifteen Tier structs, so the worst configuration fits the escrow's report cap.
+    uint256[MAX_TIERS / _TIERS_PER_WORD] private _tierKeys;
     /// @dev A member's Counters packed in one word (see `_encode`), written with a single store per report.
     mapping(address member => uint256) private _counterWords;
     /// @dev Low 32 bits: the day of the latest recorded sale; then RECENT_DAYS 16-bit counters, one per day % 10.
@@ -79,12 +87,12 @@ contract Membership is IMembership, ReentrancyGuardTransient {
 
     /// @param marketplace_ The marketplace whose roles govern this contract.
     /// @param bidToken The bid token, whose enrolled listings report stake cancellations.
-    /// @param escrow The delivery escrow, which reports orders.
+    /// @param escrow_ The delivery escrow, which reports orders.
     /// @param defaultPolicy The default tier's policy.
-    constructor(address marketplace_, address bidToken, address escrow, Policy memory defaultPolicy) {
+    constructor(address marketplace_, address bidToken, address escrow_, Policy memory defaultPolicy) {
         _MARKETPLACE = IMarketplace(marketplace_);
         _BID_TOKEN = IBidToken(bidToken);
-        _ESCROW = escrow;
+        _ESCROW = escrow_;
         _PAYMENT_TOKEN = IERC20(IMarketplace(marketplace_).paymentToken());
         _checkPolicy(defaultPolicy);
         _tiers[0] = Tier({required: 0, priority: 0, exists: true, policy: defaultPolicy});
@@ -138,6 +146,10 @@ contract Membership is IMembership, ReentrancyGuardTransient {
         _checkPolicy(policy);
         Tier memory t = Tier({required: required, priority: priority, exists: true, policy: policy});
         _tiers[tierId] = t;
+        uint256 word = tierId / _TIERS_PER_WORD;
+        uint256 shift = (tierId % _TIERS_PER_WORD) * _TIER_KEY_BITS;
+        uint256 key = uint256(required) | (uint256(priority) << 32);
+        _tierKeys[word] = (_tierKeys[word] & ~(uint256(type(uint64).max) << shift)) | (key << shift);
         if (tierId == count) _tierCount = uint8(count + 1);
         emit TierSet(tierId, required, priority, policy);
     }
@@ -274,9 +286,11 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     /// @param orderId The escrow order.
     /// @param buyer The buyer.
     /// @param amount The order's price.
-    function onOrderOpened(uint256 orderId, address buyer, address, uint256 amount) external {
+    /// @param fee The platform fee the order pays at release.
+    function onOrderOpened(uint256 orderId, address buyer, address, uint256 amount, uint256 fee) external {
         _onlyEscrow();
-        uint256 reward = _rewardAtTier(buyer, amount);
+        // The reward rule: no order earns more reward than the platform fee it pays.
+        uint256 reward = _min(_rewardAtTier(buyer, amount), fee);
         if (reward == 0) return;
         _pendingRewards[orderId] = reward;
         emit RewardPending(buyer, orderId, reward);
@@ -285,26 +299,29 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     /// @notice Records a completed order: both parties' counters, the seller's recent sale, the buyer's reward (now
     /// claimable).
     /// @dev Escrow only. A direct order earns the reward booked at its opening (none if the opening was not
-    /// reported); a settlement order, whose buyer is only known at the draw, earns at the buyer's tier before this
-    /// order moves it.
+    /// reported), at most the fee its release charged; a settlement order, whose buyer is only known at the draw,
+    /// earns at the buyer's tier before this order moves it, at most the listing's markup (the platform's fee on
+    /// it). Counters move only for orders whose seller is verified: an unverified seller's orders earn no tier.
     /// @param orderId The escrow order.
     /// @param buyer The buyer.
     /// @param seller The seller.
-    /// @param amount Payment-token units paid to the seller.
-    /// @param settlement Whether it is a settlement order.
+    /// @param amount The order's price.
+    /// @param fee The platform fee charged at release (direct orders).
+    /// @param listing The settlement order's listing (zero: a direct order).
     function onOrderCompleted(
         uint256 orderId,
         address buyer,
         address seller,
         uint256 amount,
-        bool settlement
+        uint256 fee,
+        address listing
     ) external {
         _onlyEscrow();
         uint256 reward;
-        if (settlement) {
-            reward = _rewardAtTier(buyer, amount);
+        if (listing != address(0)) {
+            reward = _min(_rewardAtTier(buyer, amount), _markupOf(listing));
         } else {
-            reward = _pendingRewards[orderId];
+            reward = _min(_pendingRewards[orderId], fee);
             if (reward != 0) delete _pendingRewards[orderId];
         }
         if (reward != 0) {
@@ -313,6 +330,7 @@ contract Membership is IMembership, ReentrancyGuardTransient {
             _totalClaimable += reward;
             emit RewardEarned(buyer, orderId, reward);
         }
+        if (!_MARKETPLACE.isVerifiedSeller(seller)) return;
         Counters memory b = _loadCounters(buyer);
         ++b.orders;
         ++b.completed;
@@ -348,6 +366,7 @@ contract Membership is IMembership, ReentrancyGuardTransient {
             delete _pendingRewards[orderId];
             emit RewardReversed(buyer, orderId, reward);
         }
+        if (!_MARKETPLACE.isVerifiedSeller(seller)) return;
         Counters memory b = _loadCounters(buyer);
         ++b.orders;
         if (responsible == Party.Buyer || responsible == Party.Both) ++b.cancelledAsBuyer;
@@ -391,12 +410,17 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     /// @inheritdoc IMembership
     function tierFor(uint256 met) public view returns (uint256 tierId) {
         uint256 best;
-        for (uint256 i = 1; i < _tierCount; ++i) {
-            Tier storage t = _tiers[i];
-            if (t.required & met != t.required) continue;
-            if (tierId == 0 || t.priority > best) {
+        uint256 count = _tierCount;
+        uint256 word;
+        for (uint256 i = 1; i < count; ++i) {
+            if (i == 1 || i % _TIERS_PER_WORD == 0) word = _tierKeys[i / _TIERS_PER_WORD];
+            uint256 key = word >> ((i % _TIERS_PER_WORD) * _TIER_KEY_BITS);
+            uint256 required = key & type(uint32).max;
+            if (required & met != required) continue;
+            uint256 priority = (key >> 32) & type(uint16).max;
+            if (tierId == 0 || priority > best) {
                 tierId = i;
-                best = t.priority;
+                best = priority;
             }
         }
     }
@@ -489,6 +513,16 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IMembership
+    function marketplace() external view returns (address) {
+        return address(_MARKETPLACE);
+    }
+
+    /// @inheritdoc IMembership
+    function escrow() external view returns (address) {
+        return _ESCROW;
+    }
+
+    /// @inheritdoc IMembership
     function tier(uint256 tierId) external view returns (Tier memory) {
         return _tiers[tierId];
     }
@@ -513,6 +547,18 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     /// @dev The reward `amount` earns at the buyer's current tier.
     function _rewardAtTier(address buyer, uint256 amount) private view returns (uint256) {
         return (amount * _tiers[_loadCounters(buyer).tier].policy.rewardBps) / _BPS;
+    }
+
+    /// @dev The platform's fee on a settled listing: what its stakes sold for above the price.
+    function _markupOf(address listing) private view returns (uint256) {
+        (, IListing.Terms memory terms) = IListing(listing).charter();
+        (uint256 sold, ) = IListing(listing).sales();
+        uint256 paid = sold * terms.stakePrice;
+        return paid > terms.price ? paid - terms.price : 0;
+    }
+
+    function _min(uint256 a, uint256 b) private pure returns (uint256) {
+        return a < b ? a : b;
     }
 
     function _loadCounters(address member) private view returns (Counters memory c) {
@@ -565,17 +611,33 @@ contract Membership is IMembership, ReentrancyGuardTransient {
         return recentSales(seller);
     }
 
+    /// @dev Each counter a condition can test is computed once, before the loop (recent sales, which needs another
+    /// read, only when a condition asks for it), so 32 conditions cost little more than their four slots.
     function _conditionsMet(address member, Counters memory c) private view returns (uint256 met) {
         uint256 end = _conditionEnd;
+        if (end == 0) return 0;
+        uint256 orders = c.orders;
+        // Cancellation rates are over concluded orders; a member without any has a rate of 0.
+        uint256 rate = orders == 0 ? 0 : ((uint256(c.cancelledAsBuyer) + c.cancelledAsSeller) * _BPS) / orders;
+        uint256 recent = type(uint256).max;
         uint256 word;
         for (uint256 i = 0; i < end; ++i) {
             if (i % _CONDITIONS_PER_WORD == 0) word = _conditionWords[i / _CONDITIONS_PER_WORD];
             uint256 packed = word >> ((i % _CONDITIONS_PER_WORD) * _CONDITION_BITS);
             ConditionKind kind = ConditionKind(uint8(packed >> 24));
-            uint256 threshold = packed & _THRESHOLD_MASK;
-            // Recent sales are the only counter that needs another read: only then is it made.
-            bool ok =
-                kind == ConditionKind.MinRecentSales ? recentSales(member) >= threshold : _meets(kind, threshold, c);
+            uint256 t = packed & _THRESHOLD_MASK;
+            bool ok;
+            if (kind == ConditionKind.MinCompleted) ok = c.completed >= t;
+            else if (kind == ConditionKind.MaxCancellationRateBps) ok = rate <= t;
+            else if (kind == ConditionKind.MinCancellationRateBps)
+                ok = orders != 0 && rate >= t; // an abuser has a record
+            else if (kind == ConditionKind.MinRecentSales) {
+                if (recent == type(uint256).max) recent = recentSales(member);
+                ok = recent >= t;
+            } else if (kind == ConditionKind.MinHelpfulReviews) ok = c.helpfulReviews >= t;
+            else if (kind == ConditionKind.Registered) ok = c.registered;
+            else if (kind == ConditionKind.MinOrders) ok = orders >= t;
+            else if (kind == ConditionKind.MaxStakeCancellations) ok = c.stakeCancellations <= t;
             if (ok) met |= 1 << i;
         }
     }
@@ -585,19 +647,6 @@ contract Membership is IMembership, ReentrancyGuardTransient {
             _conditionWords[conditionId / _CONDITIONS_PER_WORD] >>
                 ((conditionId % _CONDITIONS_PER_WORD) * _CONDITION_BITS);
         return Condition({kind: ConditionKind(uint8(packed >> 24)), threshold: uint64(packed & _THRESHOLD_MASK)});
-    }
-
-    function _meets(ConditionKind kind, uint256 t, Counters memory c) private pure returns (bool) {
-        if (kind == ConditionKind.Unset) return false;
-        if (kind == ConditionKind.MinCompleted) return c.completed >= t;
-        if (kind == ConditionKind.MinOrders) return c.orders >= t;
-        if (kind == ConditionKind.MinHelpfulReviews) return c.helpfulReviews >= t;
-        if (kind == ConditionKind.Registered) return c.registered;
-        if (kind == ConditionKind.MaxStakeCancellations) return c.stakeCancellations <= t;
-        // Cancellation rates are over concluded orders; a member without any has a rate of 0.
-        uint256 rate = c.orders == 0 ? 0 : ((uint256(c.cancelledAsBuyer) + c.cancelledAsSeller) * _BPS) / c.orders;
-        if (kind == ConditionKind.MaxCancellationRateBps) return rate <= t;
-        return c.orders != 0 && rate >= t; // MinCancellationRateBps: an abuser has a record
     }
 
     function _checkPolicy(Policy memory policy) private pure {

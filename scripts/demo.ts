@@ -347,12 +347,15 @@ async function reportWinner(sys: System, l: Listed, receipt: ContractTransaction
   const word: bigint = e.args.word;
   const index: bigint = e.args.purchaseIndex;
   detail(`word           ${word}`);
-  detail(`winning stake  #${formatCount(stake)} = word mod ${formatCount(sold)} + 1 (purchase #${index})`);
+  // Stakes are numbered over sold + cancelled (cancelled purchases keep their numbers; the demo cancels none here).
+  const [cancelled] = await l.listing.cancellations();
+  const numbered = sold + cancelled;
+  detail(`winning stake  #${formatCount(stake)} = word mod ${formatCount(numbered)} + 1, stakes numbered over sold + cancelled (purchase #${index})`);
   detail(`bid token      #${tokenId}`);
   detail(`WINNER         ${who(winner)}`);
 
   const purchases = await l.listing.queryFilter(l.listing.filters.StakesPurchased());
-  const expected = (word % sold) + 1n;
+  const expected = (word % numbered) + 1n;
   const holder = purchases.find((p) => p.args.firstStake <= expected && expected < p.args.firstStake + p.args.count);
   check(
     expected === stake && holder !== undefined && holder.args.tokenId === tokenId && holder.args.purchaseIndex === index,

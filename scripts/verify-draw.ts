@@ -4,7 +4,8 @@
  *   1. the purchases, rebuilt from the listing's StakesPurchased events (paged eth_getLogs);
  *   2. the random word, derived from the VRF coordinator's RandomWordsFulfilled event (the Marketplace's
  *      RandomnessFulfilled event and the WinnerDrawn event must carry the same word);
- *   3. the winning stake, word mod sold + 1, and the purchase holding it, by binary search over the ranges;
+ *   3. the winning stake among stakes numbered over sold + cancelled (attempt 0 is word mod (sold + cancelled) + 1;
+ *      an attempt landing on a cancelled purchase is redrawn), and the purchase holding it, by binary search;
  *   4. the listing's WinnerDrawn event, and the bid token's owner at that block.
  * It reads only ABIs (from the compiled artifacts) and the pure draw rule in core/draw.ts, which the indexer and the
  * page share.

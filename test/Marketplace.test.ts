@@ -108,13 +108,14 @@ async function deployBare(sys: System) {
     escrow: await escrow.getAddress(),
     revenueVault: await vault.getAddress(),
     listingImplementation: await implementation.getAddress(),
+    membership: ethers.ZeroAddress,
   };
   return { marketplace, bidToken, deed, escrow, vault, implementation, modules };
 }
 
 function plainModules(m: IMarketplace.ModulesStruct): IMarketplace.ModulesStruct {
-  const { bidToken, assetDeed, escrow, revenueVault, listingImplementation } = m;
-  return { bidToken, assetDeed, escrow, revenueVault, listingImplementation };
+  const { bidToken, assetDeed, escrow, revenueVault, listingImplementation, membership } = m;
+  return { bidToken, assetDeed, escrow, revenueVault, listingImplementation, membership };
 }
 
 async function impersonate(address: string): Promise<HardhatEthersSigner> {
@@ -149,6 +150,7 @@ describe("Marketplace", () => {
       expect(m.escrow).to.equal(await sys.escrow.getAddress());
       expect(m.revenueVault).to.equal(await sys.vault.getAddress());
       expect(m.listingImplementation).to.equal(await sys.listingImplementation.getAddress());
+      expect(m.membership).to.equal(await sys.membership.getAddress());
       expect(await sys.marketplace.paymentToken()).to.equal(await sys.usdc.getAddress());
       for (const role of [
         await sys.marketplace.DEFAULT_ADMIN_ROLE(),
@@ -208,7 +210,7 @@ describe("Marketplace", () => {
       const m = bare.modules;
       await expect(mp.setModules(m))
         .to.emit(mp, "ModulesSet")
-        .withArgs([m.bidToken, m.assetDeed, m.escrow, m.revenueVault, m.listingImplementation]);
+        .withArgs([m.bidToken, m.assetDeed, m.escrow, m.revenueVault, m.listingImplementation, m.membership]);
       expect((await mp.modules()).listingImplementation).to.equal(m.listingImplementation);
       await expect(mp.setModules(m)).to.be.revertedWithCustomError(mp, "ModulesAlreadySet");
     });

@@ -68,6 +68,7 @@ async function blacklistSystem(sys: System, recipients: HardhatEthersSigner[]) {
     escrow: await escrow.getAddress(),
     revenueVault: await vault.getAddress(),
     listingImplementation: await impl.getAddress(),
+    membership: ethers.ZeroAddress,
   });
   const created = await (await sys.coordinator.createSubscription()).wait();
   const subId: bigint = created!.logs

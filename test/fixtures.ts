@@ -3,6 +3,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import Copurchase from "../deploy/modules/Copurchase.js";
 import LocalCopurchase from "../deploy/modules/LocalCopurchase.js";
 import { signPermit as signTokenPermit } from "../scripts/lib/authorization.js";
+import { signOffer } from "../scripts/lib/offer.js";
 import {
   AssetDeed__factory,
   BidToken__factory,
@@ -101,7 +102,7 @@ export async function deployWithToken(
   const vrfCoordinator = await sys.coordinator.getAddress();
   const deployed = await ignition.deploy(Copurchase, {
     parameters: {
-      Copurchase: { paymentToken, vrfCoordinator, subscriptionId, keyHash },
+      Copurchase: { paymentToken, vrfCoordinator, subscriptionId, keyHash, arbiter: sys.admin.address },
     },
   });
   const at = async (c: { getAddress(): Promise<string> }) => c.getAddress();
@@ -316,4 +317,39 @@ export function signPermit(
   deadline: bigint,
 ) {
   return signTokenPermit(sys.usdc, owner, spender, value, deadline);
+}
+
+/** Options of a direct order opened from the seller's signed offer (`openDirect`). */
+export interface DirectOrder {
+  buyer: HardhatEthersSigner;
+  seller: HardhatEthersSigner;
+  amount: bigint;
+  /** Seconds from opening to the ship-by time (default 10 days). */
+  shipWindow?: bigint;
+  upfrontBps?: bigint;
+  codeHash?: string;
+  codeLength?: number;
+  /** Approve the escrow for the upfront share first (default true). */
+  approve?: boolean;
+}
+
+/**
+ * The seller signs an offer reserved for the buyer (fresh random nonce, valid one hour) and the buyer opens the
+ * order from it: the way every direct order starts. Returns the transaction, unmined, so tests can expect on it.
+ */
+export async function openDirect(sys: System, o: DirectOrder) {
+  const upfrontBps = o.upfrontBps ?? 10_000n;
+  if (o.approve ?? true) {
+    await sys.usdc.connect(o.buyer).approve(await sys.escrow.getAddress(), (o.amount * upfrontBps) / 10_000n);
+  }
+  const now = BigInt(await networkHelpers.time.latest());
+  const { offer, signature } = await signOffer(sys.escrow, o.seller, {
+    amount: o.amount,
+    shipWindow: o.shipWindow ?? BigInt(10 * DAY),
+    upfrontBps,
+    expiry: now + 3_600n,
+    nonce: BigInt(ethers.hexlify(ethers.randomBytes(8))),
+    buyer: o.buyer.address,
+  });
+  return sys.escrow.connect(o.buyer).openOrder(offer, signature, o.codeHash ?? ethers.ZeroHash, o.codeLength ?? 0);
 }

@@ -115,7 +115,8 @@ interface IBidToken {
     /// @param buyer The paying wallet.
     /// @param tokenId The token to use, or 0.
     /// @param cost The purchase's price.
-    /// @param newPosition Whether the token has no stakes in the calling listing yet.
+    /// @param newPosition Whether the token has no stakes in the calling listing (a listing already in one of the
+    /// token's lanes keeps that lane: one lane per listing).
     /// @return usedTokenId The token the purchase is recorded against.
     /// @return fromWallet What the caller must still collect from `buyer` (cost minus the credit spent).
     function admit(

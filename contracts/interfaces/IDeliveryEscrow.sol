@@ -33,7 +33,8 @@ interface IDeliveryEscrow {
         Signature,
         Code,
         Unchallenged,
-        Dispute
+        Dispute,
+        DisputeExpired
     }
 
     /// @notice A dispute vote.
@@ -45,12 +46,12 @@ interface IDeliveryEscrow {
     }
 
     /// @notice One order, packed in four slots plus the code and tracking hashes (the deed id shares its slot with
-    /// the opening time).
+    /// the fee and the opening time).
     /// @param buyer The buyer (the winner of a settlement order; zero while its draw is pending).
     /// @param status The state.
     /// @param deadline What the state waits for: the ship-by time (AwaitingShipment), the end of the confirmation
-    /// window (Shipped), the time a refund becomes possible (Suspended); while awaiting the draw, the ship window in
-    /// seconds snapshotted at opening.
+    /// window (Shipped), the time a refund becomes possible (Suspended), the end of the arbiter's time (Disputed,
+    /// see `settleExpiredDispute`); while awaiting the draw, the ship window in seconds snapshotted at opening.
     /// @param failedAttempts Wrong one-time codes submitted so far.
     /// @param codeLength Declared length in bytes of the committed one-time code (0: no code).
     /// @param nonce Authorization nonce; the buyer bumps it to revoke signatures handed out.
@@ -59,6 +60,8 @@ interface IDeliveryEscrow {
     /// @param listing The listing that opened a settlement order (zero for a direct order).
     /// @param paid Units paid in so far (less than `amount` while a deposit order's balance is due).
     /// @param deedId The deed held for the buyer (settlement orders only).
+    /// @param feeBps The platform fee on a direct order, snapshotted at opening and charged at release (settlement
+    /// orders: 0, the platform's fee is the listing's markup).
     /// @param openedAt When the order was opened (settlement orders: at settlement); tier cancellation windows count
     /// from it.
     /// @param codeHash keccak256 of the one-time code (zero: no code).
@@ -74,7 +77,8 @@ interface IDeliveryEscrow {
         uint96 amount;
         address listing;
         uint96 paid;
-        uint216 deedId;
+        uint200 deedId;
+        uint16 feeBps;
         uint40 openedAt;
         bytes32 codeHash;
         bytes32 trackingHash;
@@ -89,6 +93,27 @@ interface IDeliveryEscrow {
         IMembership.RefundMode mode;
         uint16 feeBps;
         uint256 creditTokenId;
+    }
+
+    /// @notice A seller's signed offer of a direct order (EIP-712 `Offer` under this escrow's domain). A buyer opens
+    /// an order from it with `openOrder`; each nonce opens at most one order.
+    /// @param seller The seller who signed (an EOA, or a contract wallet through ERC-1271).
+    /// @param buyer The only buyer who may take it (zero: anyone).
+    /// @param item The seller's reference of the item offered (e.g. a hash of its listing text).
+    /// @param amount The price.
+    /// @param shipWindow Seconds from opening to the ship-by time (1 … 180 days).
+    /// @param upfrontBps Share paid at opening, 1 … 10,000 bps (10,000: paid in full).
+    /// @param expiry Last time the offer can be taken.
+    /// @param nonce Any number the seller has not used or cancelled.
+    struct Offer {
+        address seller;
+        address buyer;
+        bytes32 item;
+        uint256 amount;
+        uint256 shipWindow;
+        uint256 upfrontBps;
+        uint256 expiry;
+        uint256 nonce;
     }
 
     /// @notice One party's dispute vote.
@@ -151,10 +176,61 @@ interface IDeliveryEscrow {
     error SuspensionNotOver(uint256 orderId, uint40 refundableAt);
     /// @notice Thrown for a zero buyer, seller or amount, a seller equal to the buyer, or a zero tracking hash.
     error InvalidOrder();
-    /// @notice Thrown for a ship-by time in the past or further than the longest ship window.
-    /// @param shipBy The time given.
-    /// @param latest The latest allowed.
-    error ShipByOutOfRange(uint256 shipBy, uint256 latest);
+    /// @notice Thrown for an offer whose ship window is zero or longer than the longest ship window.
+    /// @param shipWindow The window offered, in seconds.
+    /// @param longest The longest allowed.
+    error ShipWindowOutOfRange(uint256 shipWindow, uint256 longest);
+    /// @notice Thrown when an offer is taken after its expiry.
+    /// @param expiry The offer's expiry.
+    /// @param timestamp The current time.
+    error OfferExpired(uint256 expiry, uint256 timestamp);
+    /// @notice Thrown when an offer reserved for one buyer is taken by another.
+    /// @param buyer The buyer the offer names.
+    /// @param caller The caller.
+    error OfferNotForCaller(address buyer, address caller);
+    /// @notice Thrown when an offer's nonce was already used or cancelled by its seller.
+    /// @param seller The seller.
+    /// @param nonce The nonce.
+    error OfferNonceUsed(address seller, uint256 nonce);
+    /// @notice Thrown when a signature is not the seller's signature of the offer under this escrow's domain and the
+    /// seller's current offer counter (wrong signer or terms, an offer cancelled by counter, a malleable signature).
+    /// @param seller The seller whose signature was expected.
+    /// @param counter The seller's current offer counter.
+    error InvalidOfferSignature(address seller, uint256 counter);
+    /// @notice Thrown for a direct-order fee above 1,000 bps.
+    /// @param feeBps The fee given.
+    /// @param max The highest allowed.
+    error DirectFeeTooHigh(uint256 feeBps, uint256 max);
+    /// @notice Thrown when the cash option is asked for after the seller marked the order shipped.
+    /// @param orderId The order.
+    /// @param trackingHash The shipment's tracking hash.
+    error AlreadyShipped(uint256 orderId, bytes32 trackingHash);
+    /// @notice Thrown when the buyer replaces a committed one-time code after the order was shipped.
+    /// @param orderId The order.
+    /// @param codeHash The code committed, which stays.
+    error CodeLocked(uint256 orderId, bytes32 codeHash);
+    /// @notice Thrown when a dispute is opened after the confirmation window (shipped) or the ship-by time
+    /// (unshipped) has passed: the order's own clock has already decided it.
+    /// @param orderId The order.
+    /// @param closedAt When disputes closed.
+    error DisputeWindowClosed(uint256 orderId, uint40 closedAt);
+    /// @notice Thrown when a dispute is opened while no arbiter is set.
+    error NoArbiter();
+    /// @notice Thrown when a dispute is settled by default before the arbiter's time is over.
+    /// @param orderId The order.
+    /// @param decideBy When the default applies.
+    error DisputeNotExpired(uint256 orderId, uint40 decideBy);
+    /// @notice Thrown when replaying a membership report that was not recorded as failed (or was already replayed).
+    /// @param reportHash keccak256 of the report given.
+    error NoFailedReport(bytes32 reportHash);
+    /// @notice Thrown when a replayed membership report fails again (it stays recorded).
+    /// @param reportHash keccak256 of the report.
+    error ReportReplayFailed(bytes32 reportHash);
+    /// @notice Thrown when anyone but the marketplace binds the membership.
+    /// @param caller The caller.
+    error NotMarketplace(address caller);
+    /// @notice Thrown when there are no platform fees to sweep.
+    error NoFees();
     /// @notice Thrown for an amount that does not fit the books (above 2**96 - 1).
     /// @param amount The amount given.
     error AmountTooLarge(uint256 amount);
@@ -196,7 +272,7 @@ interface IDeliveryEscrow {
     /// @notice Thrown for a cancellation reason below 16 (those codes are the escrow's own).
     /// @param reason The reason given.
     error ReasonReserved(uint8 reason);
-    /// @notice Thrown for a deed id that does not fit the order's books (above 2**216 - 1).
+    /// @notice Thrown for a deed id that does not fit the order's books (above 2**200 - 1).
     /// @param deedId The id given.
     error DeedIdTooLarge(uint256 deedId);
     /// @notice Thrown for a refund fee above 10,000 bps.
@@ -349,7 +425,47 @@ interface IDeliveryEscrow {
     /// @notice Emitted when the buyer or the seller opens a dispute.
     /// @param orderId The order.
     /// @param by Who opened it.
-    event DisputeOpened(uint256 indexed orderId, address indexed by);
+    /// @param decideBy After this time anyone may end the dispute by its default outcome (`settleExpiredDispute`).
+    event DisputeOpened(uint256 indexed orderId, address indexed by, uint40 decideBy);
+    /// @notice Emitted when a dispute nobody settled in time ends by its default outcome: Refund for an order
+    /// disputed before shipment or while suspended, Release for a shipped one (see `settleExpiredDispute`).
+    /// @param orderId The order.
+    /// @param outcome The default outcome applied.
+    event DisputeExpired(uint256 indexed orderId, Outcome outcome);
+    /// @notice Emitted when a shipped order's confirmation window (or dispute) ends with its balance still unpaid:
+    /// the seller keeps what was paid, the buyer (charged with the cancellation) forfeits it.
+    /// @param orderId The order.
+    /// @param toSeller Units credited to the seller (the deposit).
+    /// @param due Units that were never paid.
+    event DepositForfeited(uint256 indexed orderId, uint256 toSeller, uint256 due);
+    /// @notice Emitted when a direct order is opened from a seller's signed offer.
+    /// @param orderId The order.
+    /// @param seller The seller.
+    /// @param nonce The offer's nonce, now used.
+    /// @param item The seller's item reference.
+    event OfferTaken(uint256 indexed orderId, address indexed seller, uint256 nonce, bytes32 item);
+    /// @notice Emitted when a seller cancels one offer nonce.
+    /// @param seller The seller.
+    /// @param nonce The nonce, now unusable.
+    event OfferCancelled(address indexed seller, uint256 nonce);
+    /// @notice Emitted when a seller cancels every offer signed so far by raising its counter.
+    /// @param seller The seller.
+    /// @param counter The new counter (offers must be signed under it).
+    event OfferCounterIncremented(address indexed seller, uint256 counter);
+    /// @notice Emitted when a direct order's release charges the platform fee (held until `sweepFees`).
+    /// @param orderId The order.
+    /// @param fee Units kept from the seller's payment.
+    event PlatformFeeCharged(uint256 indexed orderId, uint256 fee);
+    /// @notice Emitted when the platform fees held are sent to the revenue vault.
+    /// @param amount Units sent.
+    event FeesSwept(uint256 amount);
+    /// @notice Emitted when the operator changes the platform fee of direct orders opened from now on.
+    /// @param feeBps The fee in bps.
+    event DirectFeeSet(uint256 feeBps);
+    /// @notice Emitted when a failed membership report is replayed successfully.
+    /// @param orderId The order.
+    /// @param reportHash keccak256 of the report.
+    event MembershipReportReplayed(uint256 indexed orderId, bytes32 reportHash);
     /// @notice Emitted for each dispute vote.
     /// @param orderId The order.
     /// @param voter The buyer, the seller or the arbiter.
@@ -363,9 +479,11 @@ interface IDeliveryEscrow {
     /// @param toBuyer Units credited to the buyer.
     event DisputeResolved(uint256 indexed orderId, Outcome outcome, uint256 toSeller, uint256 toBuyer);
     /// @notice Emitted when the membership contract rejected a report or ran out of its gas; the order's outcome
-    /// stands.
+    /// stands and the report is recorded, so that anyone can replay it (`replayReport`) with more gas.
     /// @param orderId The order.
-    event MembershipReportFailed(uint256 indexed orderId);
+    /// @param reportHash keccak256 of the report.
+    /// @param report The report's calldata, to pass to `replayReport`.
+    event MembershipReportFailed(uint256 indexed orderId, bytes32 reportHash, bytes report);
     /// @notice Emitted when an account withdraws what it is owed.
     /// @param account The account.
     /// @param to Where the tokens went.
@@ -384,8 +502,8 @@ interface IDeliveryEscrow {
     /// @notice Emitted when the arbiter changes.
     /// @param arbiter The new arbiter.
     event ArbiterSet(address indexed arbiter);
-    /// @notice Emitted when the membership contract changes.
-    /// @param membership The new membership contract (zero: no reporting).
+    /// @notice Emitted once, when the marketplace wires the membership contract (`setModules`).
+    /// @param membership The membership contract (zero: no reporting).
     event MembershipSet(address indexed membership);
 
     // ---------------------------------------------------------------- settlement orders (listings only)
@@ -407,25 +525,31 @@ interface IDeliveryEscrow {
 
     // ---------------------------------------------------------------- direct orders
 
-    /// @notice Opens a direct fixed-price order with `seller` and pulls the upfront share from the caller (the
-    /// buyer). The upfront share rounds down; the rest is paid with `payBalance` before any release.
-    /// @dev Fee-on-transfer tokens are rejected: the balance received must equal the amount pulled. The opening is
-    /// reported to the membership contract (gas-capped, as every report), which books the buyer's pending reward.
-    /// @param seller The seller.
-    /// @param amount The price.
-    /// @param shipBy Latest time to mark the order shipped (at most 180 days ahead).
-    /// @param upfrontBps Share paid now, 1 … 10,000 bps (10,000: paid in full).
+    /// @notice Opens a direct fixed-price order from the seller's signed offer and pulls the upfront share from the
+    /// caller (the buyer); the offer's nonce is used up. The upfront share rounds down; the rest is paid with
+    /// `payBalance`. The platform fee (`directFeeBps`, snapshotted now) is kept from the seller's payment at release.
+    /// @dev Only an order the seller agreed to can count against it in the membership tiers. Fee-on-transfer tokens
+    /// are rejected. The opening is reported to the membership contract (gas-capped, as every report), which books
+    /// the buyer's pending reward.
+    /// @param offer The seller's offer.
+    /// @param signature The seller's EIP-712 signature of `offer` (ERC-1271 for contract wallets).
     /// @param codeHash keccak256 of a one-time code, or zero for none (see `commitCode`).
     /// @param codeLength The code's length in bytes (ignored without a code).
     /// @return orderId The new order.
     function openOrder(
-        address seller,
-        uint256 amount,
-        uint40 shipBy,
-        uint16 upfrontBps,
+        Offer calldata offer,
+        bytes calldata signature,
         bytes32 codeHash,
         uint8 codeLength
     ) external returns (uint256 orderId);
+
+    /// @notice The seller cancels one offer nonce (signed or not), so no order can be opened from it.
+    /// @param nonce The nonce.
+    function cancelOffer(uint256 nonce) external;
+
+    /// @notice The seller cancels every offer it signed so far by raising its counter.
+    /// @return counter The new counter.
+    function incrementOfferCounter() external returns (uint256 counter);
 
     /// @notice The buyer pays what is still due on a deposit order.
     /// @param orderId The order.
@@ -433,8 +557,9 @@ interface IDeliveryEscrow {
 
     // ---------------------------------------------------------------- authorization
 
-    /// @notice The buyer commits (or replaces) the one-time code it will hand over at delivery. Failed attempts are
-    /// not reset.
+    /// @notice The buyer commits (or, before shipment, replaces) the one-time code it will hand over at delivery.
+    /// Failed attempts are not reset. Once the order is shipped a committed code can no longer change, so the buyer
+    /// cannot turn the seller's right code into a failed attempt.
     /// @dev The code must carry at least 128 bits (16 random bytes): its hash is public, so a short code is found by
     /// hashing every candidate off chain, and the on-chain attempt limit would not protect it. The declared length
     /// is checked again on submission, so a committed hash cannot stand for a shorter code.
@@ -478,12 +603,13 @@ interface IDeliveryEscrow {
     /// @param trackingHash Hash of the tracking reference.
     function markShipped(uint256 orderId, bytes32 trackingHash) external;
 
-    /// @notice Anyone releases a shipped order whose confirmation window ended without release or dispute.
+    /// @notice Anyone releases a shipped order whose confirmation window ended without release or dispute. A deposit
+    /// order whose balance is still unpaid ends with the deposit forfeited to the seller (`DepositForfeited`).
     /// @param orderId The order.
     function releaseUnchallenged(uint256 orderId) external;
 
-    /// @notice The buyer takes back what it paid when the seller did not ship by the ship-by time; the deed returns
-    /// to the seller.
+    /// @notice Anyone refunds the buyer what it paid when the seller did not ship by the ship-by time; the deed
+    /// returns to the seller. Permissionless, so that every unshipped order ends.
     /// @param orderId The order.
     function refundUnshipped(uint256 orderId) external;
 
@@ -493,14 +619,24 @@ interface IDeliveryEscrow {
 
     /// @notice The winner of a settlement order takes P in cash instead of the asset (the platform buys it back at
     /// the seller's price): the winner is owed P, the deed returns to the seller, who is not paid for this order.
+    /// Refused once the seller marked the order shipped.
     /// @param orderId The order.
     function takeCash(uint256 orderId) external;
 
     // ---------------------------------------------------------------- disputes and cancellations
 
-    /// @notice The buyer or the seller opens a dispute on an open order; it is then settled by two agreeing votes.
+    /// @notice The buyer or the seller opens a dispute on an open order; it is then settled by two agreeing votes,
+    /// or by its default outcome after DISPUTE_TIMEOUT. Refused after the confirmation window (shipped) or the ship-by
+    /// time (unshipped), and while no arbiter is set.
     /// @param orderId The order.
     function openDispute(uint256 orderId) external;
+
+    /// @notice Anyone ends a dispute that was not settled within DISPUTE_TIMEOUT by its default outcome, which is what
+    /// the order's own clock would have done without the dispute: an order disputed before shipment is refunded
+    /// (nobody charged), a suspended one is refunded (seller charged, as `refundSuspended`), a shipped one is released
+    /// (with its deposit forfeited if the balance is unpaid).
+    /// @param orderId The order.
+    function settleExpiredDispute(uint256 orderId) external;
 
     /// @notice The buyer, the seller or the arbiter votes on a disputed order; two equal votes settle it. Release
     /// pays the seller (after any balance is paid), Refund pays the buyer back, Split gives the seller `sellerBps`
@@ -539,6 +675,16 @@ interface IDeliveryEscrow {
     /// @return amount Payment-token units sent.
     function withdraw(address to) external returns (uint256 amount);
 
+    /// @notice Anyone sends the platform fees held to the revenue vault (`collectFee`).
+    /// @return amount Units sent.
+    function sweepFees() external returns (uint256 amount);
+
+    /// @notice Anyone replays a membership report that failed (ran out of its gas cap or reverted), with all the gas
+    /// the caller gives it: nothing a report carries is lost. Reverts, keeping the record, if it fails again.
+    /// @param orderId The order the report is about.
+    /// @param report The report's calldata, as emitted by `MembershipReportFailed`.
+    function replayReport(uint256 orderId, bytes calldata report) external;
+
     // ---------------------------------------------------------------- configuration
 
     /// @notice Sets the ship window for new buyer assignments. Marketplace operator only.
@@ -559,10 +705,14 @@ interface IDeliveryEscrow {
     /// @param arbiter The arbiter.
     function setArbiter(address arbiter) external;
 
-    /// @notice Sets the membership contract that receives completions and cancellations (zero: none). Marketplace
-    /// admin only.
-    /// @param membership The membership contract.
-    function setMembership(address membership) external;
+    /// @notice Sets the platform fee of direct orders opened from now on. Marketplace admin only.
+    /// @param feeBps The fee, at most 1,000 bps.
+    function setDirectFee(uint256 feeBps) external;
+
+    /// @notice Wires the membership contract that receives reports. Called once, by the marketplace's `setModules`,
+    /// so that the escrow and every listing report to the same membership.
+    /// @param membership The membership contract (zero: none).
+    function bindMembership(address membership) external;
 
     // ---------------------------------------------------------------- views
 
@@ -622,6 +772,35 @@ interface IDeliveryEscrow {
     /// @notice The arbiter.
     /// @return The arbiter.
     function arbiter() external view returns (address);
+
+    /// @notice The EIP-712 digest a seller signs to make `offer`, under its current counter.
+    /// @param offer The offer.
+    /// @return The digest.
+    function offerDigest(Offer calldata offer) external view returns (bytes32);
+
+    /// @notice A seller's offer counter (offers signed under an older counter are void).
+    /// @param seller The seller.
+    /// @return The counter.
+    function offerCounter(address seller) external view returns (uint256);
+
+    /// @notice Whether a seller's offer nonce was used or cancelled.
+    /// @param seller The seller.
+    /// @param nonce The nonce.
+    /// @return Whether it was.
+    function offerNonceUsed(address seller, uint256 nonce) external view returns (bool);
+
+    /// @notice Whether a failed membership report awaits replay.
+    /// @param reportHash keccak256 of the report's calldata.
+    /// @return Whether it does.
+    function isFailedReport(bytes32 reportHash) external view returns (bool);
+
+    /// @notice The platform fee of direct orders opened now.
+    /// @return The fee in bps.
+    function directFeeBps() external view returns (uint256);
+
+    /// @notice Platform fees held for the revenue vault.
+    /// @return Payment-token units.
+    function feesHeld() external view returns (uint256);
 
     /// @notice The membership contract (zero: none).
     /// @return The membership contract.

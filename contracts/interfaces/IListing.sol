@@ -137,15 +137,19 @@ interface IListing {
     /// @param tokenId Its bid token.
     /// @param holder The token's holder, refunded.
     /// @param stakes Stakes cancelled.
-    /// @param refund Payment-token units refunded (to the wallet, or as credit on the token).
-    /// @param fee Payment-token units kept for the revenue vault.
-    /// @param mode How the refund was paid (the holder's tier policy).
+    /// @param refund Payment-token units refunded in all: to the wallet, plus `toCredit` as credit on the token.
+    /// @param toCredit The part of `refund` returned to the token as credit: all of it in Credit mode, otherwise the
+    /// part of the stakes' price that the token's credit had paid (credit never becomes wallet money).
+    /// @param fee Payment-token units kept for the revenue vault (the tier's fee, plus the budget fee on stakes
+    /// cancelled beyond half of the listing's cancellation budget).
+    /// @param mode The holder's tier refund mode.
     event PurchaseCancelled(
         uint256 indexed purchaseIndex,
         uint256 indexed tokenId,
         address indexed holder,
         uint256 stakes,
         uint256 refund,
+        uint256 toCredit,
         uint256 fee,
         IMembership.RefundMode mode
     );
@@ -169,7 +173,9 @@ interface IListing {
     /// @param expiresAt When the draw may be expired if no random word arrived.
     event DrawRequested(uint256 requestId, uint256 orderId, uint256 sold, uint40 expiresAt);
     /// @notice Emitted when the winner is drawn (Drawing → Settled).
-    /// @param stake The winning stake number, word mod sold + 1.
+    /// @param stake The winning stake number, among stakes numbered 1 … sold + cancelled: attempt 0 is
+    /// `word mod (sold + cancelled) + 1`, attempt i is `keccak256(abi.encode(word, i)) mod (sold + cancelled) + 1`,
+    /// and the first attempt that lands on a stake still held wins (see `finalize`).
     /// @param tokenId The bid token holding that stake.
     /// @param winner The token's owner at finalization.
     /// @param purchaseIndex The purchase that holds the stake.
@@ -207,9 +213,11 @@ interface IListing {
     event ListingDissolved(uint256 sold);
     /// @notice Emitted when a token's refund is paid.
     /// @param tokenId The bid token.
-    /// @param to The token's owner, who receives the refund.
-    /// @param amount Payment-token units.
-    event RefundClaimed(uint256 indexed tokenId, address indexed to, uint256 amount);
+    /// @param to The token's owner, who receives the wallet part of the refund.
+    /// @param amount Payment-token units refunded in all (the token's stakes × s).
+    /// @param toCredit The part of `amount` the token's credit had paid, returned to the token as credit; the wallet
+    /// receives `amount − toCredit`.
+    event RefundClaimed(uint256 indexed tokenId, address indexed to, uint256 amount, uint256 toCredit);
     /// @notice Emitted when the markup is handed to the revenue vault.
     /// @param amount Payment-token units.
     event MarkupReleased(uint256 amount);
@@ -221,11 +229,16 @@ interface IListing {
     /// @return firstStake The first stake number bought.
     function buy(uint256 tokenId, uint256 count) external returns (uint256 usedTokenId, uint256 firstStake);
 
-    /// @notice Same as `buy`, with an EIP-2612 permit for exactly what the wallet pays, in one transaction: count ×
-    /// stakePrice minus the token's credit (spent first); no permit is used when the credit covers it all.
+    /// @notice Same as `buy`, with an EIP-2612 permit in one transaction. The wallet pays count × stakePrice minus the
+    /// token's credit (spent first); the signed permit is used whenever its value covers that share, so a top-up of
+    /// the token by anyone only lowers what the wallet pays and never makes the purchase fail. No permit is used when
+    /// the credit covers it all. Any signed value beyond what the wallet paid stays approved to this listing, which
+    /// only ever pulls from the caller of its own purchases: it can serve nothing but the signer's later purchases
+    /// here.
     /// @dev A permit that fails (e.g. front-run) is ignored when the allowance already suffices.
     /// @param tokenId The caller's bid token, or 0 to be issued a new one.
     /// @param count Stakes to buy.
+    /// @param permitValue The value the permit signs (at least the wallet's share: cost minus the token's credit).
     /// @param permitDeadline The permit's deadline.
     /// @param v Signature part.
     /// @param r Signature part.
@@ -235,6 +248,7 @@ interface IListing {
     function buyWithPermit(
         uint256 tokenId,
         uint256 count,
+        uint256 permitValue,
         uint256 permitDeadline,
         uint8 v,
         bytes32 r,
@@ -269,8 +283,10 @@ interface IListing {
     /// @notice Cancels the caller's token's latest purchase here and refunds it by the holder's tier policy
     /// (wallet, bid-token credit, or wallet minus a fee kept for the revenue vault). Allowed while open, within the
     /// tier's cancellation window after the purchase and never within the membership's cut-off before Time-Date A;
-    /// stakes cancelled never outnumber both the stakes held and T (so a draw always has at least half of the stake
-    /// numbers held). The stakes become available to buy again.
+    /// stakes cancelled never outnumber the budget max(stakes held, T) (so a draw always has at least half of the
+    /// stake numbers held). Stakes cancelled beyond half of that budget pay the budget fee (`BUDGET_FEE_BPS` of
+    /// their price) to the revenue vault. The part of the stakes' price that the token's credit paid is refunded as
+    /// credit, never to the wallet. The stakes become available to buy again.
     /// @param purchaseIndex The purchase (its token's latest here).
     /// @return refund Payment-token units refunded.
     function cancelPurchase(uint256 purchaseIndex) external returns (uint256 refund);
@@ -278,7 +294,8 @@ interface IListing {
     /// @notice Fails a draw whose random word did not arrive before the timeout; refunds open. Never re-requests.
     function expireDraw() external;
 
-    /// @notice Pays a token's full refund to its owner after failure or dissolution. Once per token.
+    /// @notice Pays a token's full refund after failure or dissolution: what its credit paid back to the token as
+    /// credit, the rest to its owner. Once per token.
     /// @param tokenId The bid token; the caller must be its owner or approved for it.
     function claimRefund(uint256 tokenId) external;
 
@@ -361,4 +378,16 @@ interface IListing {
     /// @notice The delivery-escrow order opened at settlement (0 before).
     /// @return The order id.
     function escrowOrderId() external view returns (uint256);
+
+    /// @notice The modules this listing (implementation and clones alike) was built against, which the marketplace
+    /// checks against its own when it wires them.
+    /// @return bidToken The bid token.
+    /// @return deed The asset-deed collection.
+    /// @return escrow The delivery escrow.
+    /// @return revenueVault The revenue vault.
+    /// @return membership The membership contract.
+    function wiring()
+        external
+        view
+        returns (address bidToken, address deed, address escrow, address revenueVault, address membership);
 }

@@ -55,6 +55,7 @@ interface IMarketplace {
         address escrow;
         address revenueVault;
         address listingImplementation;
+        address membership;
     }
 
     /// @notice Chainlink VRF v2.5 settings.
@@ -88,6 +89,11 @@ interface IMarketplace {
     /// @notice Thrown when a module is the zero address or serves another marketplace.
     /// @param module The bad module.
     error InvalidModule(address module);
+    /// @notice Thrown when a module was built against another module than the one being wired with it.
+    /// @param module The module that disagrees.
+    /// @param expected The module wired.
+    /// @param actual The module it points at.
+    error ModuleMismatch(address module, address expected, address actual);
     /// @notice Thrown when a function needs the modules and they are not wired yet.
     error ModulesNotSet();
     /// @notice Thrown for the zero address where an account is needed.
@@ -242,8 +248,10 @@ interface IMarketplace {
     /// @param timeout Seconds.
     event DrawTimeoutSet(uint256 timeout);
 
-    /// @notice Wires the other contracts, once. Admin only.
-    /// @param modules The contracts; each must report this marketplace as its own.
+    /// @notice Wires the other contracts, once, in this one place: every module must have code and report this
+    /// marketplace as its own, the membership must name this escrow, and the listing implementation must have been
+    /// built against exactly these modules; then the escrow is bound to the membership. Admin only.
+    /// @param modules The contracts (membership zero: no tiers, and the listing implementation must have none).
     function setModules(Modules calldata modules) external;
 
     /// @notice Records a seller's off-chain verification. Verifier only.

@@ -423,4 +423,12 @@ interface IMembership is IMembershipHooks {
     /// @notice How many tiers exist (ids 0 … tierCount − 1).
     /// @return The count.
     function tierCount() external view returns (uint256);
+
+    /// @notice The marketplace whose roles govern this contract.
+    /// @return The marketplace.
+    function marketplace() external view returns (address);
+
+    /// @notice The delivery escrow whose orders this contract counts.
+    /// @return The escrow.
+    function escrow() external view returns (address);
 }

@@ -33,6 +33,9 @@ contract MockMembership is IMembershipHooks {
     /// @param reason The reason code.
     event Cancelled(uint256 orderId, address buyer, address seller, Party responsible, uint8 reason);
 
+    address private immutable _MARKETPLACE;
+    address private immutable _ESCROW;
+
     /// @notice The current mode.
     Mode public mode;
     /// @notice Reports received.
@@ -40,6 +43,25 @@ contract MockMembership is IMembershipHooks {
     /// @notice What Reenter mode calls (target and calldata).
     address public reentryTarget;
     bytes public reentryData;
+
+    /// @param marketplace_ The marketplace.
+    /// @param escrow_ The escrow.
+    constructor(address marketplace_, address escrow_) {
+        _MARKETPLACE = marketplace_;
+        _ESCROW = escrow_;
+    }
+
+    /// @notice The marketplace it serves (checked by `Marketplace.setModules`).
+    /// @return The marketplace.
+    function marketplace() external view returns (address) {
+        return _MARKETPLACE;
+    }
+
+    /// @notice The escrow it counts orders for (checked by `Marketplace.setModules`).
+    /// @return The escrow.
+    function escrow() external view returns (address) {
+        return _ESCROW;
+    }
 
     /// @notice Sets the mode.
     /// @param mode_ The mode.
@@ -61,12 +83,19 @@ contract MockMembership is IMembershipHooks {
 
     /// @inheritdoc IMembershipHooks
     /// @dev Only recorded (never misbehaves): the failure modes are exercised on completions and cancellations.
-    function onOrderOpened(uint256 orderId, address, address, uint256) external {
+    function onOrderOpened(uint256 orderId, address, address, uint256, uint256) external {
         emit Opened(orderId);
     }
 
     /// @inheritdoc IMembershipHooks
-    function onOrderCompleted(uint256 orderId, address buyer, address seller, uint256 amount, bool) external {
+    function onOrderCompleted(
+        uint256 orderId,
+        address buyer,
+        address seller,
+        uint256 amount,
+        uint256,
+        address
+    ) external {
         _misbehave();
         ++reports;
         emit Completed(orderId, buyer, seller, amount);

@@ -24,7 +24,9 @@ export default buildModule("LocalCopurchase", (m) => {
 
   // The mock accepts any key hash; this is Sepolia's 750 gwei lane, for realism.
   const keyHash = m.getParameter("keyHash", "0x787d74caea10b2b357790d5b5247c2f63d1d91572a9846f780606e4d953677ae");
-  const system = deploySystem(m, { paymentToken: usdc, vrfCoordinator: coordinator, subscriptionId, keyHash });
+  // The operator arbitrates locally unless a test Safe is given (`arbiter` parameter; see test/safe.ts).
+  const arbiter = m.getParameter("arbiter", m.getAccount(0));
+  const system = deploySystem(m, { paymentToken: usdc, vrfCoordinator: coordinator, subscriptionId, keyHash, arbiter });
   m.call(coordinator, "addConsumer", [subscriptionId, system.marketplace]);
   return { usdc, coordinator, ...system };
 });

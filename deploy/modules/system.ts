@@ -10,6 +10,11 @@ export interface SystemInputs {
   subscriptionId: ArgumentType;
   /** The VRF gas lane; required on live networks (no default that could be another network's). */
   keyHash: ArgumentType;
+  /**
+   * The dispute arbiter, required: a Safe multisig on live networks (no default), locally the operator or a test
+   * Safe. Disputes are refused without one, and every dispute it leaves undecided ends by default after 30 days.
+   */
+  arbiter: ArgumentType;
 }
 
 /**
@@ -53,7 +58,11 @@ export function deploySystem(m: IgnitionModuleBuilder, inputs: SystemInputs) {
     membership,
   ]);
 
-  const wired = m.call(marketplace, "setModules", [[bidToken, assetDeed, escrow, revenueVault, listingImplementation]]);
+  // One module graph, wired once: setModules checks every module (code, marketplace, the membership's escrow, the
+  // listing implementation's modules) and binds the escrow to the membership the listings use.
+  const wired = m.call(marketplace, "setModules", [
+    [bidToken, assetDeed, escrow, revenueVault, listingImplementation, membership],
+  ]);
   // Recurring listings: deployed once the modules are wired (it reads the deed collection from the marketplace).
   const listingSeries = m.contract("ListingSeries", [marketplace], { after: [wired] });
   const seriesWired = m.call(marketplace, "setSeriesModule", [listingSeries]);
@@ -94,8 +103,10 @@ export function deploySystem(m: IgnitionModuleBuilder, inputs: SystemInputs) {
     { after: [wired] },
   );
 
-  // The escrow reports completions and cancellations to the membership contract (tiers, SPEC §4.6).
-  m.call(escrow, "setMembership", [membership], { after: [wired] });
+  // Every dispute has a third voter; without one, disputes are refused.
+  m.call(escrow, "setArbiter", [inputs.arbiter], { after: [wired] });
+  // The platform fee of direct orders (bps): rewards on direct orders never exceed it (README "Rewards").
+  m.call(escrow, "setDirectFee", [m.getParameter("directFeeBps", 0)], { after: [wired] });
   // The membership cancels orders by tier policy (requestCancellation → escrow.cancelByPolicy).
   const policyRole = m.staticCall(escrow, "POLICY_ROLE", [], 0, { id: "POLICY_ROLE_id" });
   m.call(marketplace, "grantRole", [policyRole, membership], { id: "grant_POLICY_ROLE", after: [timeout] });

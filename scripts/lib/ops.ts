@@ -70,17 +70,20 @@ export interface ListingFacts {
   status: string;
   sold: bigint;
   purchases: bigint;
+  /** Stakes cancelled (their numbers stay in the draw: stakes are numbered over sold + cancelled). */
+  cancelled: bigint;
   now: bigint;
 }
 
 export async function readListing(ctx: Context, listing: Listing): Promise<ListingFacts> {
-  const [[listingId, terms], status, [sold, purchases], now] = await Promise.all([
+  const [[listingId, terms], status, [sold, purchases], [cancelled], now] = await Promise.all([
     listing.charter(),
     listing.status(),
     listing.sales(),
+    listing.cancellations(),
     ctx.now(),
   ]);
-  return { address: String(listing.target), listingId, terms, status: LISTING_STATUS[Number(status)], sold, purchases, now };
+  return { address: String(listing.target), listingId, terms, status: LISTING_STATUS[Number(status)], sold, purchases, cancelled, now };
 }
 
 /** The charter in a few lines. */
@@ -338,10 +341,11 @@ export async function buyStakes(ctx: Context, args: BuyArgs) {
   }
   let receipt: ContractTransactionReceipt;
   if (args.permit && fromWallet > 0n) {
-    // The listing uses a permit for exactly what the wallet pays: the cost minus the token's credit.
+    // The permit signs what the wallet pays now: the cost minus the token's credit. The listing honours it whenever it
+    // still covers the wallet's share (a top-up landing first only lowers that share).
     const deadline = f.now + 3_600n;
     const { v, r, s } = await signPermit(ctx, buyer, f.address, fromWallet, deadline);
-    receipt = await send(listing.connect(buyer).buyWithPermit(tokenId, count, deadline, v, r, s));
+    receipt = await send(listing.connect(buyer).buyWithPermit(tokenId, count, fromWallet, deadline, v, r, s));
   } else {
     const allowance = fromWallet > 0n ? await token.allowance(buyer.address, f.address) : 0n;
     if (allowance < fromWallet) {
@@ -389,9 +393,13 @@ export async function refundStakes(ctx: Context, args: { listing: string; token?
   let total = 0n;
   for (const tokenId of tokens) {
     const receipt = await send(listing.connect(owner).claimRefund(tokenId));
-    const amount: bigint = eventIn(receipt, listing, "RefundClaimed").args.amount;
+    const refunded = eventIn(receipt, listing, "RefundClaimed").args;
+    const amount: bigint = refunded.amount;
+    const toCredit: bigint = refunded.toCredit;
     total += amount;
-    say(`✓ refunded ${ctx.money.format(amount)} for bid token #${tokenId} to ${shortAddress(owner.address)}`);
+    // What the token's credit paid goes back to the token as credit (SPEC §4.3: credit is spendable on stakes only).
+    const credited = toCredit > 0n ? `, of which ${ctx.money.format(toCredit)} back as credit on the token (its credit paid that part)` : "";
+    say(`✓ refunded ${ctx.money.format(amount)} for bid token #${tokenId} to ${shortAddress(owner.address)}${credited}`);
   }
   if (tokens.length > 1) say(`  ${ctx.money.format(total)} in total`);
   return { total, tokens };
@@ -423,11 +431,18 @@ export async function cancelStakes(ctx: Context, args: { listing: string; token?
   const receipt = await send(listing.connect(owner).cancelPurchase(latest));
   const e = eventIn(receipt, listing, "PurchaseCancelled");
   const m = ctx.money;
-  const where = Number(e.args.mode) === 1 ? `as credit on bid token #${tokenId}` : `to ${who}`;
+  const toCredit: bigint = e.args.toCredit;
+  const refund: bigint = e.args.refund;
+  const where =
+    toCredit === refund
+      ? `as credit on bid token #${tokenId}`
+      : toCredit > 0n
+        ? `, ${m.format(refund - toCredit)} to ${who} and ${m.format(toCredit)} as credit on bid token #${tokenId} (what its credit paid)`
+        : `to ${who}`;
   const fee: bigint = e.args.fee;
   say(
-    `✓ cancelled purchase #${latest} of bid token #${tokenId} (${formatCount(e.args.stakes)} stakes): refunded ${m.format(e.args.refund)} ${where}` +
-      (fee > 0n ? `; ${m.format(fee)} kept as the tier's cancellation fee` : ""),
+    `✓ cancelled purchase #${latest} of bid token #${tokenId} (${formatCount(e.args.stakes)} stakes): refunded ${m.format(refund)}${where.startsWith(",") ? "" : " "}${where}` +
+      (fee > 0n ? `; ${m.format(fee)} kept for the revenue vault (the tier's fee, and the budget fee on stakes beyond half the listing's cancellation budget)` : ""),
   );
   return { purchaseIndex: latest, tokenId, refund: e.args.refund as bigint, fee };
 }
@@ -756,7 +771,13 @@ export function reportWinner(ctx: Context, listing: Listing, receipt: ContractTr
   const e = eventIn(receipt, listing, "WinnerDrawn");
   const winner: string = e.args.winner;
   say(`✓ listing #${f.listingId} Settled — WINNER ${winner}`);
-  say(`  stake #${formatCount(e.args.stake)} = word mod ${formatCount(f.sold)} + 1, on bid token #${e.args.tokenId} (purchase #${e.args.purchaseIndex}); word ${shortHex(e.args.word)}`);
+  // Stake numbers run over the stakes sold and the cancelled ones (cancelled purchases keep theirs): attempt 0 is
+  // word mod (sold + cancelled) + 1, and a draw landing on a cancelled stake is redrawn (core/draw.ts).
+  const numbered = f.sold + f.cancelled;
+  const rule = f.cancelled > 0n
+    ? `drawn among stakes numbered 1 … ${formatCount(numbered)} (${formatCount(f.sold)} sold + ${formatCount(f.cancelled)} cancelled): attempt 0 = word mod ${formatCount(numbered)} + 1, redrawn while it lands on a cancelled stake`
+    : `= word mod ${formatCount(numbered)} + 1 (stakes numbered 1 … ${formatCount(numbered)}: sold + cancelled, none cancelled)`;
+  say(`  stake #${formatCount(e.args.stake)} ${rule}, on bid token #${e.args.tokenId} (purchase #${e.args.purchaseIndex}); word ${shortHex(e.args.word)}`);
   say(`  the winner receives deed #${f.terms.deedId} on releasing the escrow order at delivery (escrow:release)`);
   return { winner, stake: e.args.stake as bigint, tokenId: e.args.tokenId as bigint, purchaseIndex: e.args.purchaseIndex as bigint, word: e.args.word as bigint };
 }

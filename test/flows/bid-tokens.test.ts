@@ -294,13 +294,13 @@ describe("Bid tokens: supply, vanity ids, credit and recycling", () => {
       const deadline = BigInt((await networkHelpers.time.latest()) + 3600);
       const sig = await signPermit(sys, sys.alice, address, 2n * USDC, deadline); // 5 stakes − 3 of credit
       await expect(
-        listing.connect(sys.alice).buyWithPermit(a, 5n, deadline, sig.v, sig.r, sig.s),
+        listing.connect(sys.alice).buyWithPermit(a, 5n, 2n * USDC, deadline, sig.v, sig.r, sig.s),
       ).to.changeTokenBalance(ethers, sys.usdc, sys.alice, -2n * USDC);
       expect(await sys.usdc.allowance(sys.alice.address, address)).to.equal(0n);
       expect(await sys.bidToken.creditOf(a)).to.equal(0n);
     });
 
-    it("settlement collects the credit spent, so stakes bought with credit are refunded in full", async () => {
+    it("settlement collects the credit spent, so stakes bought with credit are refunded in full, the credit part as credit", async () => {
       const { listing } = await cheapListing(sys);
       const address = await listing.getAddress();
       const a = await buy(sys, listing, sys.alice, 1n);
@@ -311,9 +311,10 @@ describe("Bid tokens: supply, vanity ids, credit and recycling", () => {
       expect(await sys.usdc.balanceOf(address)).to.equal(21n * USDC);
       await expect(
         listing.connect(sys.alice).claimRefund(a),
-      ).to.changeTokenBalance(ethers, sys.usdc, sys.alice, 21n * USDC);
+      ).to.changeTokenBalance(ethers, sys.usdc, sys.alice, 1n * USDC);
+      expect(await sys.bidToken.creditOf(a)).to.equal(20n * USDC);
       expect(await sys.usdc.balanceOf(await sys.bidToken.getAddress())).to.equal(
-        0n,
+        20n * USDC,
       );
     });
 
@@ -327,7 +328,8 @@ describe("Bid tokens: supply, vanity ids, credit and recycling", () => {
         .withArgs(await listing.getAddress(), 5n * USDC);
       await expect(
         listing.connect(sys.alice).claimRefund(a),
-      ).to.changeTokenBalance(ethers, sys.usdc, sys.alice, 6n * USDC);
+      ).to.changeTokenBalance(ethers, sys.usdc, sys.alice, 1n * USDC);
+      expect(await sys.bidToken.creditOf(a)).to.equal(5n * USDC);
     });
   });
 

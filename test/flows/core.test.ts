@@ -76,14 +76,14 @@ describe("listing life cycle (core)", () => {
       const deadline = BigInt((await networkHelpers.time.latest()) + 3600);
       const signature = await signPermit(sys, sys.alice, address, value, deadline);
       await expect(
-        listing.connect(sys.alice).buyWithPermit(0, 5, deadline, signature.v, signature.r, signature.s),
+        listing.connect(sys.alice).buyWithPermit(0, 5, value, deadline, signature.v, signature.r, signature.s),
       ).to.changeTokenBalances(ethers, sys.usdc, [sys.alice, listing], [-value, value]);
       expect(await sys.usdc.allowance(sys.alice.address, address)).to.equal(0n);
     });
   });
 
   describe("#settle and #finalize", () => {
-    it("draws stake word mod sold + 1 and gives the order to the token's owner at finalize (A12)", async () => {
+    it("draws stake word mod (sold + cancelled) + 1, here nothing cancelled, and gives the order to the token's owner at finalize (A12)", async () => {
       const { listing, terms } = await createListing(sys);
       const a = await buy(sys, listing, sys.alice, 60n);
       await buy(sys, listing, sys.bob, 50n);

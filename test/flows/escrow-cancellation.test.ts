@@ -7,6 +7,7 @@ import {
   ethers,
   fulfil,
   networkHelpers,
+  openDirect,
   USDC,
 } from "../fixtures.js";
 import type { System } from "../fixtures.js";
@@ -37,6 +38,8 @@ describe("Escrow cancellation by tier policy", () => {
   let sys: System;
   beforeEach(async () => {
     sys = await networkHelpers.loadFixture(deployFixture);
+    // Bob sells direct orders here; only orders with a verified seller count toward tiers.
+    await sys.marketplace.verifySeller(sys.bob.address, ethers.id("kyc:bob"));
   });
 
   /** The default tier's policy (every member without conditions is in it). */
@@ -44,17 +47,13 @@ describe("Escrow cancellation by tier policy", () => {
 
   /** Alice buys a paid-in-full direct order from Bob. */
   async function order(amount = AMOUNT) {
-    await sys.usdc.connect(sys.alice).approve(await sys.escrow.getAddress(), amount);
-    const shipBy = (await networkHelpers.time.latest()) + 10 * DAY;
-    await sys.escrow.connect(sys.alice).openOrder(sys.bob.address, amount, shipBy, 10_000, ethers.ZeroHash, 0);
+    await (await openDirect(sys, { buyer: sys.alice, seller: sys.bob, amount })).wait();
     return sys.escrow.orderCount();
   }
 
   /** Alice opens a paid-in-full direct order from Bob; returns the transaction. */
   async function openTx(amount = AMOUNT) {
-    await sys.usdc.connect(sys.alice).approve(await sys.escrow.getAddress(), amount);
-    const shipBy = (await networkHelpers.time.latest()) + 10 * DAY;
-    return sys.escrow.connect(sys.alice).openOrder(sys.bob.address, amount, shipBy, 10_000, ethers.ZeroHash, 0);
+    return openDirect(sys, { buyer: sys.alice, seller: sys.bob, amount });
   }
 
   /** A bid token held by `who` (one stake in a fresh listing). */
@@ -164,9 +163,7 @@ describe("Escrow cancellation by tier policy", () => {
 
     it("a deposit order refunds only the deposit", async () => {
       await setDefault({ refundMode: Mode.WalletMinusFee, feeBps: 1_000 });
-      await sys.usdc.connect(sys.alice).approve(await sys.escrow.getAddress(), AMOUNT);
-      const shipBy = (await networkHelpers.time.latest()) + 10 * DAY;
-      await sys.escrow.connect(sys.alice).openOrder(sys.bob.address, AMOUNT, shipBy, 1_000, ethers.ZeroHash, 0);
+      await (await openDirect(sys, { buyer: sys.alice, seller: sys.bob, amount: AMOUNT, upfrontBps: 1_000n })).wait();
       const id = await sys.escrow.orderCount();
       await sys.membership.connect(sys.alice).requestCancellation(id, Reason.ChangedMind, 0);
       expect(await sys.escrow.owedTo(sys.alice.address)).to.equal(9n * USDC); // 10 paid, 1 fee
@@ -317,6 +314,11 @@ describe("Escrow cancellation by tier policy", () => {
   });
 
   describe("rewards", () => {
+    // Rewards never exceed the platform fee of the order (README "Rewards"): the highest fee, 10%.
+    beforeEach(async () => {
+      await sys.escrow.setDirectFee(1_000);
+    });
+
     it("booked at opening, reversed on cancellation, claimable on completion as bid-token credit", async () => {
       const m = sys.membership;
       await setDefault({ rewardBps: 100 }); // 1%

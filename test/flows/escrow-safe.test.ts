@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { signOffer } from "../../scripts/lib/offer.js";
 import { buy, createListing, DAY, deployFixture, ethers, fulfil, networkHelpers, USDC } from "../fixtures.js";
 import { deploySafe, execSafe, signAsSafe } from "../safe.js";
 
@@ -24,13 +25,22 @@ describe("delivery escrow with Safe multisigs", () => {
     // The Safe opens a direct order: approve, then openOrder, each executed by two owners.
     const [o1, o2, o3] = wallet.owners;
     await execSafe(wallet, [o1, o2], await sys.usdc.getAddress(), sys.usdc.interface.encodeFunctionData("approve", [escrow, PRICE]));
-    const shipBy = BigInt(await networkHelpers.time.latest()) + BigInt(10 * DAY);
+    const opened = BigInt(await networkHelpers.time.latest()) + 1n;
+    const shipBy = opened + BigInt(10 * DAY);
+    // The seller's signed offer, open to any buyer.
+    const { offer, signature } = await signOffer(sys.escrow, sys.seller, {
+      amount: PRICE,
+      shipWindow: BigInt(10 * DAY),
+      expiry: opened + 3_600n,
+      nonce: 1n,
+    });
+    await networkHelpers.time.setNextBlockTimestamp(opened);
     await expect(
       execSafe(
         wallet,
         [o2, o3],
         escrow,
-        sys.escrow.interface.encodeFunctionData("openOrder", [sys.seller.address, PRICE, shipBy, 10_000, ethers.ZeroHash, 0]),
+        sys.escrow.interface.encodeFunctionData("openOrder", [offer, signature, ethers.ZeroHash, 0]),
       ),
     )
       .to.emit(sys.escrow, "DirectOrderOpened")

@@ -1,5 +1,12 @@
 import { expect } from "chai";
-import { DAY, deployFixture, ethers, networkHelpers, USDC } from "../fixtures.js";
+import {
+  DAY,
+  deployFixture,
+  ethers,
+  networkHelpers,
+  openDirect,
+  USDC,
+} from "../fixtures.js";
 import type { System } from "../fixtures.js";
 
 /** SPEC §4.6: counters, conditions, tiers by priority, policies, and the escrow's reports moving tiers. */
@@ -35,6 +42,8 @@ describe("Membership tiers and policies", () => {
   let sys: System;
   beforeEach(async () => {
     sys = await networkHelpers.loadFixture(deployFixture);
+    // Bob sells direct orders here; only orders with a verified seller count toward tiers.
+    await sys.marketplace.verifySeller(sys.bob.address, ethers.id("kyc:bob"));
   });
 
   describe("tier resolution (source document 001's example)", () => {
@@ -118,7 +127,7 @@ describe("Membership tiers and policies", () => {
       await expect(m.connect(sys.stranger).recordReview(sys.alice.address, 90))
         .to.be.revertedWithCustomError(m, "AccessControlUnauthorizedAccount")
         .withArgs(sys.stranger.address, reviewer);
-      await expect(m.connect(sys.stranger).onOrderCompleted(1, sys.alice.address, sys.bob.address, 1, false))
+      await expect(m.connect(sys.stranger).onOrderCompleted(1, sys.alice.address, sys.bob.address, 1, 0, ethers.ZeroAddress))
         .to.be.revertedWithCustomError(m, "NotAReporter")
         .withArgs(sys.stranger.address);
       await expect(m.connect(sys.stranger).onStakeCancelled(sys.alice.address))
@@ -135,6 +144,8 @@ describe("Membership tiers and policies", () => {
     // Tier 3 "top seller": ≥ 3 sales in the last 10 days.
     beforeEach(async () => {
       const m = sys.membership;
+      // Rewards never exceed the platform fee of the order (README "Rewards"): a 10% fee leaves the 1% reward whole.
+      await sys.escrow.setDirectFee(1_000);
       await m.setCondition(0, { kind: Kind.MinCompleted, threshold: 2 });
       await m.setCondition(1, { kind: Kind.MaxCancellationRateBps, threshold: 2_000 });
       await m.setCondition(2, { kind: Kind.MinCancellationRateBps, threshold: 7_000 });
@@ -145,12 +156,7 @@ describe("Membership tiers and policies", () => {
     });
 
     async function order(amount = 100n * USDC) {
-      const escrow = await sys.escrow.getAddress();
-      await sys.usdc.connect(sys.alice).approve(escrow, amount);
-      const shipBy = (await networkHelpers.time.latest()) + 10 * DAY;
-      await sys.escrow
-        .connect(sys.alice)
-        .openOrder(sys.bob.address, amount, shipBy, 10_000, ethers.ZeroHash, 0);
+      await (await openDirect(sys, { buyer: sys.alice, seller: sys.bob, amount })).wait();
       return sys.escrow.orderCount();
     }
 

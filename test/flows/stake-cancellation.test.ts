@@ -57,7 +57,7 @@ describe("Stake cancellation", () => {
     const tx = listing.connect(sys.alice).cancelPurchase(index);
     await expect(tx)
       .to.emit(listing, "PurchaseCancelled")
-      .withArgs(index, token, sys.alice.address, 30n, 300n * USDC, 0n, Mode.Wallet);
+      .withArgs(index, token, sys.alice.address, 30n, 300n * USDC, 0n, 0n, Mode.Wallet);
     await expect(tx).to.changeTokenBalances(
       ethers,
       sys.usdc,
@@ -134,7 +134,7 @@ describe("Stake cancellation", () => {
     const { index } = await buyIndexed(sys, listing, sys.alice, 40n);
     await expect(listing.connect(sys.alice).cancelPurchase(index))
       .to.emit(listing, "PurchaseCancelled")
-      .withArgs(index, 2n, sys.alice.address, 40n, 390n * USDC, 10n * USDC, Mode.WalletMinusFee);
+      .withArgs(index, 2n, sys.alice.address, 40n, 390n * USDC, 0n, 10n * USDC, Mode.WalletMinusFee);
     expect(await listing.cancellations()).to.deep.equal([40n, 10n * USDC]);
     expect(await sys.usdc.balanceOf(await listing.getAddress())).to.equal(await listing.owed());
 
@@ -168,18 +168,21 @@ describe("Stake cancellation", () => {
       .withArgs(await sys.vault.getAddress());
   });
 
-  it("refunds stakes bought with credit that the bid token still holds for the listing", async () => {
+  it("refunds stakes bought with credit that the bid token still holds for the listing, as credit", async () => {
     const token = await buy(sys, listing, sys.alice, 1n);
     await sys.usdc.connect(sys.alice).approve(await sys.bidToken.getAddress(), 50n * USDC);
     await sys.bidToken.connect(sys.alice).topUp(token, 50n * USDC);
     await listing.connect(sys.alice).buy(token, 5n); // all from credit: the listing holds 10 USDC itself
     const [, purchases] = await listing.sales();
+    // The position's wallet paid 10 USDC (the first stake), credit 50: the wallet's 10 come back to the wallet
+    // first, the other 40 as credit; the stake left is the credit's.
     await expect(listing.connect(sys.alice).cancelPurchase(purchases - 1n)).to.changeTokenBalance(
       ethers,
       sys.usdc,
       sys.alice,
-      50n * USDC,
+      10n * USDC,
     );
+    expect(await sys.bidToken.creditOf(token)).to.equal(40n * USDC);
     expect(await sys.bidToken.creditPendingFor(await listing.getAddress())).to.equal(0n);
     expect(await sys.usdc.balanceOf(await listing.getAddress())).to.equal(await listing.owed());
   });

@@ -7,6 +7,7 @@ import {
   deployWithToken,
   ethers,
   networkHelpers,
+  openDirect,
   USDC,
 } from "../fixtures.js";
 import type { System } from "../fixtures.js";
@@ -40,10 +41,8 @@ async function blacklistSystem() {
 const PRICE = 1_000n * USDC;
 
 /** `buyer` opens a paid-in-full direct order with the seller, shipping within 10 days; returns its id. */
-async function openDirect(sys: System, buyer: HardhatEthersSigner): Promise<bigint> {
-  await sys.usdc.connect(buyer).approve(await sys.escrow.getAddress(), PRICE);
-  const shipBy = BigInt(await networkHelpers.time.latest()) + BigInt(10 * DAY);
-  await sys.escrow.connect(buyer).openOrder(sys.seller.address, PRICE, shipBy, 10_000, ethers.ZeroHash, 0);
+async function openOrder(sys: System, buyer: HardhatEthersSigner): Promise<bigint> {
+  await (await openDirect(sys, { buyer, seller: sys.seller, amount: PRICE })).wait();
   return sys.escrow.orderCount();
 }
 
@@ -77,12 +76,10 @@ describe("weird ERC-20s (A19)", () => {
 
   it("escrow: a token that answers false opens no order and pays no withdrawal, and the credit stays", async () => {
     const { sys, token } = await networkHelpers.loadFixture(falseTokenSystem);
-    const orderId = await openDirect(sys, sys.alice);
+    const orderId = await openOrder(sys, sys.alice);
     await sys.escrow.connect(sys.alice).release(orderId);
     await token.setFailing(true);
-    await sys.usdc.connect(sys.bob).approve(await sys.escrow.getAddress(), PRICE);
-    const shipBy = BigInt(await networkHelpers.time.latest()) + BigInt(10 * DAY);
-    await expect(sys.escrow.connect(sys.bob).openOrder(sys.seller.address, PRICE, shipBy, 10_000, ethers.ZeroHash, 0))
+    await expect(openDirect(sys, { buyer: sys.bob, seller: sys.seller, amount: PRICE }))
       .to.be.revertedWithCustomError(sys.escrow, "SafeERC20FailedOperation")
       .withArgs(await token.getAddress());
     await expect(sys.escrow.connect(sys.seller).withdraw(sys.seller.address))
@@ -101,15 +98,13 @@ describe("weird ERC-20s (A19)", () => {
 
   it("escrow: a fee-on-transfer token is rejected on every pull, so the books are never short", async () => {
     const { sys, token } = await networkHelpers.loadFixture(feeTokenSystem);
-    const orderId = await openDirect(sys, sys.alice); // no fee yet
+    const orderId = await openOrder(sys, sys.alice); // no fee yet
     await token.setFeeBps(100); // 1%
-    await sys.usdc.connect(sys.bob).approve(await sys.escrow.getAddress(), PRICE);
-    const shipBy = BigInt(await networkHelpers.time.latest()) + BigInt(10 * DAY);
-    await expect(sys.escrow.connect(sys.bob).openOrder(sys.seller.address, PRICE, shipBy, 10_000, ethers.ZeroHash, 0))
+    await expect(openDirect(sys, { buyer: sys.bob, seller: sys.seller, amount: PRICE }))
       .to.be.revertedWithCustomError(sys.escrow, "TransferAmountMismatch")
       .withArgs(PRICE, PRICE - PRICE / 100n);
     await sys.usdc.connect(sys.bob).approve(await sys.escrow.getAddress(), PRICE);
-    await expect(sys.escrow.connect(sys.bob).openOrder(sys.seller.address, PRICE, shipBy, 1_000, ethers.ZeroHash, 0))
+    await expect(openDirect(sys, { buyer: sys.bob, seller: sys.seller, amount: PRICE, upfrontBps: 1_000n, approve: false }))
       .to.be.revertedWithCustomError(sys.escrow, "TransferAmountMismatch")
       .withArgs(PRICE / 10n, PRICE / 10n - PRICE / 1_000n);
     // What is already held stays exact and can leave (the fee is the receiver's loss, not the books').
@@ -144,17 +139,18 @@ describe("weird ERC-20s (A19)", () => {
 
   it("escrow: a token that blacklists the seller blocks only the seller's own wallet (A9)", async () => {
     const { sys, token } = await networkHelpers.loadFixture(blacklistSystem);
-    const paid = await openDirect(sys, sys.alice);
-    const unshipped = await openDirect(sys, sys.bob);
-    const split = await openDirect(sys, sys.carol);
+    const paid = await openOrder(sys, sys.alice);
+    const unshipped = await openOrder(sys, sys.bob);
+    const split = await openOrder(sys, sys.carol);
     await token.setBlacklisted(sys.seller.address, true);
+    // Disputed while the ship-by clock runs (a dispute after it would come too late).
+    await sys.escrow.connect(sys.carol).openDispute(split);
     await sys.escrow.connect(sys.alice).release(paid);
     // The buyer's refund is untouched by the seller's blacklisting.
     await networkHelpers.time.increase(11 * DAY);
     await sys.escrow.connect(sys.bob).refundUnshipped(unshipped);
     await expect(sys.escrow.connect(sys.bob).withdraw(sys.bob.address)).to.changeTokenBalance(ethers, token, sys.bob, PRICE);
     // Another party's share of an order with the blacklisted seller is withdrawn as well.
-    await sys.escrow.connect(sys.carol).openDispute(split);
     await sys.escrow.connect(sys.carol).vote(split, 3, 5_000);
     await sys.escrow.connect(sys.seller).vote(split, 3, 5_000);
     await expect(sys.escrow.connect(sys.carol).withdraw(sys.carol.address)).to.changeTokenBalance(

@@ -89,6 +89,11 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
     /// @dev The treasury's stack as the handler saw it: a first purchase must be issued its top.
     uint256[] private _recycledStack;
     uint256 public totalRefunds;
+    // ---- credit never becomes wallet money: what each token's wallet paid into a listing and what came back
+    mapping(address listing => mapping(uint256 tokenId => uint256)) public walletPaid;
+    mapping(address listing => uint256) public feesKept;
+    uint256 public totalWalletPaid;
+    uint256 public totalWalletRefunds;
     /// @notice How often each action did real work (not a skip), to check the run reaches every path.
     mapping(string action => uint256) public calls;
 
@@ -147,7 +152,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
             _USDC.permit(p.actor, address(p.listing), fromWallet, block.timestamp, v, r, s);
         }
         vm.prank(p.actor);
-        (p.used, p.firstStake) = p.listing.buyWithPermit(p.tokenId, p.count, block.timestamp, v, r, s);
+        (p.used, p.firstStake) = p.listing.buyWithPermit(p.tokenId, p.count, fromWallet, block.timestamp, v, r, s);
         _recordPurchase(p);
         // Credit covering it all means no permit at all; otherwise the permit is spent exactly.
         if (fromWallet != 0) assertEq(_USDC.allowance(p.actor, address(p.listing)), 0, "permit allowance not spent");
@@ -256,21 +261,53 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         if (!found) return;
         (uint256 stakes, ) = l.oddsOf(token);
         bool allowed = _cancellationAllowed(l, count);
-        address holder = _BID_TOKEN.ownerOf(token);
-        uint256 balanceBefore = _USDC.balanceOf(holder);
-        vm.prank(holder);
+        Balances memory before = _balancesOf(l, token);
+        vm.prank(before.holder);
         try l.cancelPurchase(index) returns (uint256 refund) {
             assertTrue(allowed, "cancellation allowed past the cut-off or the cap");
-            assertEq(refund, count * _termsOf(l).stakePrice, "refund != the purchase's price");
-            assertEq(_USDC.balanceOf(holder), balanceBefore + refund, "holder not refunded");
-            paidIn[address(l)] -= refund;
-            totalPaidIn -= refund;
+            _afterCancel(l, token, count, refund, before);
             if (votedStakes[address(l)][token] > stakes - count) votedStakes[address(l)][token] = stakes - count;
             ++calls["cancelPurchase"];
         } catch {
             (uint256 stakesAfter, ) = l.oddsOf(token);
             assertEq(stakesAfter, stakes, "a refused cancellation changed the position");
         }
+    }
+
+    /// @dev What a cancellation is checked against: the holder's wallet, the token's credit, the listing's fees.
+    struct Balances {
+        address holder;
+        uint256 wallet;
+        uint256 credit;
+        uint256 fees;
+    }
+
+    function _balancesOf(Listing l, uint256 token) private view returns (Balances memory b) {
+        b.holder = _BID_TOKEN.ownerOf(token);
+        b.wallet = _USDC.balanceOf(b.holder);
+        b.credit = _BID_TOKEN.creditOf(token);
+        (, b.fees) = l.cancellations();
+    }
+
+    /// @dev The refund plus the fee is the purchase's price; the wallet gets at most the position's wallet-paid part,
+    /// the rest of the refund comes back as credit.
+    function _afterCancel(Listing l, uint256 token, uint256 count, uint256 refund, Balances memory before) private {
+        Balances memory after_ = _balancesOf(l, token);
+        uint256 amount = count * _termsOf(l).stakePrice;
+        assertEq(refund + (after_.fees - before.fees), amount, "refund + fee != the purchase's price");
+        uint256 toWallet = after_.wallet - before.wallet;
+        assertEq(toWallet + (after_.credit - before.credit), refund, "holder not refunded");
+        uint256 walletPart = _min(amount, walletPaid[address(l)][token]);
+        assertLe(toWallet, walletPart, "credit became wallet money on cancellation");
+        walletPaid[address(l)][token] -= walletPart;
+        totalWalletRefunds += toWallet;
+        feesKept[address(l)] += after_.fees - before.fees;
+        paidIn[address(l)] -= amount;
+        totalPaidIn -= amount;
+    }
+
+    function _min(uint256 a, uint256 b) private pure returns (uint256) {
+        return a < b ? a : b;
     }
 
     /// @dev The token's latest purchase in `l` that is not cancelled (the only one it may cancel).
@@ -291,6 +328,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         IListing.Terms memory t = _termsOf(l);
         (uint256 sold, ) = l.sales();
         (uint256 cancelled, ) = l.cancellations();
+        // The budget max(held, T): its second half costs a fee, but is never refused below the cap.
         bool capOk = cancelled + count <= sold - count || cancelled + count <= t.threshold;
         return capOk && block.timestamp + 1 days < t.deadline;
     }
@@ -415,7 +453,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
             if (collects) {
                 IListing.Terms memory t = _termsOf(l);
                 (uint256 sold, ) = l.sales();
-                markup = sold * t.stakePrice - t.price;
+                markup = sold * t.stakePrice - t.price + feesKept[address(l)];
             }
             uint256 owedBefore = _VAULT.totalOwed();
             _MARKETPLACE.performUpkeep(data);
@@ -567,6 +605,11 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         IListing.Status s = l.status();
         if (collected[address(l)]) {
             vm.expectRevert(abi.encodeWithSelector(IListing.MarkupUnavailable.selector, address(_VAULT)));
+        } else if ((s == IListing.Status.Failed || s == IListing.Status.Dissolved) && feesKept[address(l)] != 0) {
+            assertEq(_VAULT.collect(address(l)), feesKept[address(l)], "fees of a failed listing");
+            collected[address(l)] = true;
+            ++calls["collectFees"];
+            return;
         } else if (s != IListing.Status.Settled) {
             vm.expectRevert(abi.encodeWithSelector(IListing.WrongStatus.selector, s));
         } else {
@@ -714,6 +757,13 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         assertEq(_BID_TOKEN.ownerOf(p.used), p.actor);
         paidIn[address(p.listing)] += p.cost;
         totalPaidIn += p.cost;
+        walletPaid[address(p.listing)][p.used] += p.cost - p.creditSpent;
+        totalWalletPaid += p.cost - p.creditSpent;
+    }
+
+    /// @notice Cancellation fees `l` holds for the vault (kept until collected).
+    function feesHeld(address l) public view returns (uint256) {
+        return collected[l] ? 0 : feesKept[l];
     }
 
     /// @dev Credit a purchase of `cost` on `tokenId` spends: all of it up to the cost (0 for a new token).
@@ -754,9 +804,15 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
     function _refund(Listing l, uint256 token, address holder, uint256 stakes) private {
         uint256 amount = stakes * _termsOf(l).stakePrice;
         uint256 before = _USDC.balanceOf(holder);
+        uint256 creditBefore = _BID_TOKEN.creditOf(token);
         vm.prank(holder);
         l.claimRefund(token);
-        assertEq(_USDC.balanceOf(holder), before + amount, "refund amount");
+        // The wallet gets back exactly what the wallet paid; what credit paid goes back to the token as credit.
+        uint256 fromWallet = walletPaid[address(l)][token];
+        assertEq(_USDC.balanceOf(holder), before + fromWallet, "refund: credit became wallet money");
+        assertEq(_BID_TOKEN.creditOf(token), creditBefore + amount - fromWallet, "refund: credit not returned");
+        walletPaid[address(l)][token] = 0;
+        totalWalletRefunds += fromWallet;
         (uint256 left, ) = l.oddsOf(token);
         assertEq(left, 0, "position not cleared");
         refundsPaid[address(l)] += amount;
@@ -771,6 +827,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         uint256 markup = sold * t.stakePrice - t.price;
         uint256 ops = _VAULT.owedTo(_OPERATIONS);
         uint256 don = _VAULT.owedTo(_DONATIONS);
+        markup += feesKept[address(l)];
         assertEq(_VAULT.collect(address(l)), markup, "markup");
         uint256 donShare = (markup * 3_000) / 10_000;
         assertEq(_VAULT.owedTo(_DONATIONS), don + donShare, "donations share");
@@ -844,6 +901,11 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
             for (uint256 i; i < _tokens.length; ++i) {
                 (uint256 stakes, ) = l.oddsOf(_tokens[i]);
                 if (stakes != 0) _refund(l, _tokens[i], _BID_TOKEN.ownerOf(_tokens[i]), stakes);
+            }
+            // Cancellation fees a failed or dissolved listing kept go to the vault.
+            if (feesHeld(address(l)) != 0) {
+                assertEq(_VAULT.collect(address(l)), feesKept[address(l)], "fees of a failed listing");
+                collected[address(l)] = true;
             }
         }
     }

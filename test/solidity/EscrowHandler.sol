@@ -51,6 +51,7 @@ contract EscrowHandler is CommonBase, StdUtils, StdAssertions {
     AssetDeed private immutable _DEED;
     DeliveryEscrow private immutable _ESCROW;
     address private immutable _SELLER;
+    uint256 private immutable _SELLER_KEY;
     address private immutable _ARBITER;
 
     address[] private _buyers;
@@ -69,6 +70,7 @@ contract EscrowHandler is CommonBase, StdUtils, StdAssertions {
         AssetDeed deed,
         DeliveryEscrow escrow,
         address seller,
+        uint256 sellerKey,
         address arbiter,
         address[] memory buyers,
         uint256[] memory keys
@@ -78,6 +80,7 @@ contract EscrowHandler is CommonBase, StdUtils, StdAssertions {
         _DEED = deed;
         _ESCROW = escrow;
         _SELLER = seller;
+        _SELLER_KEY = sellerKey;
         _ARBITER = arbiter;
         _buyers = buyers;
         for (uint256 i; i < buyers.length; ++i) _keys[buyers[i]] = keys[i];
@@ -91,13 +94,22 @@ contract EscrowHandler is CommonBase, StdUtils, StdAssertions {
         uint256 amount = bound(amountSeed, 1e6, 50_000e6);
         uint16 bps = bpsSeed % 2 == 0 ? 10_000 : uint16(bound(bpsSeed, 100, 9_999));
         bytes memory code = abi.encodePacked(keccak256(abi.encode(amountSeed, _orderIds.length)));
-        uint40 shipBy = uint40(block.timestamp + bound(bpsSeed, 1 hours, 20 days));
+        // The seller's signed offer, reserved for this buyer, one nonce per order.
+        IDeliveryEscrow.Offer memory offer = IDeliveryEscrow.Offer({
+            seller: _SELLER,
+            buyer: buyer,
+            item: keccak256(abi.encode("item", _orderIds.length)),
+            amount: amount,
+            shipWindow: bound(bpsSeed, 1 hours, 20 days),
+            upfrontBps: bps,
+            expiry: block.timestamp + 1 hours,
+            nonce: _orderIds.length
+        });
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(_SELLER_KEY, _ESCROW.offerDigest(offer));
         vm.prank(buyer);
         uint256 orderId = _ESCROW.openOrder(
-            _SELLER,
-            amount,
-            shipBy,
-            bps,
+            offer,
+            abi.encodePacked(r, s, v),
             withCode ? keccak256(code) : bytes32(0),
             withCode ? 32 : 0
         );
@@ -185,17 +197,32 @@ contract EscrowHandler is CommonBase, StdUtils, StdAssertions {
 
     function releaseUnchallenged(uint256 seed) external {
         (uint256 id, IDeliveryEscrow.Order memory o) = _pick(seed, _bit(IDeliveryEscrow.OrderStatus.Shipped));
-        if (id == 0 || block.timestamp <= o.deadline || o.paid != o.amount) return;
-        _ESCROW.releaseUnchallenged(id);
-        _afterRelease(id, o);
-        ++calls["releaseUnchallenged"];
+        if (id == 0 || block.timestamp <= o.deadline) return;
+        _endShipped(id, o, abi.encodeCall(IDeliveryEscrow.releaseUnchallenged, (id)));
+        ++calls[o.paid == o.amount ? "releaseUnchallenged" : "depositForfeited"];
     }
 
     function refundUnshipped(uint256 seed) external {
         (uint256 id, IDeliveryEscrow.Order memory o) = _pick(seed, _bit(IDeliveryEscrow.OrderStatus.AwaitingShipment));
         if (id == 0 || block.timestamp <= o.deadline) return;
-        _refundedBy(o, abi.encodeCall(IDeliveryEscrow.refundUnshipped, (id)), o.buyer);
+        // Permissionless: a keeper (here the handler) ends it.
+        _refundedBy(o, abi.encodeCall(IDeliveryEscrow.refundUnshipped, (id)), address(this));
         ++calls["refundUnshipped"];
+    }
+
+    /// @dev Lets a dispute's time run out (disputes are few, so the run would seldom wait 30 days) and ends it by its
+    /// default outcome: what the order's own clock would have done.
+    function settleExpiredDispute(uint256 seed) external {
+        (uint256 id, IDeliveryEscrow.Order memory o) = _pick(seed, _bit(IDeliveryEscrow.OrderStatus.Disputed));
+        if (id == 0) return;
+        if (block.timestamp <= o.deadline) vm.warp(uint256(o.deadline) + 1);
+        bytes memory call_ = abi.encodeCall(IDeliveryEscrow.settleExpiredDispute, (id));
+        if (_disputedFrom[id] == IDeliveryEscrow.OrderStatus.Shipped) {
+            _endShipped(id, o, call_);
+        } else {
+            _refundedBy(o, call_, address(this));
+        }
+        ++calls["settleExpiredDispute"];
     }
 
     function refundSuspended(uint256 seed) external {
@@ -213,6 +240,13 @@ contract EscrowHandler is CommonBase, StdUtils, StdAssertions {
             _bit(IDeliveryEscrow.OrderStatus.Suspended);
         (uint256 id, IDeliveryEscrow.Order memory o) = _pick(seed, mask);
         if (id == 0 || o.listing == address(0)) return;
+        if (o.trackingHash != bytes32(0)) {
+            vm.prank(o.buyer);
+            vm.expectRevert(abi.encodeWithSelector(IDeliveryEscrow.AlreadyShipped.selector, id, o.trackingHash));
+            _ESCROW.takeCash(id);
+            ++calls["takeCashRefused"];
+            return;
+        }
         _refundedBy(o, abi.encodeCall(IDeliveryEscrow.takeCash, (id)), o.buyer);
         ++calls["takeCash"];
     }
@@ -222,7 +256,14 @@ contract EscrowHandler is CommonBase, StdUtils, StdAssertions {
         (uint256 id, IDeliveryEscrow.Order memory o) = _pick(seed, mask);
         if (id == 0) return;
         vm.prank(bySeller ? _SELLER : o.buyer);
+        if (o.status != IDeliveryEscrow.OrderStatus.Suspended && block.timestamp > o.deadline) {
+            vm.expectRevert(abi.encodeWithSelector(IDeliveryEscrow.DisputeWindowClosed.selector, id, o.deadline));
+            _ESCROW.openDispute(id);
+            ++calls["lateDisputeRefused"];
+            return;
+        }
         _ESCROW.openDispute(id);
+        _disputedFrom[id] = o.status;
         ++calls["openDispute"];
     }
 
@@ -236,13 +277,15 @@ contract EscrowHandler is CommonBase, StdUtils, StdAssertions {
         address who = voter % 3 == 0 ? o.buyer : voter % 3 == 1 ? _SELLER : _ARBITER;
         uint256 sellerBefore = _ESCROW.owedTo(_SELLER);
         uint256 buyerBefore = _ESCROW.owedTo(o.buyer);
+        uint256 feesBefore = _ESCROW.feesHeld();
         vm.prank(who);
         _ESCROW.vote(id, out, sellerBps);
         IDeliveryEscrow.Order memory after_ = _ESCROW.order(id);
         if (after_.status != IDeliveryEscrow.OrderStatus.Disputed) {
-            // Both credits together are exactly what was paid in.
+            // Both credits and the platform fee together are exactly what was paid in.
             assertEq(
-                _ESCROW.owedTo(_SELLER) - sellerBefore + _ESCROW.owedTo(o.buyer) - buyerBefore,
+                _ESCROW.owedTo(_SELLER) - sellerBefore + _ESCROW.owedTo(o.buyer) - buyerBefore +
+                    _ESCROW.feesHeld() - feesBefore,
                 o.paid,
                 "dispute credits != paid"
             );
@@ -282,24 +325,25 @@ contract EscrowHandler is CommonBase, StdUtils, StdAssertions {
         ++calls["warp"];
     }
 
-    /// @notice Ends every open order (the buyer pays what is due and releases; a pending draw is assigned first)
-    /// and withdraws every credit, so that the escrow must end holding nothing.
-    function drainAll() external {
+    /// @notice Lets every bounded time run out and ends every open order with a permissionless call only (nobody
+    /// votes, releases or pays anything more): unshipped orders are refunded, shipped ones released (or their deposit
+    /// forfeited), disputes end by default, suspensions are refunded. Then every credit is withdrawn and the fees
+    /// swept, so that the escrow must end holding nothing. A pending draw is the listing's to end (assigned here).
+    function endEverythingByTime() external {
+        for (uint256 i; i < _orderIds.length; ++i) {
+            IDeliveryEscrow.Order memory o = _ESCROW.order(_orderIds[i]);
+            if (o.status == IDeliveryEscrow.OrderStatus.AwaitingDraw) FakeListing(o.listing).assign(_ESCROW, _buyers[0]);
+        }
+        // Longest chain of clocks: the 30-day ship window, then a dispute (30 days), or a confirmation window.
+        vm.warp(block.timestamp + 61 days);
         for (uint256 i; i < _orderIds.length; ++i) {
             uint256 id = _orderIds[i];
-            IDeliveryEscrow.Order memory o = _ESCROW.order(id);
-            if (o.status == IDeliveryEscrow.OrderStatus.AwaitingDraw) {
-                FakeListing(o.listing).assign(_ESCROW, _buyers[0]);
-                o = _ESCROW.order(id);
-            }
-            if ((_OPEN >> uint256(o.status)) & 1 == 0) continue;
-            if (o.paid != o.amount) {
-                vm.prank(o.buyer);
-                _ESCROW.payBalance(id);
-            }
-            vm.prank(o.buyer);
-            _ESCROW.release(id);
-            _afterRelease(id, o);
+            IDeliveryEscrow.OrderStatus s = _ESCROW.order(id).status;
+            if (s == IDeliveryEscrow.OrderStatus.AwaitingShipment) _ESCROW.refundUnshipped(id);
+            else if (s == IDeliveryEscrow.OrderStatus.Shipped) _ESCROW.releaseUnchallenged(id);
+            else if (s == IDeliveryEscrow.OrderStatus.Disputed) _ESCROW.settleExpiredDispute(id);
+            else if (s == IDeliveryEscrow.OrderStatus.Suspended) _ESCROW.refundSuspended(id);
+            assertEq((_OPEN >> uint256(_ESCROW.order(id).status)) & 1, 0, "order still open");
         }
         for (uint256 i; i <= _buyers.length; ++i) {
             address who = i == _buyers.length ? _SELLER : _buyers[i];
@@ -307,6 +351,7 @@ contract EscrowHandler is CommonBase, StdUtils, StdAssertions {
             vm.prank(who);
             _ESCROW.withdraw(who);
         }
+        if (_ESCROW.feesHeld() != 0) _ESCROW.sweepFees();
     }
 
     // ---------------------------------------------------------------- views for the invariants
@@ -341,6 +386,25 @@ contract EscrowHandler is CommonBase, StdUtils, StdAssertions {
     uint256 private constant _AUTHORIZABLE =
         (1 << uint256(IDeliveryEscrow.OrderStatus.AwaitingShipment)) |
             (1 << uint256(IDeliveryEscrow.OrderStatus.Shipped));
+
+    mapping(uint256 orderId => IDeliveryEscrow.OrderStatus) private _disputedFrom;
+
+    /// @dev Runs the call that ends a shipped order by time: the seller is credited the price less the platform fee
+    /// when paid in full, else the deposit (forfeited by the buyer).
+    function _endShipped(uint256 id, IDeliveryEscrow.Order memory o, bytes memory data) private {
+        uint256 before = _ESCROW.owedTo(_SELLER);
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool ok, ) = address(_ESCROW).call(data);
+        assertTrue(ok, "ending call reverted");
+        uint256 credited = _ESCROW.owedTo(_SELLER) - before;
+        if (o.paid == o.amount) {
+            _afterRelease(id, o);
+            assertEq(credited, o.amount - (uint256(o.amount) * o.feeBps) / 10_000, "seller credit != price - fee");
+        } else {
+            assertEq(uint256(_ESCROW.order(id).status), uint256(IDeliveryEscrow.OrderStatus.Split), "not forfeited");
+            assertEq(credited, o.paid, "forfeit != deposit");
+        }
+    }
 
     function _afterRelease(uint256 id, IDeliveryEscrow.Order memory o) private view {
         assertEq(uint256(_ESCROW.order(id).status), uint256(IDeliveryEscrow.OrderStatus.Released), "not released");

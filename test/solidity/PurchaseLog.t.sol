@@ -164,7 +164,8 @@ contract PurchaseLogFuzzTest is Test {
 
 /// @title Listing draw fuzz test
 /// @notice Through the real system: any purchase pattern, any VRF word; the winner is the current owner of the
-/// token whose purchase holds stake (word % sold) + 1, recomputed from the `purchase(i)` views alone.
+/// token whose purchase holds stake (word % (sold + cancelled)) + 1 — nothing is cancelled here, so word % sold + 1 —
+/// recomputed from the `purchase(i)` views alone.
 contract ListingDrawFuzzTest is SystemSetup {
     uint256 private constant BUYERS = 4;
     uint256 private constant MAX_PURCHASES = 24;
@@ -271,7 +272,7 @@ contract ListingDrawFuzzTest is SystemSetup {
         uint256 sold,
         uint256 purchases
     ) private view returns (uint256 stake, uint256 index, address expectedWinner) {
-        stake = (word % sold) + 1;
+        stake = (word % sold) + 1; // stakes numbered over sold + cancelled; none cancelled in this test
         index = type(uint256).max;
         uint256 expectedFirst = 1;
         for (uint256 i; i < purchases; ++i) {
@@ -350,7 +351,7 @@ contract ListingBuyInputFuzzTest is SystemSetup {
         count = bound(count, remaining + 1, type(uint256).max);
         vm.expectRevert(abi.encodeWithSelector(IListing.ExceedsRemaining.selector, count, remaining));
         vm.prank(buyer);
-        if (withPermit) listing.buyWithPermit(0, count, block.timestamp, 27, bytes32(0), bytes32(0));
+        if (withPermit) listing.buyWithPermit(0, count, type(uint256).max, block.timestamp, 27, bytes32(0), bytes32(0));
         else listing.buy(0, count);
     }
 
@@ -360,7 +361,7 @@ contract ListingBuyInputFuzzTest is SystemSetup {
         uint256 count = type(uint256).max;
         vm.expectRevert(abi.encodeWithSelector(IListing.ExceedsRemaining.selector, count, 1_000));
         vm.prank(buyer);
-        listing.buyWithPermit(0, count, block.timestamp, 27, bytes32(0), bytes32(0));
+        listing.buyWithPermit(0, count, type(uint256).max, block.timestamp, 27, bytes32(0), bytes32(0));
     }
 }
 
@@ -429,7 +430,7 @@ contract DrawWithCancellationsTest is Test {
         }
     }
 
-    /// @notice With nothing cancelled, the draw is the original one: stake word mod sold + 1, one attempt.
+    /// @notice With nothing cancelled, numbered = sold + cancelled = sold, so the draw is stake word mod sold + 1, one attempt.
     function testFuzz_WithoutCancellationsTheFirstAttemptWins(uint256[] memory counts, uint256 word) public {
         uint256 n = counts.length == 0 ? 1 : (counts.length > 32 ? 32 : counts.length);
         for (uint256 i; i < n; ++i) harness.append(i + 1, bound(counts.length == 0 ? word : counts[i], 1, 1_000));

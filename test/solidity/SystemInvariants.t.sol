@@ -223,19 +223,28 @@ contract SystemInvariantsTest is SystemSetup {
             assertLe(refunded, paid, "refunded more than paid");
             IListing.Status s = l.status();
             if (s == IListing.Status.Failed || s == IListing.Status.Dissolved) {
-                assertEq(usdc.balanceOf(address(l)), paid - refunded, "failed listing balance");
+                assertEq(usdc.balanceOf(address(l)), paid - refunded + handler.feesHeld(address(l)), "failed listing balance");
             } else {
                 assertEq(refunded, 0, "refund outside Failed/Dissolved");
             }
             if (s == IListing.Status.Open) {
                 // Credit spent on stakes waits at the bid token until the listing leaves Open.
                 uint256 pending = bidToken.creditPendingFor(address(l));
-                assertEq(usdc.balanceOf(address(l)) + pending, paid, "open listing balance");
+                assertEq(usdc.balanceOf(address(l)) + pending, paid + handler.feesHeld(address(l)), "open listing balance");
             } else {
                 assertEq(bidToken.creditPendingFor(address(l)), 0, "credit left uncollected");
             }
         }
         assertLe(handler.totalRefunds(), handler.totalPaidIn(), "total refunds exceed payments");
+    }
+
+    /// @notice Credit is spendable on stakes only (SPEC §4.3): no path turns it into wallet money. Every refund a
+    /// wallet received, by cancellation, failure or dissolution, is at most what wallets paid in (the handler also
+    /// checks it per position at each refund: the wallet gets back exactly what the wallet paid), and every unit of
+    /// credit stays at the bid token (`invariant_bidTokenBalanceEqualsCreditAndPending`).
+    /// hardhat-config: invariant.depth = 150
+    function invariant_creditNeverBecomesWalletMoney() public view {
+        assertLe(handler.totalWalletRefunds(), handler.totalWalletPaid(), "wallets got back more than they paid");
     }
 
     // ================================================================ stakes, draws, deeds

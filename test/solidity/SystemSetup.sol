@@ -40,6 +40,8 @@ abstract contract SystemSetup is Test {
 
     address internal admin = makeAddr("admin");
     address internal seller = makeAddr("seller");
+    /// @dev makeAddr's key for "seller", which signs the seller's direct-order offers.
+    uint256 internal sellerKey = uint256(keccak256(abi.encodePacked("seller")));
     address internal operations = makeAddr("operations");
     address internal donations = makeAddr("donations");
 
@@ -84,7 +86,8 @@ abstract contract SystemSetup is Test {
                 assetDeed: address(deed),
                 escrow: address(escrow),
                 revenueVault: address(vault),
-                listingImplementation: address(listingImplementation)
+                listingImplementation: address(listingImplementation),
+                membership: address(membership)
             })
         );
         marketplace.setVrfConfig(

@@ -174,6 +174,26 @@ describe("tooling: tasks on the in-process network", () => {
       expect(await sys.escrow.owedTo(sys.seller.address)).to.equal(1_000n * USDC);
     });
 
+    it("draw formula: listing:finalize after a cancellation names stakes numbered over sold + cancelled, not word mod sold + 1", async () => {
+      const { listing, terms } = await createListing(sys);
+      await buy(sys, listing, sys.alice, 80n);
+      await buy(sys, listing, sys.bob, 40n);
+      await buy(sys, listing, sys.carol, 30n);
+      await listing.connect(sys.carol).cancelPurchase(2n); // 120 held, 30 cancelled: 150 stake numbers
+      await networkHelpers.time.increaseTo(terms.deadline);
+      await runTask("listing:settle", { listing: "1", fulfil: true, deployment });
+      const { word } = await sys.marketplace.randomWord(await listing.getAddress()).then(([, w]) => ({ word: w }));
+      const finalized = await runTask("listing:finalize", { listing: "1", deployment });
+      expect(finalized.result.success, finalized.err).to.equal(true);
+      expect(finalized.out).to.include("drawn among stakes numbered 1 … 150 (120 sold + 30 cancelled): attempt 0 = word mod 150 + 1");
+      expect(finalized.out).not.to.include("mod 120");
+      // The stake it names is one the draw can return: attempt 0 when that lands on a held stake.
+      const [, stake] = await listing.winningStake();
+      const attempt0 = (word % 150n) + 1n;
+      if (attempt0 <= 120n) expect(stake).to.equal(attempt0);
+      expect(finalized.out).to.include(`stake #${stake} drawn among`);
+    });
+
     it("escrow:ship, escrow:authorize, escrow:submit and escrow:withdraw run the delivery by signed authorization", async () => {
       const { listing, terms } = await createListing(sys);
       await buy(sys, listing, sys.alice, 150n);

@@ -93,6 +93,6 @@ describe("BidToken (unit)", () => {
       .withArgs(a, sys.alice.address);
     await expect(listing.connect(sys.carol).claimRefund(a))
       .to.emit(listing, "RefundClaimed")
-      .withArgs(a, sys.carol.address, 10n * BigInt(terms.stakePrice));
+      .withArgs(a, sys.carol.address, 10n * BigInt(terms.stakePrice), 0n);
   });
 });

@@ -9,11 +9,22 @@ import {
   ethers,
   fulfil,
   networkHelpers,
+  openDirect,
   USDC,
 } from "../fixtures.js";
 import type { System } from "../fixtures.js";
-import { DeliveryEscrow__factory, MockMembership__factory } from "../../typechain-types/index.js";
+import {
+  AssetDeed__factory,
+  BidToken__factory,
+  DeliveryEscrow__factory,
+  Listing__factory,
+  Marketplace__factory,
+  MockMembership__factory,
+  RevenueVault__factory,
+} from "../../typechain-types/index.js";
 import { escrowDomain, RELEASE_TYPES, releaseValue, signRelease } from "../../scripts/lib/authorization.js";
+import { signOffer } from "../../scripts/lib/offer.js";
+import type { OfferTerms } from "../../scripts/lib/offer.js";
 
 const OrderStatus = {
   None: 0n,
@@ -28,10 +39,18 @@ const OrderStatus = {
   Split: 9n,
   CashedOut: 10n,
 };
-const Method = { Buyer: 0n, Signature: 1n, Code: 2n, Unchallenged: 3n, Dispute: 4n };
+const Method = { Buyer: 0n, Signature: 1n, Code: 2n, Unchallenged: 3n, Dispute: 4n, DisputeExpired: 5n };
 const Outcome = { None: 0n, Release: 1n, Refund: 2n, Split: 3n };
 const Party = { None: 0n, Buyer: 1n, Seller: 2n, Both: 3n };
-const Reason = { ShipByMissed: 1n, Suspended: 2n, DisputeRefund: 3n, DisputeSplit: 4n, CashOption: 5n };
+const Reason = {
+  ShipByMissed: 1n,
+  Suspended: 2n,
+  DisputeRefund: 3n,
+  DisputeSplit: 4n,
+  CashOption: 5n,
+  DisputeExpired: 6n,
+  BalanceUnpaid: 7n,
+};
 const PRICE = 1_000n * USDC;
 /** cancelByPolicy's refund in full to the buyer's balance. */
 const WALLET = { mode: 0, feeBps: 0, creditTokenId: 0 };
@@ -61,21 +80,37 @@ interface DirectOptions {
   shipIn?: bigint;
 }
 
-/** The buyer (alice) opens a direct order with the seller: P = 1,000 USDC, ship within 10 days, paid in full. */
+/**
+ * The buyer (alice) opens a direct order from the seller's signed offer: P = 1,000 USDC, ship within 10 days, paid in
+ * full.
+ */
 async function direct(sys: System, o: DirectOptions = {}) {
-  const buyer = o.buyer ?? sys.alice;
-  const amount = o.amount ?? PRICE;
-  await sys.usdc.connect(buyer).approve(await sys.escrow.getAddress(), amount);
-  const shipBy = (await now()) + (o.shipIn ?? BigInt(10 * DAY));
   const code = o.code ?? true;
-  const tx = await sys.escrow
-    .connect(buyer)
-    .openOrder(sys.seller.address, amount, shipBy, o.upfrontBps ?? 10_000n, code ? CODE_HASH : ethers.ZeroHash, code ? 32 : 0);
+  const tx = await openDirect(sys, {
+    buyer: o.buyer ?? sys.alice,
+    seller: sys.seller,
+    amount: o.amount ?? PRICE,
+    shipWindow: o.shipIn ?? BigInt(10 * DAY),
+    upfrontBps: o.upfrontBps,
+    codeHash: code ? CODE_HASH : ethers.ZeroHash,
+    codeLength: code ? 32 : 0,
+  });
   const receipt = (await tx.wait())!;
   const opened = receipt.logs
     .map((l) => sys.escrow.interface.parseLog(l))
     .find((e) => e?.name === "DirectOrderOpened")!;
-  return { orderId: opened.args.orderId as bigint, shipBy, tx };
+  return { orderId: opened.args.orderId as bigint, shipBy: opened.args.shipBy as bigint, tx };
+}
+
+/** The seller's signed offer with the given terms (defaults: P, 10 days, in full, any buyer, valid one hour). */
+async function offer(sys: System, terms: Partial<OfferTerms> = {}, seller = sys.seller) {
+  return signOffer(sys.escrow, seller, {
+    amount: PRICE,
+    shipWindow: BigInt(10 * DAY),
+    expiry: (await now()) + 3_600n,
+    nonce: BigInt(ethers.hexlify(ethers.randomBytes(8))),
+    ...terms,
+  });
 }
 
 /** Token balance of the escrow equals its books, and the books equal open orders' paid parts plus credits. */
@@ -221,7 +256,6 @@ describe("DeliveryEscrow (unit)", () => {
   describe("cash option", () => {
     it("the winner takes P in cash: the deed returns to the seller, who is not paid, and the books stay exact", async () => {
       const { terms, orderId } = await drawn(sys);
-      await sys.escrow.connect(sys.seller).markShipped(orderId, ethers.id("trk"));
       await expect(sys.escrow.connect(sys.seller).takeCash(orderId))
         .to.be.revertedWithCustomError(sys.escrow, "NotBuyer")
         .withArgs(orderId, sys.seller.address);
@@ -260,40 +294,33 @@ describe("DeliveryEscrow (unit)", () => {
 
   describe("direct orders and deposits", () => {
     it("validates the order at opening, including a code shorter than 128 bits", async () => {
-      const shipBy = (await now()) + BigInt(10 * DAY);
       const e = sys.escrow.connect(sys.alice);
-      await expect(e.openOrder(ethers.ZeroAddress, PRICE, shipBy, 10_000, ethers.ZeroHash, 0)).to.be.revertedWithCustomError(
-        sys.escrow,
-        "InvalidOrder",
-      );
-      await expect(e.openOrder(sys.alice.address, PRICE, shipBy, 10_000, ethers.ZeroHash, 0)).to.be.revertedWithCustomError(
-        sys.escrow,
-        "InvalidOrder",
-      );
-      await expect(e.openOrder(sys.seller.address, 0, shipBy, 10_000, ethers.ZeroHash, 0)).to.be.revertedWithCustomError(
-        sys.escrow,
-        "InvalidOrder",
-      );
-      await expect(e.openOrder(sys.seller.address, 2n ** 96n, shipBy, 10_000, ethers.ZeroHash, 0))
+      const open = async (terms: Partial<OfferTerms>, seller = sys.seller) => {
+        const o = await offer(sys, terms, seller);
+        return e.openOrder(o.offer, o.signature, ethers.ZeroHash, 0);
+      };
+      // A seller equal to the buyer (alice signs her own offer), a zero amount.
+      await expect(open({}, sys.alice)).to.be.revertedWithCustomError(sys.escrow, "InvalidOrder");
+      await expect(open({ amount: 0n })).to.be.revertedWithCustomError(sys.escrow, "InvalidOrder");
+      await expect(open({ amount: 2n ** 96n }))
         .to.be.revertedWithCustomError(sys.escrow, "AmountTooLarge")
         .withArgs(2n ** 96n);
-      const next = (await now()) + 10n;
-      const latest = next + BigInt(180 * DAY);
-      await networkHelpers.time.setNextBlockTimestamp(next);
-      await expect(e.openOrder(sys.seller.address, PRICE, latest + 1n, 10_000, ethers.ZeroHash, 0))
-        .to.be.revertedWithCustomError(sys.escrow, "ShipByOutOfRange")
-        .withArgs(latest + 1n, latest);
-      await expect(e.openOrder(sys.seller.address, PRICE, shipBy, 0, ethers.ZeroHash, 0))
-        .to.be.revertedWithCustomError(sys.escrow, "UpfrontShareOutOfRange")
-        .withArgs(0);
-      await expect(e.openOrder(sys.seller.address, PRICE, shipBy, 10_001, ethers.ZeroHash, 0))
+      await expect(open({ shipWindow: BigInt(180 * DAY) + 1n }))
+        .to.be.revertedWithCustomError(sys.escrow, "ShipWindowOutOfRange")
+        .withArgs(BigInt(180 * DAY) + 1n, BigInt(180 * DAY));
+      await expect(open({ shipWindow: 0n }))
+        .to.be.revertedWithCustomError(sys.escrow, "ShipWindowOutOfRange")
+        .withArgs(0n, BigInt(180 * DAY));
+      await expect(open({ upfrontBps: 0n })).to.be.revertedWithCustomError(sys.escrow, "UpfrontShareOutOfRange").withArgs(0);
+      await expect(open({ upfrontBps: 10_001n }))
         .to.be.revertedWithCustomError(sys.escrow, "UpfrontShareOutOfRange")
         .withArgs(10_001);
-      await expect(e.openOrder(sys.seller.address, 9n, shipBy, 1_000, ethers.ZeroHash, 0))
+      await expect(open({ amount: 9n, upfrontBps: 1_000n }))
         .to.be.revertedWithCustomError(sys.escrow, "UpfrontShareOutOfRange")
         .withArgs(1_000);
       // A 15-byte (120-bit) code: its public hash would be searched off chain, so it is refused at commit.
-      await expect(e.openOrder(sys.seller.address, PRICE, shipBy, 10_000, CODE_HASH, 15))
+      const short = await offer(sys);
+      await expect(e.openOrder(short.offer, short.signature, CODE_HASH, 15))
         .to.be.revertedWithCustomError(sys.escrow, "CodeTooShort")
         .withArgs(15, 16);
       const { orderId } = await direct(sys, { code: false });
@@ -304,12 +331,16 @@ describe("DeliveryEscrow (unit)", () => {
 
     it("opens a paid-in-full order: the price moves into the escrow, events carry the terms", async () => {
       await sys.usdc.connect(sys.alice).approve(await sys.escrow.getAddress(), PRICE);
-      const shipBy = (await now()) + BigInt(10 * DAY);
-      const tx = sys.escrow.connect(sys.alice).openOrder(sys.seller.address, PRICE, shipBy, 10_000, CODE_HASH, 32);
+      const signed = await offer(sys, { item: ethers.id("item:lamp") });
+      const shipBy = (await now()) + 1n + BigInt(10 * DAY);
+      await networkHelpers.time.setNextBlockTimestamp(shipBy - BigInt(10 * DAY));
+      const tx = sys.escrow.connect(sys.alice).openOrder(signed.offer, signed.signature, CODE_HASH, 32);
       await expect(tx).to.changeTokenBalances(ethers, sys.usdc, [sys.alice, sys.escrow], [-PRICE, PRICE]);
       await expect(tx)
         .to.emit(sys.escrow, "DirectOrderOpened")
         .withArgs(1n, sys.alice.address, sys.seller.address, PRICE, PRICE, shipBy)
+        .and.to.emit(sys.escrow, "OfferTaken")
+        .withArgs(1n, sys.seller.address, signed.offer.nonce, ethers.id("item:lamp"))
         .and.to.emit(sys.escrow, "CodeCommitted")
         .withArgs(1n, CODE_HASH, 32);
       const o = await sys.escrow.order(1n);
@@ -377,10 +408,8 @@ describe("DeliveryEscrow (unit)", () => {
       await expect(sys.escrow.connect(sys.seller).markShipped(orderId, ethers.id("late")))
         .to.be.revertedWithCustomError(sys.escrow, "ShipByPassed")
         .withArgs(orderId, shipBy);
+      // Permissionless: anyone (a keeper) ends it, and the refund is the buyer's.
       await expect(sys.escrow.connect(sys.bob).refundUnshipped(orderId))
-        .to.be.revertedWithCustomError(sys.escrow, "NotBuyer")
-        .withArgs(orderId, sys.bob.address);
-      await expect(sys.escrow.connect(sys.alice).refundUnshipped(orderId))
         .to.emit(sys.escrow, "OrderRefunded")
         .withArgs(orderId, sys.alice.address, 100n * USDC, Party.Seller, Reason.ShipByMissed);
       await sys.escrow.connect(sys.alice).withdraw(sys.alice.address);
@@ -574,7 +603,7 @@ describe("DeliveryEscrow (unit)", () => {
       await sys.escrow.connect(sys.seller).releaseWithCode(second.orderId, "0x" + "00".repeat(32));
       await expect(sys.escrow.connect(sys.seller).openDispute(second.orderId))
         .to.emit(sys.escrow, "DisputeOpened")
-        .withArgs(second.orderId, sys.seller.address);
+        .withArgs(second.orderId, sys.seller.address, anyValue);
     });
   });
 
@@ -633,7 +662,7 @@ describe("DeliveryEscrow (unit)", () => {
         .withArgs(orderId, OrderStatus.AwaitingShipment);
       await expect(sys.escrow.connect(sys.alice).openDispute(orderId))
         .to.emit(sys.escrow, "DisputeOpened")
-        .withArgs(orderId, sys.alice.address);
+        .withArgs(orderId, sys.alice.address, (await now()) + 1n + 30n * BigInt(DAY));
       await expect(sys.escrow.connect(sys.seller).openDispute(orderId))
         .to.be.revertedWithCustomError(sys.escrow, "WrongOrderStatus")
         .withArgs(orderId, OrderStatus.Disputed);
@@ -764,17 +793,26 @@ describe("DeliveryEscrow (unit)", () => {
   });
 
   describe("membership reports", () => {
+    /**
+     * A second marketplace born with the mock as its membership module: modules are wired once, in setModules, so a
+     * membership cannot be swapped in afterwards. Switches `sys` to it (USDC, accounts and roles are the same).
+     */
     async function withMembership() {
-      const membership = await new MockMembership__factory(sys.admin).deploy();
-      await expect(sys.escrow.connect(sys.stranger).setMembership(await membership.getAddress()))
-        .to.be.revertedWithCustomError(sys.marketplace, "AccessControlUnauthorizedAccount")
-        .withArgs(sys.stranger.address, ethers.ZeroHash);
-      await expect(sys.escrow.setMembership(sys.dave.address))
-        .to.be.revertedWithCustomError(sys.escrow, "NotAContract")
-        .withArgs(sys.dave.address);
-      await expect(sys.escrow.setMembership(await membership.getAddress()))
-        .to.emit(sys.escrow, "MembershipSet")
+      const usdc = await sys.usdc.getAddress();
+      const mp = await new Marketplace__factory(sys.admin).deploy(sys.admin.address, usdc);
+      const mpa = await mp.getAddress();
+      const bid = await new BidToken__factory(sys.admin).deploy(mpa, usdc, 100_000, []);
+      const deed = await new AssetDeed__factory(sys.admin).deploy(mpa);
+      const escrow = await new DeliveryEscrow__factory(sys.admin).deploy(mpa, usdc, await deed.getAddress());
+      const vault = await new RevenueVault__factory(sys.admin).deploy(mpa, usdc);
+      const membership = await new MockMembership__factory(sys.admin).deploy(mpa, await escrow.getAddress());
+      const impl = await new Listing__factory(sys.admin).deploy(mpa, usdc, bid, deed, escrow, vault, membership);
+      const modules = [bid, deed, escrow, vault, impl, membership];
+      await expect(mp.setModules(await Promise.all(modules.map((c) => c.getAddress()))))
+        .to.emit(escrow, "MembershipSet")
         .withArgs(await membership.getAddress());
+      await escrow.setArbiter(sys.carol.address);
+      sys = { ...sys, marketplace: mp, escrow, deed, bidToken: bid, vault };
       return membership;
     }
 
@@ -784,11 +822,11 @@ describe("DeliveryEscrow (unit)", () => {
       await expect(sys.escrow.connect(sys.alice).release(orderId))
         .to.emit(membership, "Completed")
         .withArgs(orderId, sys.alice.address, sys.seller.address, PRICE);
-      const { terms, orderId: won } = await drawn(sys);
-      await expect(sys.escrow.connect(sys.alice).takeCash(won))
+      const second = await direct(sys);
+      await networkHelpers.time.increaseTo(second.shipBy + 1n);
+      await expect(sys.escrow.connect(sys.stranger).refundUnshipped(second.orderId))
         .to.emit(membership, "Cancelled")
-        .withArgs(won, sys.alice.address, sys.seller.address, Party.None, Reason.CashOption);
-      expect(await sys.deed.ownerOf(terms.deedId)).to.equal(sys.seller.address);
+        .withArgs(second.orderId, sys.alice.address, sys.seller.address, Party.Seller, Reason.ShipByMissed);
       expect(await membership.reports()).to.equal(2n);
     });
 
@@ -798,18 +836,47 @@ describe("DeliveryEscrow (unit)", () => {
       const { orderId } = await direct(sys);
       await expect(sys.escrow.connect(sys.alice).release(orderId))
         .to.emit(sys.escrow, "MembershipReportFailed")
-        .withArgs(orderId)
+        .withArgs(orderId, anyValue, anyValue)
         .and.to.emit(sys.escrow, "OrderReleased");
       await membership.setMode(2); // burns all its gas
       const second = await direct(sys);
       await networkHelpers.time.increaseTo(second.shipBy + 1n);
       await expect(sys.escrow.connect(sys.alice).refundUnshipped(second.orderId))
         .to.emit(sys.escrow, "MembershipReportFailed")
-        .withArgs(second.orderId)
+        .withArgs(second.orderId, anyValue, anyValue)
         .and.to.emit(sys.escrow, "OrderRefunded");
       expect(await sys.escrow.owedTo(sys.seller.address)).to.equal(PRICE);
       expect(await sys.escrow.owedTo(sys.alice.address)).to.equal(PRICE);
       await expectBooks(sys);
+    });
+
+    it("membershipReportLost: a report that failed is recorded and anyone can replay it once, with more gas", async () => {
+      const membership = await withMembership();
+      await membership.setMode(2); // burns all its gas: the report fails under the cap
+      const { orderId } = await direct(sys);
+      const receipt = (await (await sys.escrow.connect(sys.alice).release(orderId)).wait())!;
+      const failed = receipt.logs
+        .map((l) => sys.escrow.interface.parseLog(l))
+        .find((e) => e?.name === "MembershipReportFailed")!;
+      const [reportHash, report] = [failed.args.reportHash as string, failed.args.report as string];
+      expect(reportHash).to.equal(ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["uint256", "bytes"], [orderId, report])));
+      expect(await sys.escrow.isFailedReport(reportHash)).to.equal(true);
+      expect(await membership.reports()).to.equal(0n);
+      // Still failing: the replay reverts and the record stays.
+      await expect(sys.escrow.connect(sys.stranger).replayReport(orderId, report, { gasLimit: 1_000_000 }))
+        .to.be.revertedWithCustomError(sys.escrow, "ReportReplayFailed")
+        .withArgs(reportHash);
+      await membership.setMode(0); // the membership works again
+      await expect(sys.escrow.connect(sys.stranger).replayReport(orderId, report))
+        .to.emit(sys.escrow, "MembershipReportReplayed")
+        .withArgs(orderId, reportHash)
+        .and.to.emit(membership, "Completed")
+        .withArgs(orderId, sys.alice.address, sys.seller.address, PRICE);
+      expect(await membership.reports()).to.equal(1n);
+      expect(await sys.escrow.isFailedReport(reportHash)).to.equal(false);
+      await expect(sys.escrow.connect(sys.stranger).replayReport(orderId, report))
+        .to.be.revertedWithCustomError(sys.escrow, "NoFailedReport")
+        .withArgs(reportHash);
     });
 
     it("a membership contract calling back into the escrow is refused: no double release or withdrawal (A13)", async () => {
@@ -822,7 +889,7 @@ describe("DeliveryEscrow (unit)", () => {
       );
       await expect(sys.escrow.connect(sys.alice).release(orderId))
         .to.emit(sys.escrow, "MembershipReportFailed")
-        .withArgs(orderId);
+        .withArgs(orderId, anyValue, anyValue);
       const second = await direct(sys);
       await membership.setReentry(
         await sys.escrow.getAddress(),
@@ -830,7 +897,7 @@ describe("DeliveryEscrow (unit)", () => {
       );
       await expect(sys.escrow.connect(sys.alice).release(second.orderId))
         .to.emit(sys.escrow, "MembershipReportFailed")
-        .withArgs(second.orderId);
+        .withArgs(second.orderId, anyValue, anyValue);
       expect(await sys.escrow.owedTo(sys.seller.address)).to.equal(2n * PRICE);
       expect(await sys.usdc.balanceOf(await membership.getAddress())).to.equal(0n);
       await expectBooks(sys);
@@ -841,7 +908,7 @@ describe("DeliveryEscrow (unit)", () => {
       const { orderId } = await direct(sys);
       await expect(sys.escrow.connect(sys.alice).release(orderId, { gasLimit: 150_000 }))
         .to.be.revertedWithCustomError(sys.escrow, "GasTooLowForReport")
-        .withArgs(anyValue, 200_000n + 200_000n / 63n + 10_000n);
+        .withArgs(anyValue, 200_000n + 200_000n / 63n + 40_000n);
     });
   });
 
