@@ -19,7 +19,7 @@ import { startStack } from "./lib/stack.js";
 
 const LISTINGS = Number(process.env.LISTINGS ?? 1_000);
 const RUNS = Number(process.env.RUNS ?? 5);
-const CONCURRENCY = 8;
+const CONCURRENCY = 4;
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost"];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -57,7 +57,15 @@ try {
       while (next < total) {
         const i = next++;
         const base = SAMPLE_ASSETS[i % SAMPLE_ASSETS.length];
-        await listAsset(stack.chain, { ...base, key: `${base.key}-${i}`, name: `${base.name} · lot ${i + 1}` });
+        // Concurrent senders can make a gas estimate stale by the time the transaction runs (out of gas): retry.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await listAsset(stack.chain, { ...base, key: `${base.key}-${i}`, name: `${base.name} · lot ${i + 1}` });
+            break;
+          } catch (error) {
+            if (attempt === 3) throw error;
+          }
+        }
         if ((i + 1) % 100 === 0) console.log(`  listed ${i + 1 + stack.seeded.length} of ${LISTINGS}`);
       }
     }),

@@ -18,14 +18,15 @@ export function CatalogPage() {
   const [category, setCategory] = useState("");
   const [subcategory, setSubcategory] = useState("");
   const [sort, setSort] = useState<string>("");
-  const [limit, setLimit] = useState(24);
   // Typing searches after a short pause; Enter searches at once.
   useEffect(() => {
     const timer = setTimeout(() => setQ(draft.trim()), 250);
     return () => clearTimeout(timer);
   }, [draft]);
   const effectiveSort = sort || (q ? "relevance" : "odds");
-  const catalog = useCatalog({ q, category, subcategory, sort: effectiveSort, limit });
+  const catalog = useCatalog({ q, category, subcategory, sort: effectiveSort, limit: 24 });
+  const items = catalog.data?.pages.flatMap((p) => p.items) ?? [];
+  const total = catalog.data?.pages[0]?.total ?? 0;
   const categories = useCategories();
   const money = useMoney();
   const subs = categories.data?.find((c) => c.name === category)?.subcategories ?? [];
@@ -61,11 +62,15 @@ export function CatalogPage() {
       {catalog.error && <p className="tx tx-error" role="alert">{(catalog.error as Error).message}</p>}
       {catalog.data && money && (
         <>
-          <p className="result-count" aria-live="polite">{catalog.data.total} listing{catalog.data.total === 1 ? "" : "s"}{q ? ` for “${q}”` : ""}</p>
+          <p className="result-count" aria-live="polite">{total} listing{total === 1 ? "" : "s"}{q ? ` for “${q}”` : ""}</p>
           <div className="grid" data-testid="results" aria-busy={catalog.isFetching}>
-            {catalog.data.items.map((item, i) => <ListingCard key={item.id} item={item} money={money} eager={i < 8} />)}
+            {items.map((item, i) => <ListingCard key={item.id} item={item} money={money} eager={i < 8} />)}
           </div>
-          {catalog.data.nextCursor && <button type="button" className="more" onClick={() => setLimit(Math.min(100, limit + 24))}>Show more</button>}
+          {catalog.hasNextPage && (
+            <button type="button" className="more" disabled={catalog.isFetchingNextPage} onClick={() => void catalog.fetchNextPage()}>
+              {catalog.isFetchingNextPage ? "Loading…" : `Show more (${items.length} of ${total})`}
+            </button>
+          )}
         </>
       )}
       {!catalog.data && !catalog.error && <p className="loading">Loading the catalog…</p>}

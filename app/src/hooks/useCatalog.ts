@@ -1,12 +1,19 @@
 /** Catalog, listing and account data from the catalog API (react-query; refetched by useLiveEvents). */
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import type { Address } from "viem";
 import type { CatalogQuery } from "../lib/api";
 import { useRuntime } from "./useRuntime";
 
+/** Catalog pages by the API's cursor: the first page, then more as the person asks ("Show more"). */
 export function useCatalog(query: CatalogQuery) {
   const { api } = useRuntime();
-  return useQuery({ queryKey: ["catalog", query], queryFn: () => api.catalog(query), placeholderData: keepPreviousData });
+  return useInfiniteQuery({
+    queryKey: ["catalog", query],
+    queryFn: ({ pageParam }) => api.catalog({ ...query, cursor: pageParam }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    placeholderData: keepPreviousData,
+  });
 }
 
 export function useListingDetail(id: number) {

@@ -101,7 +101,7 @@ export async function buyStakes(config: Config, r: BuyRequest, onStep: (step: St
     const deadline = BigInt(Math.floor(Date.now() / 1000) + 3_600);
     const sig = await signPermit(config, r, walletPays, deadline);
     onStep("buying");
-    const request = { account: r.account, address: r.listing, abi: ABI.listing, functionName: "buyWithPermit", args: [r.tokenId, r.count, deadline, sig.v, sig.r, sig.s] } as const;
+    const request = { account: r.account, address: r.listing, abi: ABI.listing, functionName: "buyWithPermit", args: [r.tokenId, r.count, walletPays, deadline, sig.v, sig.r, sig.s] } as const;
     await simulateContract(config, request);
     hash = await writeContract(config, request);
   } else {
