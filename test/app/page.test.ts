@@ -89,6 +89,8 @@ describe("the buyer's page in Chromium", function () {
   const shoot = async (p: Page, name: string) => {
     for (const width of [390, 1440]) {
       await p.setViewportSize({ width, height: 900 });
+      // From the top, so the sticky header is not painted mid-page in the full-page image.
+      await p.evaluate(() => window.scrollTo(0, 0));
       await p.waitForTimeout(300);
       await p.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
     }

@@ -79,7 +79,7 @@ export function ListingPage({ id }: { id: number }) {
         </div>
       </div>
       <div className="listing-panels">
-        <PositionPanel listingId={id} sold={sold} />
+        <PositionPanel listingId={id} sold={sold} threshold={threshold} />
         {status === "Open" && <BuyPanel listingId={id} listing={address} name={d.name} stakePrice={stakePrice} remaining={stakes - sold} />}
         {(status === "Drawing" || status === "Settled") && <DrawPanel listing={address} draw={d.draw} settled={status === "Settled"} />}
         {status === "Settled" && orderId > 0n && <DeliveryPanel orderId={orderId} />}

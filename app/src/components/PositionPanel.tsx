@@ -3,8 +3,8 @@ import { formatCount, formatOdds } from "../../../core/format";
 import { useAccountView } from "../hooks/useCatalog";
 import { useMoney } from "../hooks/useDeployment";
 
-/** The connected buyer's stakes in this listing and their odds (sold so far, and at the threshold). */
-export function PositionPanel({ listingId, sold }: { listingId: number; sold: bigint }) {
+/** The connected buyer's stakes in this listing and their odds: stakes over max(sold, T), as the catalog counts them. */
+export function PositionPanel({ listingId, sold, threshold }: { listingId: number; sold: bigint; threshold: bigint }) {
   const { address } = useConnection();
   const account = useAccountView(address);
   const money = useMoney();
@@ -19,7 +19,7 @@ export function PositionPanel({ listingId, sold }: { listingId: number; sold: bi
           <div><dt>Bid token</dt><dd>#{p.tokenId}</dd></div>
           <div><dt>Stakes</dt><dd data-testid="position-stakes">{formatCount(BigInt(p.stakes))}</dd></div>
           <div><dt>Paid</dt><dd>{money.format(p.paid)}</dd></div>
-          <div><dt>Odds now</dt><dd>{formatOdds(BigInt(p.stakes), sold > BigInt(p.stakes) ? sold : BigInt(p.stakes))}</dd></div>
+          <div><dt>Odds now</dt><dd>{formatOdds(BigInt(p.stakes), sold > threshold ? sold : threshold)}</dd></div>
         </dl>
       ))}
     </section>
