@@ -71,7 +71,7 @@ try {
     }),
   );
   console.log(`  listed in ${((Date.now() - listStart) / 1000).toFixed(0)} s; waiting for the indexer…`);
-  await stack.indexer!.waitForBlock(await stack.chain.client.getBlockNumber());
+  await stack.indexer!.waitForBlock(await stack.chain.client.getBlockNumber(), 1_200_000);
   const catalogTotal = ((await (await fetch(`${stack.apiUrl}/catalog?limit=1`)).json()) as { total: number }).total;
   console.log(`  the catalog holds ${catalogTotal} listings (stack ready after ${((Date.now() - started) / 1000).toFixed(0)} s)`);
 
