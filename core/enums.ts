@@ -54,3 +54,18 @@ export function skipSentence(reason: bigint | number): string {
     ][Number(reason)] ?? `skip reason ${reason}`
   );
 }
+
+/** IMembership.ConditionKind, by index, as the start of a sentence ("completed orders ≥ 5"). */
+export const CONDITION_KINDS = [
+  "unset",
+  "completed orders ≥",
+  "cancellation rate (bps) ≤",
+  "cancellation rate (bps) ≥",
+  "sales in 10 days ≥",
+  "helpful reviews ≥",
+  "registered",
+  "orders ≥",
+  "stake cancellations ≤",
+] as const;
+/** IMembership.RefundMode, by index: where a cancellation's refund goes. */
+export const REFUND_MODES = ["to the wallet", "as bid-token credit", "to the wallet minus a fee"] as const;

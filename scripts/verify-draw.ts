@@ -19,11 +19,13 @@
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { createPublicClient, getAddress, http, isAddress } from "viem";
-import type { Abi, AbiEvent, Address, Hex, PublicClient } from "viem";
+import type { Abi, AbiEvent, Address, PublicClient } from "viem";
 
 import { hex, verifyDraw } from "../core/draw.js";
 import { FAILURE_REASON } from "../core/enums.js";
-import type { Evidence, Purchase, Verdict } from "../core/draw.js";
+import type { Evidence, Verdict } from "../core/draw.js";
+import { collectEvidence as collectWith } from "../core/evidence.js";
+import type { CollectOptions } from "../core/evidence.js";
 
 export { verifyDraw, wordFromSeed, findPurchase } from "../core/draw.js";
 export type { Evidence, Purchase, Verdict, Check } from "../core/draw.js";
@@ -35,11 +37,6 @@ const ARTIFACTS = new URL("../artifacts/", import.meta.url);
 function abiOf(relative: string): Abi {
   return JSON.parse(readFileSync(new URL(relative, ARTIFACTS), "utf8")).abi as Abi;
 }
-function eventOf(abi: Abi, name: string): AbiEvent {
-  const item = abi.find((x) => x.type === "event" && x.name === name);
-  if (!item) throw new Error(`the ABI has no ${name} event: rebuild the artifacts (npm run build)`);
-  return item as AbiEvent;
-}
 
 const LISTING_ABI = abiOf("contracts/interfaces/IListing.sol/IListing.json");
 const MARKETPLACE_ABI = abiOf("contracts/interfaces/IMarketplace.sol/IMarketplace.json");
@@ -50,142 +47,11 @@ const BID_TOKEN_ABI = [
 ] as Abi;
 const COORDINATOR_ABI = abiOf("@chainlink/contracts/src/v0.8/vrf/mocks/VRFCoordinatorV2_5Mock.sol/VRFCoordinatorV2_5Mock.json");
 
-export interface CollectOptions {
-  fromBlock?: bigint;
-  pageSize?: bigint;
-  /** Progress lines (to stderr in the CLI). */
-  progress?: (line: string) => void;
-}
+export type { CollectOptions } from "../core/evidence.js";
 
-/** Reads logs of `events` at `address` from `fromBlock` to `toBlock` in pages (RPCs cap the range per call). */
-async function pagedLogs(
-  client: PublicClient,
-  address: Address,
-  events: AbiEvent[],
-  fromBlock: bigint,
-  toBlock: bigint,
-  pageSize: bigint,
-  progress: (line: string) => void,
-  label: string,
-  args?: Record<string, unknown>,
-) {
-  const logs = [];
-  const pages = toBlock < fromBlock ? 0n : (toBlock - fromBlock) / pageSize + 1n;
-  let page = 0n;
-  for (let from = fromBlock; from <= toBlock; from += pageSize) {
-    const to = from + pageSize - 1n < toBlock ? from + pageSize - 1n : toBlock;
-    page += 1n;
-    progress(`  ${label}: blocks ${from}–${to} (page ${page} of ${pages})`);
-    logs.push(...(await logsSplitting(client, { address, events, args }, from, to, progress)));
-  }
-  return logs as unknown as { eventName: string; args: Record<string, unknown>; blockNumber: bigint; transactionHash: Hex }[];
-}
-
-/**
- * One page of logs; when the node refuses it as too large (response size or result-count limits, which depend on
- * the node), the block range is halved until each part fits. A single block that still does not fit is an error.
- */
-async function logsSplitting(
-  client: PublicClient,
-  query: { address: Address; events: AbiEvent[]; args?: Record<string, unknown> },
-  from: bigint,
-  to: bigint,
-  progress: (line: string) => void,
-): Promise<unknown[]> {
-  try {
-    return await client.getLogs({ ...query, fromBlock: from, toBlock: to, strict: true } as Parameters<PublicClient["getLogs"]>[0]);
-  } catch (error) {
-    if (from === to || !/size limit|too (many|large)|exceed|limit/i.test(String((error as Error).message))) throw error;
-    const mid = (from + to) / 2n;
-    progress(`    the node refused blocks ${from}–${to} as too large: splitting at ${mid}`);
-    return [
-      ...(await logsSplitting(client, query, from, mid, progress)),
-      ...(await logsSplitting(client, query, mid + 1n, to, progress)),
-    ];
-  }
-}
-
-/** Gathers the evidence for `listing` from a node. */
-export async function collectEvidence(client: PublicClient, listing: Address, options: CollectOptions = {}): Promise<Evidence> {
-  const progress = options.progress ?? (() => {});
-  const pageSize = options.pageSize ?? 10_000n;
-  const latest = await client.getBlockNumber();
-  const fromBlock = options.fromBlock ?? 0n;
-
-  const marketplace = (await client.readContract({ address: listing, abi: LISTING_ABI, functionName: "marketplace" })) as Address;
-  const modules = (await client.readContract({ address: marketplace, abi: MARKETPLACE_ABI, functionName: "modules" })) as { bidToken: Address };
-  const vrf = (await client.readContract({ address: marketplace, abi: MARKETPLACE_ABI, functionName: "vrfConfig" })) as { coordinator: Address };
-
-  const listingLogs = await pagedLogs(
-    client,
-    listing,
-    ["StakesPurchased", "PurchaseCancelled", "DrawRequested", "WinnerDrawn"].map((n) => eventOf(LISTING_ABI, n)),
-    fromBlock,
-    latest,
-    pageSize,
-    progress,
-    "listing events",
-  );
-  const purchases: Purchase[] = listingLogs
-    .filter((l) => l.eventName === "StakesPurchased")
-    .map((l) => ({
-      purchaseIndex: l.args.purchaseIndex as bigint,
-      tokenId: l.args.tokenId as bigint,
-      buyer: l.args.buyer as Address,
-      firstStake: l.args.firstStake as bigint,
-      count: l.args.count as bigint,
-      blockNumber: l.blockNumber,
-    }));
-  const cancelled = listingLogs.filter((l) => l.eventName === "PurchaseCancelled").map((l) => l.args.purchaseIndex as bigint);
-  progress(`  rebuilt ${purchases.length} purchases, ${cancelled.length} cancelled`);
-  const evidence: Evidence = { listing, purchases, cancelled };
-
-  const requested = listingLogs.find((l) => l.eventName === "DrawRequested");
-  if (!requested) return evidence;
-  const requestId = requested.args.requestId as bigint;
-  evidence.drawRequested = { requestId, sold: requested.args.sold as bigint, blockNumber: requested.blockNumber };
-
-  // The word can only arrive after the request, so both scans start at the request's block.
-  const marketLogs = await pagedLogs(client, marketplace, [eventOf(MARKETPLACE_ABI, "RandomnessFulfilled")], requested.blockNumber, latest, pageSize, progress, "Marketplace RandomnessFulfilled", { listing });
-  const stored = marketLogs.find((l) => l.args.requestId === requestId);
-  if (stored) evidence.marketplaceFulfilled = { requestId, word: stored.args.word as bigint, blockNumber: stored.blockNumber };
-
-  const vrfLogs = await pagedLogs(client, vrf.coordinator, [eventOf(COORDINATOR_ABI, "RandomWordsFulfilled")], requested.blockNumber, latest, pageSize, progress, "coordinator RandomWordsFulfilled", { requestId });
-  const answered = vrfLogs.find((l) => l.args.requestId === requestId);
-  if (answered) {
-    evidence.coordinatorFulfilled = {
-      coordinator: vrf.coordinator,
-      requestId,
-      outputSeed: answered.args.outputSeed as bigint,
-      success: answered.args.success as boolean,
-      blockNumber: answered.blockNumber,
-    };
-  }
-
-  const won = listingLogs.find((l) => l.eventName === "WinnerDrawn");
-  if (won) {
-    evidence.winnerDrawn = {
-      stake: won.args.stake as bigint,
-      tokenId: won.args.tokenId as bigint,
-      winner: won.args.winner as Address,
-      purchaseIndex: won.args.purchaseIndex as bigint,
-      word: won.args.word as bigint,
-      blockNumber: won.blockNumber,
-      txHash: won.transactionHash,
-    };
-    try {
-      evidence.ownerAtDraw = (await client.readContract({
-        address: modules.bidToken,
-        abi: BID_TOKEN_ABI,
-        functionName: "ownerOf",
-        args: [evidence.winnerDrawn.tokenId],
-        blockNumber: won.blockNumber,
-      })) as Address;
-    } catch {
-      progress("  (the node cannot serve state at the draw's block; the winner's ownership is not re-checked)");
-    }
-  }
-  return evidence;
+/** Gathers the evidence for `listing` from a node (core/evidence.ts, with the ABIs of the compiled artifacts). */
+export function collectEvidence(client: PublicClient, listing: Address, options: CollectOptions = {}): Promise<Evidence> {
+  return collectWith(client, listing, { listing: LISTING_ABI, marketplace: MARKETPLACE_ABI, bidToken: BID_TOKEN_ABI, coordinator: COORDINATOR_ABI }, options);
 }
 
 /** The report a person reads: the evidence, each check, and the verdict on the last line. */

@@ -1,7 +1,7 @@
 /**
  * The local catalog stack in one call: a Hardhat node on a free port, the system deployed by Ignition, the sample
- * assets listed (optional), and the indexer with its API. `stop()` ends every process it started. The page's helper
- * adds the web page here.
+ * assets listed (optional), the indexer with its API, and the buyer's web page (built once, served with the stack's
+ * ports in its config.json). `stop()` ends every process it started.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +11,7 @@ import { readDeployment, type Deployment } from "../../core/deployment.js";
 import { connectChain, type Chain } from "./chain.js";
 import { deployLocal, startIndexer, type Indexer } from "./indexer.js";
 import { freePort, startNode, stopNode } from "./node.js";
+import { buildPage, servePage } from "./page.js";
 import { seedCatalog, type Seeded } from "./seed.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -22,6 +23,8 @@ export interface StackOptions {
   indexer?: boolean;
   /** PostgreSQL instead of PGlite (a schema of its own per stack). */
   databaseUrl?: string;
+  /** Build and serve the web page (default true). */
+  page?: boolean;
   log?: (line: string) => void;
 }
 
@@ -32,6 +35,8 @@ export interface Stack {
   chain: Chain;
   seeded: Seeded[];
   indexer: Indexer | undefined;
+  /** The web page, e.g. http://127.0.0.1:41234/ (undefined with `page: false`). */
+  pageUrl: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -43,7 +48,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "copurchase-stack-"));
   const node = await startNode(port, () => {});
   let indexer: Indexer | undefined;
+  let page: { url: string; close(): Promise<void> } | undefined;
   const stop = async () => {
+    await page?.close();
     await indexer?.stop();
     await stopNode(node);
     rmSync(dataDir, { recursive: true, force: true });
@@ -67,7 +74,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await indexer.waitForBlock(await chain.client.getBlockNumber());
       log(`indexer   ${indexer.url} (catalog: ${indexer.url}/catalog)`);
     }
-    return { rpcUrl, apiUrl: indexer?.url, deployment, chain, seeded, indexer, stop };
+    if (options.page !== false) {
+      await buildPage(log);
+      page = await servePage(await freePort(), {
+        chainId: deployment.chainId,
+        rpcUrl,
+        apiUrl: indexer?.url ?? "",
+        chainName: "Local chain",
+        marketplace: deployment.marketplace,
+      });
+      log(`page      ${page.url}`);
+    }
+    return { rpcUrl, apiUrl: indexer?.url, deployment, chain, seeded, indexer, pageUrl: page?.url, stop };
   } catch (error) {
     await stop();
     throw error;
