@@ -29,8 +29,8 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
     using BitMaps for BitMaps.BitMap;
     using Strings for uint256;
 
-    /// @notice The highest id that can ever exist. Fits the 24-bit token-id lanes of the purchase log and of the
-    /// treasury stack (tested).
+    /// @notice The highest id that can ever exist. Fits the 23-bit token-id lanes of the purchase log and the 24-bit
+    /// ones of the treasury stack (tested).
     uint256 public constant MAX_SUPPLY = 7_777_777;
     /// @notice The most listings a token can hold an open position in at once. A buyer needing more uses another
     /// token; positions in settled listings are pruned automatically when a fifth is needed.
@@ -383,6 +383,8 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
     /// @dev Owner and extra data in one read of Solady's ownership slot (its layout: see ERC721.sol, "Ownership
     /// data"); the purchase path pays for this slot once.
     function _ownership(uint256 id) private view returns (address owner, uint256 extra) {
+        // Why assembly: reads Solady's packed ownership slot once, owner and extra data together.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(0x00, id)
             mstore(0x1c, _SOLADY_ERC721_MASTER_SLOT_SEED)
@@ -396,6 +398,8 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
     /// are forgotten; credit is zero). Solady's slots are written directly because the treasury keeps no balance
     /// slot: its balance is `recycledCount` (see `balanceOf`), which saves a storage write per move.
     function _moveToTreasury(address holder, uint256 id) private {
+        // Why assembly: writes Solady's slots directly, the treasury keeps no balance slot (see above).
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(0x00, id)
             mstore(0x1c, _SOLADY_ERC721_MASTER_SLOT_SEED)
@@ -414,6 +418,8 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
     /// @dev Issuing a recycled token: owner `to`, one position (listing `listingNumber`), no approval (cleared when it was
     /// recycled), no credit (a token with credit is never recycled).
     function _moveFromTreasury(address to, uint256 id, uint256 listingNumber) private {
+        // Why assembly: writes Solady's slots directly, the treasury keeps no balance slot (see above).
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(0x00, id)
             mstore(0x1c, _SOLADY_ERC721_MASTER_SLOT_SEED)
@@ -491,6 +497,8 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
             address listing = _listingByNumber[number];
             if (IListing(listing).positionOpen(tokenId)) listings[found++] = listing;
         }
+        // Why assembly: shortens the array in place to the positions found (Solidity cannot resize memory arrays).
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(listings, found)
         }

@@ -95,7 +95,7 @@ export function deploySystem(m: IgnitionModuleBuilder, inputs: SystemInputs) {
     );
   }
 
-  // One revenue recipient takes 100% at first; the admin splits it later (revenue:recipients task).
+  // One revenue recipient takes 100% at first; the admin splits it later (RevenueVault.setRecipients: there is no task for it).
   const recipients = m.call(
     revenueVault,
     "setRecipients",
