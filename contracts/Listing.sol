@@ -79,6 +79,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
     // Word positions of the charter in the clone's arguments, abi.encode(listingId, Terms).
     uint256 private constant _SELLER_WORD = 1;
     uint256 private constant _DEED_ID_WORD = 2;
+    uint256 private constant _PRICE_WORD = 3;
     uint256 private constant _STAKE_PRICE_WORD = 4;
     uint256 private constant _STAKE_COUNT_WORD = 5;
     uint256 private constant _THRESHOLD_WORD = 6;
@@ -88,6 +89,8 @@ contract Listing is IListing, ReentrancyGuardTransient {
     State private _state;
     /// @dev Cancellation fees kept for the revenue vault (tiers refunding "minus a fee").
     uint128 private _feesKept;
+    /// @dev A `Stalled` failure left P (and the deed) in the escrow order; `recoverFunds` voids it.
+    bool private _priceInEscrow;
     PurchaseLog.Log private _log;
     mapping(uint256 tokenId => Position) private _positions;
 
@@ -319,6 +322,67 @@ contract Listing is IListing, ReentrancyGuardTransient {
         emit ListingFailed(FailureReason.RandomnessTimedOut, state.sold);
         _MARKETPLACE.abandonRandomness();
         _ESCROW.voidOrder(); // P comes back here for the refunds, the deed goes to the seller
+    }
+
+    /// @inheritdoc IListing
+    function failStalled() external onlyClone {
+        Status current = _state.status;
+        uint256 grace = _MARKETPLACE.settlementGrace();
+        // The listing first tries its normal transition: only one that reverts now is failed (a healthy one settles).
+        if (current == Status.Open) {
+            uint256 stalledAt = CloneArgs.word(_DEADLINE_WORD) + grace;
+            if (block.timestamp < stalledAt) revert NotStalledYet(stalledAt);
+            try this.settle() {
+                return;
+            } catch (bytes memory reason) {
+                if (reason.length == 0) _bubble(reason);
+            }
+        } else if (current == Status.Drawing) {
+            uint256 stalledAt = uint256(_state.drawExpiresAt) + grace;
+            if (block.timestamp < stalledAt) revert NotStalledYet(stalledAt);
+            // A word that arrived is always used: finalize moves no money, so the token cannot stop it.
+            IMarketplace.Draw memory draw = _MARKETPLACE.drawOf(address(this));
+            if (draw.status == IMarketplace.DrawStatus.Fulfilled) revert RandomnessArrived(draw.requestId);
+            try this.expireDraw() {
+                return;
+            } catch (bytes memory reason) {
+                if (reason.length == 0) _bubble(reason);
+            }
+        } else {
+            revert WrongStatus(current);
+        }
+        _failStalled();
+    }
+
+    /// @dev Guarded: reached through `failStalled` re-entered from inside its own settle attempt, it reverts.
+    function _failStalled() private nonReentrant {
+        State memory state = _state;
+        if (state.status == Status.Open) {
+            // The credit stays pending at the bid token if the token refuses it now; `recoverFunds` collects it later.
+            try _BID_TOKEN.collectCredit() {} catch {} // solhint-disable-line no-empty-blocks
+            return _failOpen(_terms(), state, FailureReason.Stalled);
+        }
+        if (state.status != Status.Drawing) revert WrongStatus(state.status);
+        state.status = Status.Failed;
+        _state = state;
+        _priceInEscrow = true; // P and the deed stay in the escrow order until `recoverFunds` voids it
+        emit ListingFailed(FailureReason.Stalled, state.sold);
+        _MARKETPLACE.abandonRandomness();
+    }
+
+    /// @inheritdoc IListing
+    function recoverFunds() external nonReentrant onlyClone returns (uint256 credit, uint256 price) {
+        Status current = _state.status;
+        if (current != Status.Failed) revert WrongStatus(current);
+        credit = _BID_TOKEN.creditPendingFor(address(this));
+        if (_priceInEscrow) {
+            price = CloneArgs.word(_PRICE_WORD);
+            _priceInEscrow = false;
+        }
+        if (credit == 0 && price == 0) revert NothingToRecover();
+        emit FundsRecovered(credit, price);
+        if (credit != 0) _BID_TOKEN.collectCredit();
+        if (price != 0) _ESCROW.voidOrder(); // P comes back here for the refunds, the deed goes to the seller
     }
 
     // ---------------------------------------------------------------- refunds and dissolution

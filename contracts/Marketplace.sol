@@ -33,6 +33,8 @@ interface IMembershipWiring {
 /// @dev The VRF consumer is written against `IVRFCoordinatorV2Plus` instead of inheriting
 /// `VRFConsumerBaseV2Plus`: that base lets a separate owner swap the coordinator at any time, while here the
 /// coordinator is guarded by the admin role and cannot change while a draw waits for its word (attack A17).
+// The settlement grace and the keeper's retry times are one responsibility with the upkeep that reads them.
+// solhint-disable-next-line max-states-count
 contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompatibleInterface {
     /// @notice Approves listings and configures operations.
     bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR_ROLE");
@@ -52,6 +54,12 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
     uint32 public constant MIN_CALLBACK_GAS = 60_000;
     /// @notice Bounds of the VRF callback gas.
     uint32 public constant MAX_CALLBACK_GAS = 2_500_000;
+    /// @notice Bounds of the settlement grace.
+    uint256 public constant MIN_SETTLEMENT_GRACE = 1 days;
+    /// @notice Bounds of the settlement grace.
+    uint256 public constant MAX_SETTLEMENT_GRACE = 30 days;
+    /// @notice How long `checkUpkeep` skips a listing whose action reverted in `performUpkeep`.
+    uint256 public constant UPKEEP_RETRY_DELAY = 1 hours;
 
     address private immutable _PAYMENT_TOKEN;
 
@@ -70,6 +78,8 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
     mapping(address listing => uint256 oneBasedIndex) private _activeIndex;
     mapping(address listing => Draw) private _draws;
     mapping(uint256 requestId => address listing) private _requestListing;
+    uint256 private _settlementGrace = 7 days;
+    mapping(address listing => uint256 retryAt) private _upkeepRetryAt;
 
     modifier onlyListing() {
         if (_listingIds[msg.sender] == 0) revert UnknownListing(msg.sender);
@@ -141,6 +151,13 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
         if (timeout < MIN_DRAW_TIMEOUT || timeout > MAX_DRAW_TIMEOUT) revert DrawTimeoutOutOfRange(timeout);
         _drawTimeout = timeout;
         emit DrawTimeoutSet(timeout);
+    }
+
+    /// @inheritdoc IMarketplace
+    function setSettlementGrace(uint256 grace) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (grace < MIN_SETTLEMENT_GRACE || grace > MAX_SETTLEMENT_GRACE) revert SettlementGraceOutOfRange(grace);
+        _settlementGrace = grace;
+        emit SettlementGraceSet(grace);
     }
 
     /// @inheritdoc IMarketplace
@@ -311,6 +328,8 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
         uint256 start = count == 0 ? 0 : block.number % count;
         for (uint256 i; i < scan; ++i) {
             address listing = _active[(start + i) % count];
+            // A listing whose action just reverted (a token refusing transfers) waits its turn: serve the others.
+            if (_upkeepRetryAt[listing] > block.timestamp) continue;
             UpkeepAction action = _upkeepActionFor(listing);
             if (action != UpkeepAction.None) return (true, abi.encode(listing, action));
         }
@@ -340,9 +359,7 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
         if (action == UpkeepAction.None || _upkeepActionFor(listing) != action) {
             revert UpkeepNotNeeded(listing, action);
         }
-        if (action == UpkeepAction.Settle) IListing(listing).settle();
-        else if (action == UpkeepAction.Finalize) IListing(listing).finalize();
-        else if (action == UpkeepAction.Expire) IListing(listing).expireDraw();
+        if (action != UpkeepAction.Retire) return _performListingAction(listing, action);
         else {
             // A settled listing hands its markup to the revenue vault on the way out, so revenue needs no extra
             // call. Best effort: an already collected markup or a vault without recipients must not stop retiring.
@@ -354,6 +371,16 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
     }
 
     // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IMarketplace
+    function settlementGrace() external view returns (uint256) {
+        return _settlementGrace;
+    }
+
+    /// @inheritdoc IMarketplace
+    function upkeepRetryAt(address listing) external view returns (uint256) {
+        return _upkeepRetryAt[listing];
+    }
 
     /// @inheritdoc IMarketplace
     function isVerifiedSeller(address account) external view returns (bool) {
@@ -491,6 +518,37 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
         if (action == IListing.Action.Finalize) return UpkeepAction.Finalize;
         if (action == IListing.Action.Expire) return UpkeepAction.Expire;
         return UpkeepAction.None;
+    }
+
+    /// @dev Settle, finalize or expire. A revert with a reason (the payment token refusing a transfer) does not revert the
+    /// upkeep: past its grace the listing is failed (`failStalled`), else it is skipped for `UPKEEP_RETRY_DELAY`, so
+    /// one stuck listing cannot hold the keeper. An empty reason (out of gas) is re-thrown, so no caller can get a
+    /// healthy listing skipped by starving the call.
+    function _performListingAction(address listing, UpkeepAction action) private {
+        bytes memory call =
+            action == UpkeepAction.Settle
+                ? abi.encodeCall(IListing.settle, ())
+                : action == UpkeepAction.Finalize
+                    ? abi.encodeCall(IListing.finalize, ())
+                    : abi.encodeCall(IListing.expireDraw, ());
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool ok, bytes memory reason) = listing.call(call);
+        if (ok) return;
+        if (reason.length == 0) _bubble(reason);
+        if (action != UpkeepAction.Finalize) {
+            try IListing(listing).failStalled() {
+                return;
+            } catch {} // solhint-disable-line no-empty-blocks
+        }
+        uint256 retryAt = block.timestamp + UPKEEP_RETRY_DELAY;
+        _upkeepRetryAt[listing] = retryAt;
+        emit UpkeepActionReverted(listing, action, retryAt, reason);
+    }
+
+    function _bubble(bytes memory reason) private pure {
+        assembly ("memory-safe") {
+            revert(add(reason, 0x20), mload(reason))
+        }
     }
 
     /// @dev Swap-and-pop: O(1), and the order of the active set carries no meaning.

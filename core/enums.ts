@@ -6,6 +6,7 @@ export const FAILURE_REASON = [
   "seller revoked",
   "randomness timed out",
   "randomness unavailable",
+  "stalled: a transfer its settlement needed kept reverting past the grace period",
 ] as const;
 export const APPLICATION_STATUS = ["None", "Pending", "Approved", "Rejected", "Listed"] as const;
 export const ORDER_STATUS = [

@@ -37,6 +37,20 @@ const inOrAgo = (t: bigint) => {
 };
 const role = (id: string) => ROLE_NAMES.get(id.toLowerCase()) ?? id;
 
+/** What USDC's reason strings mean for a user of this platform. */
+const TOKEN_REASONS: Record<string, string> = {
+  "Pausable: paused":
+    "the payment token is paused by its issuer: no transfer, approval or permit goes through until it is unpaused (nothing is lost meanwhile)",
+  "Blacklistable: account is blacklisted":
+    "the payment token's issuer has frozen an account this transfer involves (the wallet, the recipient or one of the platform's contracts): it goes through only once the issuer unfreezes it",
+  "ERC20: transfer amount exceeds balance":
+    "the payer holds less than the amount: fund the wallet first (or, for a refund of a listing failed while the token refused transfers, run its recoverFunds first; stake:refund does)",
+  "ERC20: transfer amount exceeds allowance":
+    "insufficient allowance: approve exactly the cost first (stake:buy --approve) or pay with a permit (--permit)",
+  "EIP2612: invalid signature": "the token rejected the permit signature: sign it again (stake:buy --permit reads the token's own domain)",
+  "FiatTokenV2: permit is expired": "the permit expired: sign a new one",
+};
+
 /** Sentences for the custom errors, by name. Arguments come in ABI order. */
 export const SENTENCES: Record<string, (a: ErrorArgs, fmt: AmountFormatter) => string> = {
   // ---- Listing
@@ -67,6 +81,9 @@ export const SENTENCES: Record<string, (a: ErrorArgs, fmt: AmountFormatter) => s
   NothingToRefund: (a) => `bid token #${a[0]} has nothing to refund on this listing (it never bought here, or was already refunded)`,
   NoStakes: (a) => `bid token #${a[0]} holds no stakes of this listing`,
   VoteUnchanged: (a) => `bid token #${a[0]} has no vote to change`,
+  NotStalledYet: (a) =>
+    `the listing may be failed as stalled only from ${when(a[0])} (Time-Date A or the draw's expiry, plus the settlement grace); until then settle, expire or wait for the token`,
+  NothingToRecover: () => "nothing of this listing is left at the bid token or in the escrow: claim the refund directly (stake:refund)",
   MarkupUnavailable: (a) => `${shortAddress(a[0])} cannot take the markup (only the revenue vault, once, after settlement)`,
   // ---- Marketplace
   ModulesAlreadySet: () => "the marketplace's modules are already wired",
@@ -94,6 +111,7 @@ export const SENTENCES: Record<string, (a: ErrorArgs, fmt: AmountFormatter) => s
   InvalidVrfConfig: () => "these VRF settings cannot work (coordinator, key hash, subscription and gas limit must be set)",
   OnlyCoordinatorCanFulfill: (a) => `only the coordinator ${shortAddress(a[1])} may deliver random words, not ${shortAddress(a[0])}`,
   UnknownRequest: (a) => `the marketplace never made VRF request ${a[0]}`,
+  SettlementGraceOutOfRange: (a) => `a settlement grace of ${formatDuration(a[0])} is outside 1 day … 30 days`,
   DrawTimeoutOutOfRange: (a) => `a draw timeout of ${formatDuration(a[0])} is outside 1 hour … 30 days`,
   UpkeepNotNeeded: (a) => `the upkeep's ${UPKEEP_ACTION[Number(a[1])] ?? a[1]} for ${shortAddress(a[0])} is no longer due (stale data; check again)`,
   NotSeriesModule: (a) => `${shortAddress(a[0])} is not the marketplace's series module`,
@@ -195,6 +213,8 @@ export const SENTENCES: Record<string, (a: ErrorArgs, fmt: AmountFormatter) => s
   RecipientCount: (a) => `${a[0]} revenue recipients is not allowed`,
   NoRecipients: () => "the revenue vault has no recipients yet: the admin must set them",
   // ---- OpenZeppelin and the token
+  // Reason strings (Error(string)): Circle's USDC (and the USDC-like test token) reverts with these.
+  Error: (a) => TOKEN_REASONS[String(a[0])] ?? `reverted: "${a[0]}"`,
   AccessControlUnauthorizedAccount: (a) =>
     `${shortAddress(a[0])} lacks the ${role(a[1])}: run with --from an account that holds it (the admin grants roles)`,
   EnforcedPause: () => "the marketplace is paused: listing creation and purchases resume when the pauser unpauses",

@@ -1,10 +1,14 @@
 /**
  * Gas benchmark: total transaction gas of the operations the issues set targets for, at several sizes, measured
  * with the real contracts deployed by the real Ignition module. Prints a table and writes it to gas-report.md.
+ * Everything runs twice, on two payment tokens: the minimal mock (OpenZeppelin ERC-20) and the USDC-like token
+ * (FiatTokenV2_2's behaviour behind an admin proxy: what mainnet users pay); the targets apply to the USDC column.
+ * GAS_TOKENS=mock (or usdc-like) runs one of them only; GAS_ROWS_OUT=<file> saves that run's rows instead of writing
+ * the table, and GAS_ROWS_IN=<file>,<file> writes the table from saved rows (to measure both tokens in parallel).
  *
  *   npm run gas
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { ContractTransactionResponse } from "ethers";
 import { BatchBuyer__factory, Listing__factory } from "../typechain-types/index.js";
 import type { Listing } from "../typechain-types/index.js";
@@ -13,7 +17,7 @@ import {
   createListing,
   createSeries,
   DAY,
-  deployFixture,
+  deployFixtureWith,
   ethers,
   fulfil,
   networkHelpers,
@@ -30,7 +34,8 @@ interface Row {
   gas: bigint;
   target?: bigint;
 }
-const rows: Row[] = [];
+/** The rows of the token being measured now; one list per token in `byToken`. */
+let rows: Row[] = [];
 const record = (
   operation: string,
   size: string,
@@ -535,8 +540,7 @@ async function seriesSection(sys: System) {
   );
 }
 
-async function main() {
-  const sys = await deployFixture();
+async function measure(sys: System) {
   const { alice, bob, carol } = sys;
 
   console.log("Purchases from the wallet");
@@ -555,8 +559,10 @@ async function main() {
     while ((await big.sales())[1] % 4n !== want)
       await big.connect(filler).buy(fillerId, 1);
   };
-  // Three ways a wallet approves the listing: unlimited (the common dapp default; the token skips the allowance
-  // write), a large limited allowance (written on every purchase), or exactly the cost (cleared, so refunded).
+  // Three ways a wallet approves the listing: unlimited (the common dapp default), a large limited allowance, or
+  // exactly the cost. OpenZeppelin's ERC-20 skips the allowance write for an unlimited approval, so there unlimited is
+  // cheapest; USDC writes the allowance on every transfer whatever it is, so there an exact approval is cheapest (the
+  // slot is cleared, which is refunded) and unlimited costs the same as a large limited one.
   const lanes = ["shares a log slot", "opens a log slot"] as const;
   const buyers = [alice, dave, carol, bob];
   const ids: bigint[] = [];
@@ -744,15 +750,53 @@ async function main() {
     );
   }
 
+}
+
+const TOKENS = { mock: "minimal mock", "usdc-like": "USDC-like" } as const;
+type TokenKind = keyof typeof TOKENS;
+
+async function main() {
+  const chosen = (process.env.GAS_TOKENS ?? "mock,usdc-like").split(",").map((t) => t.trim()) as TokenKind[];
+  const byToken = new Map<TokenKind, Row[]>();
+  // The two tokens can be measured by two processes at once (GAS_ROWS_OUT=file each), then tabled with GAS_ROWS_IN.
+  const saved = process.env.GAS_ROWS_IN?.split(",") ?? [];
+  for (const file of saved) {
+    const { token, rows: stored } = JSON.parse(readFileSync(file, "utf8")) as { token: TokenKind; rows: Row[] };
+    byToken.set(token, stored.map((r) => ({ ...r, gas: BigInt(r.gas), target: r.target === undefined ? undefined : BigInt(r.target) })));
+  }
+  for (const token of saved.length > 0 ? [] : chosen) {
+    if (!(token in TOKENS)) throw new Error(`GAS_TOKENS: unknown token "${token}" (mock, usdc-like)`);
+    console.log(`\n=== payment token: ${TOKENS[token]} ===`);
+    rows = [];
+    await measure(await deployFixtureWith({}, token));
+    byToken.set(token, rows);
+    if (process.env.GAS_ROWS_OUT) {
+      const json = JSON.stringify({ token, rows }, (_, v) => (typeof v === "bigint" ? v.toString() : v));
+      writeFileSync(process.env.GAS_ROWS_OUT, json);
+      console.log(`rows written to ${process.env.GAS_ROWS_OUT}`);
+      return;
+    }
+  }
+  // Columns in a fixed order, whatever order they were measured or loaded in.
+  const ordered = new Map((Object.keys(TOKENS) as TokenKind[]).filter((t) => byToken.has(t)).map((t) => [t, byToken.get(t)!]));
+  byToken.clear();
+  for (const [t, r] of ordered) byToken.set(t, r);
+  // Targets are judged on the USDC-like column when it was measured (what mainnet users pay).
+  const judged = byToken.get("usdc-like") ?? [...byToken.values()][0];
+  const keyOf = (r: Row) => `${r.operation}|${r.size}`;
+  const gasIn = new Map([...byToken].map(([t, rs]) => [t, new Map(rs.map((r) => [keyOf(r), r.gas]))]));
+  const columns = [...byToken.keys()];
   const table = [
-    "| operation | size | gas | target | within |",
-    "|---|---|---:|---:|---|",
-    ...rows.map(
-      (r) =>
-        `| ${r.operation} | ${r.size} | ${r.gas.toLocaleString("en-US")} | ${r.target === undefined ? "" : r.target.toLocaleString("en-US")} | ${r.target === undefined ? "" : r.gas <= r.target ? "yes" : "**no**"} |`,
-    ),
+    `| operation | size | ${columns.map((t) => `gas, ${TOKENS[t]}`).join(" | ")} | target | within |`,
+    `|---|---|${columns.map(() => "---:").join("|")}|---:|---|`,
+    ...judged.map((r) => {
+      const cells = columns.map((t) => gasIn.get(t)!.get(keyOf(r))?.toLocaleString("en-US") ?? "");
+      const target = r.target === undefined ? "" : r.target.toLocaleString("en-US");
+      const within = r.target === undefined ? "" : r.gas <= r.target ? "yes" : "**no**";
+      return `| ${r.operation} | ${r.size} | ${cells.join(" | ")} | ${target} | ${within} |`;
+    }),
   ].join("\n");
-  const report = `# Gas report\n\nTotal transaction gas unless stated, measured by \`npm run gas\` (scripts/gas-benchmark.ts) with the real contracts deployed by the Ignition module on the in-process network (solc 0.8.30, optimizer 200 runs, cancun).\n\n${table}\n`;
+  const report = `# Gas report\n\nTotal transaction gas unless stated, measured by \`npm run gas\` (scripts/gas-benchmark.ts) with the real contracts deployed by the Ignition module on the in-process network (solc 0.8.30, optimizer 200 runs, cancun), on two payment tokens: the minimal mock (an OpenZeppelin ERC-20 with permit) and the USDC-like token (\`contracts/mocks/UsdcLike.sol\` behind \`UsdcLikeProxy\`: FiatTokenV2_2's proxy, pause and blacklist reads and its allowance write on every \`transferFrom\`). Targets apply to the USDC-like column: it is what mainnet users pay. With USDC an exact approval is the cheapest (the allowance is written back on every transfer, and clearing it is refunded); an unlimited approval is cheapest only on tokens that skip that write.\n\n${table}\n`;
   writeFileSync(new URL("../gas-report.md", import.meta.url), report);
   console.log(`\n${table}\n\nWritten to gas-report.md`);
 }

@@ -64,6 +64,7 @@ export const copurchaseTasks = [
     .addOption({ name: "spend", description: 'Or how much to spend, e.g. "250 USDC"', type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
     .addOption({ name: "token", description: "Your bid token (default: be issued a new one)", type: ArgumentType.BIGINT, defaultValue: 0n })
     .addFlag({ name: "approve", description: "Approve exactly the cost first if the allowance is short" })
+    .addOption({ name: "allowance", description: 'With --approve: approve this much instead of exactly the cost (e.g. "500 USDC" for several purchases; with USDC an exact approval is cheapest)', type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
     .addFlag({ name: "permit", description: "Pay with an EIP-2612 permit in the same transaction" })
     .addOption(from("account #2"))
     .addOption(deployment)

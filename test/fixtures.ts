@@ -2,6 +2,7 @@ import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import Copurchase from "../deploy/modules/Copurchase.js";
 import LocalCopurchase from "../deploy/modules/LocalCopurchase.js";
+import LocalCopurchaseUsdc from "../deploy/modules/LocalCopurchaseUsdc.js";
 import { signPermit as signTokenPermit } from "../scripts/lib/authorization.js";
 import { signOffer } from "../scripts/lib/offer.js";
 import {
@@ -14,6 +15,7 @@ import {
   Marketplace__factory,
   MockUSDC__factory,
   RevenueVault__factory,
+  UsdcLike__factory,
   VRFCoordinatorV2_5Mock__factory,
 } from "../typechain-types/index.js";
 import type { IListing, IListingSeries, Listing } from "../typechain-types/index.js";
@@ -35,11 +37,25 @@ export async function deployFixture() {
   return deployFixtureWith({});
 }
 
-/** As `deployFixture`, with Ignition parameters for the LocalCopurchase module (e.g. `firstTranche`). */
-export async function deployFixtureWith(parameters: Record<string, unknown>) {
-  const deployed = await ignition.deploy(LocalCopurchase, {
-    parameters: { LocalCopurchase: parameters as never },
-  });
+/**
+ * The whole system on the USDC-like token (`LocalCopurchaseUsdc`: FiatTokenV2_2's behaviour behind an admin proxy).
+ * `usdc` is typed as the mock (tests use the ERC-20 surface, permit and `mint`); `usdcLike` adds the issuer's
+ * controls (pause, blacklist), all held by the admin account.
+ */
+export async function deployUsdcLikeFixture() {
+  const sys = await deployFixtureWith({}, "usdc-like");
+  return { ...sys, usdcLike: UsdcLike__factory.connect(await sys.usdc.getAddress(), sys.admin) };
+}
+
+/**
+ * As `deployFixture`, with Ignition parameters for the local module (e.g. `firstTranche`); `token` picks the payment
+ * token: the minimal mock (default) or the USDC-like token behind its proxy.
+ */
+export async function deployFixtureWith(parameters: Record<string, unknown>, token: "mock" | "usdc-like" = "mock") {
+  const deployed =
+    token === "mock"
+      ? await ignition.deploy(LocalCopurchase, { parameters: { LocalCopurchase: parameters as never } })
+      : await ignition.deploy(LocalCopurchaseUsdc, { parameters: { LocalCopurchaseUsdc: parameters as never } });
   const [admin, seller, alice, bob, carol, dave, stranger] =
     await ethers.getSigners();
   const at = async (c: { getAddress(): Promise<string> }) => c.getAddress();

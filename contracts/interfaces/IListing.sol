@@ -22,7 +22,8 @@ interface IListing {
         ThresholdNotMet,
         SellerRevoked,
         RandomnessTimedOut,
-        RandomnessUnavailable
+        RandomnessUnavailable,
+        Stalled
     }
 
     /// @notice What a keeper should do next for this listing.
@@ -131,6 +132,11 @@ interface IListing {
     /// @notice Thrown when cancelling after the tier's window.
     /// @param windowEnd When the window ended.
     error CancellationWindowPassed(uint256 windowEnd);
+    /// @notice Thrown when `failStalled` comes before the listing's due transition has had its grace period.
+    /// @param stalledAt The first second at which the listing may be failed (Time-Date A, or the draw's expiry, + grace).
+    error NotStalledYet(uint256 stalledAt);
+    /// @notice Thrown when `recoverFunds` finds nothing outside the listing to bring back.
+    error NothingToRecover();
 
     /// @notice Emitted when a purchase is cancelled and refunded.
     /// @param purchaseIndex The purchase.
@@ -221,6 +227,11 @@ interface IListing {
     /// @notice Emitted when the markup is handed to the revenue vault.
     /// @param amount Payment-token units.
     event MarkupReleased(uint256 amount);
+    /// @notice Emitted when a listing failed while the payment token refused transfers brings back what was left
+    /// outside it: the credit its buyers spent (held by the bid token) and P (held by the escrow order).
+    /// @param credit Units collected from the bid token.
+    /// @param price Units returned by voiding the escrow order.
+    event FundsRecovered(uint256 credit, uint256 price);
 
     /// @notice Buys `count` stakes paid from the caller's wallet (approve this listing first).
     /// @param tokenId The caller's bid token, or 0 to be issued a new one in this transaction.
@@ -293,6 +304,22 @@ interface IListing {
 
     /// @notice Fails a draw whose random word did not arrive before the timeout; refunds open. Never re-requests.
     function expireDraw() external;
+
+    /// @notice Ends a listing whose due transition keeps reverting, so its refunds open. Permissionless. From Time-Date A
+    /// + the marketplace's settlement grace an Open listing is settled if settlement now succeeds, else failed
+    /// (`Stalled`); from the draw's expiry + the grace a Drawing listing without a word is expired if that succeeds,
+    /// else failed (`Stalled`) with its escrow order left for `recoverFunds`. This is for a payment token that refuses
+    /// the transfers settlement needs (paused; the listing, escrow or bid token blacklisted).
+    /// @dev An empty revert reason (what running out of gas looks like) is re-thrown, never taken as a refusal. Credit
+    /// the bid token cannot hand over stays pending there until `recoverFunds`.
+    function failStalled() external;
+
+    /// @notice After a `Stalled` failure, brings back what the token refused to move then: the credit buyers spent (from
+    /// the bid token) and P with the deed (by voiding the escrow order). Permissionless; refunds need it once the token
+    /// allows transfers again.
+    /// @return credit Units collected from the bid token.
+    /// @return price Units returned by the escrow.
+    function recoverFunds() external returns (uint256 credit, uint256 price);
 
     /// @notice Pays a token's full refund after failure or dissolution: what its credit paid back to the token as
     /// credit, the rest to its owner. Once per token.

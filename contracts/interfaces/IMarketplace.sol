@@ -163,6 +163,9 @@ interface IMarketplace {
     /// @notice Thrown for a draw timeout outside the allowed bounds.
     /// @param timeout Seconds.
     error DrawTimeoutOutOfRange(uint256 timeout);
+    /// @notice Thrown for a settlement grace outside the allowed bounds.
+    /// @param grace Seconds.
+    error SettlementGraceOutOfRange(uint256 grace);
     /// @notice Thrown when `openSeriesListing` is called by another address than the series module.
     /// @param caller The caller.
     error NotSeriesModule(address caller);
@@ -247,6 +250,16 @@ interface IMarketplace {
     /// @notice Emitted when the draw timeout changes.
     /// @param timeout Seconds.
     event DrawTimeoutSet(uint256 timeout);
+    /// @notice Emitted when the settlement grace changes.
+    /// @param grace Seconds.
+    event SettlementGraceSet(uint256 grace);
+    /// @notice Emitted when a listing action of `performUpkeep` reverted: the upkeep skips the listing until `retryAt`
+    /// and serves the others meanwhile.
+    /// @param listing The listing.
+    /// @param action The action that reverted.
+    /// @param retryAt When `checkUpkeep` offers the listing again.
+    /// @param reason The revert data.
+    event UpkeepActionReverted(address indexed listing, UpkeepAction action, uint256 retryAt, bytes reason);
 
     /// @notice Wires the other contracts, once, in this one place: every module must have code and report this
     /// marketplace as its own, the membership must name this escrow, and the listing implementation must have been
@@ -337,6 +350,11 @@ interface IMarketplace {
     /// @param timeout Seconds, between 1 hour and 30 days; applies to draws requested afterwards.
     function setDrawTimeout(uint256 timeout) external;
 
+    /// @notice Sets how long after Time-Date A (or a draw's expiry) a listing whose settlement (or expiry) keeps reverting
+    /// may be failed by anyone (`IListing.failStalled`). Admin only.
+    /// @param grace Seconds, between 1 day and 30 days; applies to every listing from now on.
+    function setSettlementGrace(uint256 grace) external;
+
     /// @notice Whether `account` is a verified, unrevoked seller.
     /// @param account The account.
     /// @return Whether it is.
@@ -391,6 +409,15 @@ interface IMarketplace {
     /// @notice Seconds a draw may wait for its word.
     /// @return The timeout.
     function drawTimeout() external view returns (uint256);
+
+    /// @notice Seconds after Time-Date A (or a draw's expiry) before a stalled listing may be failed.
+    /// @return The grace.
+    function settlementGrace() external view returns (uint256);
+
+    /// @notice When `checkUpkeep` offers `listing` again after its action reverted (0 or past: now).
+    /// @param listing The listing.
+    /// @return The time.
+    function upkeepRetryAt(address listing) external view returns (uint256);
 
     /// @notice Randomness requests waiting for their word.
     /// @return The count.

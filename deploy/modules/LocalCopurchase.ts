@@ -1,4 +1,5 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import type { ContractFuture, IgnitionModuleBuilder } from "@nomicfoundation/ignition-core";
 import { deploySystem } from "./system.js";
 
 /** Base fee, gas price and LINK price of the official VRF v2.5 mock, as in Chainlink's own examples. */
@@ -13,6 +14,11 @@ const SUBSCRIPTION_FUNDING = 1_000_000n * 10n ** 18n; // LINK units in the mock
  */
 export default buildModule("LocalCopurchase", (m) => {
   const usdc = m.contract("MockUSDC");
+  return { usdc, ...localSystem(m, usdc) };
+});
+
+/** The official VRF v2.5 mock with a funded subscription, and the whole system on `usdc` as its consumer. */
+export function localSystem(m: IgnitionModuleBuilder, usdc: ContractFuture<string>) {
   const coordinator = m.contract("VRFCoordinatorV2_5Mock", [
     VRF_MOCK_BASE_FEE,
     VRF_MOCK_GAS_PRICE,
@@ -28,5 +34,5 @@ export default buildModule("LocalCopurchase", (m) => {
   const arbiter = m.getParameter("arbiter", m.getAccount(0));
   const system = deploySystem(m, { paymentToken: usdc, vrfCoordinator: coordinator, subscriptionId, keyHash, arbiter });
   m.call(coordinator, "addConsumer", [subscriptionId, system.marketplace]);
-  return { usdc, coordinator, ...system };
-});
+  return { coordinator, ...system };
+}

@@ -1,10 +1,14 @@
 /**
  * The buyer's delivery authorization (SPEC §4.5): an EIP-712 `Release` signed under the escrow's own domain, which
- * the seller or its delivery agent submits with `releaseWithSignature`.
+ * the seller or its delivery agent submits with `releaseWithSignature`; and EIP-2612 permits of the payment token,
+ * whose domain core/permit.ts resolves (ERC-5267, else name()/version(), else a per-network parameter).
  */
-import { Signature } from "ethers";
-import type { Signer, TypedDataDomain } from "ethers";
-import type { DeliveryEscrow, MockUSDC } from "../../typechain-types/index.js";
+import { Contract, Signature, getAddress } from "ethers";
+import type { ContractRunner, InterfaceAbi, Signer, TypedDataDomain } from "ethers";
+import type { Address } from "viem";
+import { PERMIT_READ_ABI, permitTypedData, resolvePermitDomain } from "../../core/permit.js";
+import type { PermitDomainParameter, PermitTokenReader } from "../../core/permit.js";
+import type { DeliveryEscrow } from "../../typechain-types/index.js";
 
 export const RELEASE_TYPES = {
   Release: [
@@ -33,22 +37,54 @@ export async function signRelease(escrow: DeliveryEscrow, buyer: Signer, orderId
   return buyer.signTypedData(await escrowDomain(escrow), RELEASE_TYPES, await releaseValue(escrow, orderId, deadline));
 }
 
-/** An EIP-2612 permit of `token` for `spender` to take exactly `value` from `owner`, under the token's own domain. */
-export async function signPermit(token: MockUSDC, owner: Signer, spender: string, value: bigint, deadline: bigint) {
-  const ownerAddress = await owner.getAddress();
-  const [domain, nonce] = await Promise.all([token.eip712Domain(), token.nonces(ownerAddress)]);
-  const signature = await owner.signTypedData(
-    { name: domain.name, version: domain.version, chainId: domain.chainId, verifyingContract: domain.verifyingContract },
-    {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
+/** A `PermitTokenReader` (core/permit.ts) over ethers: the token at `address`, read through `runner`'s provider. */
+export function ethersPermitReader(address: string, runner: ContractRunner, chainId: bigint): PermitTokenReader {
+  const token = new Contract(address, PERMIT_READ_ABI as unknown as InterfaceAbi, runner);
+  return {
+    address: getAddress(address) as Address,
+    chainId,
+    eip712Domain: async () => {
+      const d = await token.eip712Domain();
+      return { name: d.name, version: d.version, chainId: d.chainId, verifyingContract: d.verifyingContract };
     },
-    { owner: ownerAddress, spender, value, nonce, deadline },
+    name: () => token.name(),
+    version: () => token.version(),
+    domainSeparator: () => token.DOMAIN_SEPARATOR(),
+  };
+}
+
+/**
+ * An EIP-2612 permit of `token` for `spender` to take exactly `value` from `owner`, under the token's own domain: from
+ * ERC-5267 where the token has it, else its `name()` and `version()` (USDC), else the network's `permitDomain`
+ * parameter, and checked against `DOMAIN_SEPARATOR()` before signing (a mismatch throws one sentence, nothing signed).
+ */
+export async function signPermit(
+  token: { getAddress(): Promise<string> },
+  owner: Signer,
+  spender: string,
+  value: bigint,
+  deadline: bigint,
+  parameter: PermitDomainParameter = {},
+) {
+  const provider = owner.provider;
+  if (!provider) throw new Error("the permit signer has no provider to read the token with");
+  const address = await token.getAddress();
+  const { chainId } = await provider.getNetwork();
+  const ownerAddress = await owner.getAddress();
+  const { domain } = await resolvePermitDomain(ethersPermitReader(address, provider, chainId), parameter);
+  const nonces = new Contract(address, PERMIT_READ_ABI as unknown as InterfaceAbi, provider);
+  const nonce: bigint = await nonces.nonces(ownerAddress);
+  const typed = permitTypedData(domain, {
+    owner: ownerAddress as Address,
+    spender: spender as Address,
+    value,
+    nonce,
+    deadline,
+  });
+  const signature = await owner.signTypedData(
+    typed.domain,
+    { Permit: [...typed.types.Permit] },
+    typed.message,
   );
   return Signature.from(signature);
 }

@@ -20,11 +20,12 @@ import {
   VRFCoordinatorV2_5Mock__factory,
 } from "../../typechain-types/index.js";
 import type { Listing } from "../../typechain-types/index.js";
+import type { PermitDomainParameter } from "../../core/permit.js";
 import { UserError } from "./errors.js";
 import { formatToken, parseToken, shortAddress } from "./format.js";
 
 /** Ignition module ids that deploy the system; their Marketplace future is `<module>#Marketplace`. */
-const MODULE_IDS = ["LocalCopurchase", "Copurchase"];
+const MODULE_IDS = ["LocalCopurchase", "LocalCopurchaseUsdc", "Copurchase"];
 /** Chain ids of local development chains, where the VRF mock may be driven and time may be moved. */
 const LOCAL_CHAIN_IDS = new Set([31337n, 1337n]);
 
@@ -104,6 +105,8 @@ export async function openContext(connection: NetworkConnection, options: OpenOp
     sys,
     money,
     deployment: { marketplace: marketplaceAddress, source },
+    /** The network's `permitDomain` parameter: the permit domain's fallback for tokens that publish none. */
+    permitDomain: permitDomainParameter(connection.networkName),
     /** The account named by `who` (an index into the node's accounts or an address), or the default index. */
     signer(who: string | undefined, defaultIndex = 0): HardhatEthersSigner {
       return pickSigner(signers, who, defaultIndex);
@@ -121,6 +124,14 @@ export async function openContext(connection: NetworkConnection, options: OpenOp
 }
 
 export type Context = Awaited<ReturnType<typeof openContext>>;
+
+/** `Copurchase.permitDomain` of deploy/parameters/<network>.json (baseSepolia → base-sepolia.json), if any. */
+function permitDomainParameter(networkName: string): PermitDomainParameter {
+  const file = path.join("deploy", "parameters", `${networkName.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.json`);
+  if (!existsSync(file)) return {};
+  const parameters = JSON.parse(readFileSync(file, "utf8")) as { Copurchase?: { permitDomain?: PermitDomainParameter } };
+  return parameters.Copurchase?.permitDomain ?? {};
+}
 
 function pickSigner(signers: HardhatEthersSigner[], who: string | undefined, defaultIndex: number) {
   const ref = (who ?? "").trim();

@@ -285,6 +285,8 @@ export interface BuyArgs {
   token?: bigint;
   from?: string;
   approve?: boolean;
+  /** With `approve`: approve this human amount instead of exactly the cost. */
+  allowance?: string;
   permit?: boolean;
 }
 
@@ -338,8 +340,14 @@ export async function buyStakes(ctx: Context, args: BuyArgs) {
       if (!args.approve) {
         throw new UserError(`insufficient allowance: the listing may spend ${m.format(allowance)} of ${shortAddress(buyer.address)}'s ${m.symbol} but needs ${m.format(fromWallet)}${creditNote}: rerun with --approve (approves exactly what the wallet pays) or --permit (signs an EIP-2612 permit)`);
       }
-      await send(token.approve(f.address, fromWallet));
-      say(`approved the listing to take exactly ${m.format(fromWallet)}`);
+      // Exactly what this purchase pays unless asked otherwise: with USDC, which writes the allowance back on every
+      // transfer, an exact approval is the cheapest (the cleared slot is refunded).
+      const approval = args.allowance ? m.parse(args.allowance) : fromWallet;
+      if (approval < fromWallet) {
+        throw new UserError(`--allowance ${m.format(approval)} is less than the ${m.format(fromWallet)} this purchase pays from the wallet: give at least that, or leave it out to approve exactly the cost`);
+      }
+      await send(token.approve(f.address, approval));
+      say(approval === fromWallet ? `approved the listing to take exactly ${m.format(fromWallet)}` : `approved the listing to take up to ${m.format(approval)} (this purchase pays ${m.format(fromWallet)})`);
     }
     receipt = await send(listing.connect(buyer).buy(tokenId, count));
   }
@@ -363,7 +371,7 @@ export async function buyStakes(ctx: Context, args: BuyArgs) {
 
 /** An EIP-2612 permit for exactly `value`, signed with the token's own EIP-712 domain. */
 function signPermit(ctx: Context, owner: HardhatEthersSigner, spender: string, value: bigint, deadline: bigint) {
-  return signTokenPermit(ctx.sys.token, owner, spender, value, deadline);
+  return signTokenPermit(ctx.sys.token, owner, spender, value, deadline, ctx.permitDomain);
 }
 
 /** Claims the refunds of a failed or dissolved listing for one token, or for every token `from` holds there. */
@@ -376,6 +384,7 @@ export async function refundStakes(ctx: Context, args: { listing: string; token?
   }
   const tokens = args.token && args.token > 0n ? [args.token] : (await holdings(ctx, listing, owner.address)).map((h) => h.tokenId);
   if (tokens.length === 0) throw new UserError(`${shortAddress(owner.address)} holds no bid token with stakes to refund on listing #${f.listingId}`);
+  await recoverIfNeeded(ctx, listing, owner);
   let total = 0n;
   for (const tokenId of tokens) {
     const receipt = await send(listing.connect(owner).claimRefund(tokenId));
@@ -389,6 +398,21 @@ export async function refundStakes(ctx: Context, args: { listing: string; token?
   }
   if (tokens.length > 1) say(`  ${ctx.money.format(total)} in total`);
   return { total, tokens };
+}
+
+/**
+ * A listing failed while the payment token refused transfers (`failStalled`) may still have the credit its buyers spent
+ * at the bid token, or P in its escrow order: bring them back (permissionless `recoverFunds`) so every refund is paid.
+ */
+async function recoverIfNeeded(ctx: Context, listing: Listing, signer: HardhatEthersSigner) {
+  if (LISTING_STATUS[Number(await listing.status())] !== "Failed") return;
+  const credit = await ctx.sys.bidToken.creditPendingFor(await listing.getAddress());
+  const orderId = await listing.escrowOrderId();
+  const orderOpen = orderId !== 0n && ORDER_STATUS[Number((await ctx.sys.escrow.order(orderId)).status)] === "AwaitingDraw";
+  if (credit === 0n && !orderOpen) return;
+  const receipt = await send(listing.connect(signer).recoverFunds());
+  const e = eventIn(receipt, listing, "FundsRecovered");
+  say(`recovered ${ctx.money.format(e.args.credit)} of spent credit from the bid token and ${ctx.money.format(e.args.price)} from the escrow order, so every refund can be paid`);
 }
 
 /** Cancels a bid token's latest purchase in an open listing; the refund follows the holder's membership tier. */

@@ -8,6 +8,7 @@ interface Args {
   spend?: string;
   token: bigint;
   approve: boolean;
+  allowance?: string;
   permit: boolean;
   from?: string;
   deployment?: string;
