@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {ExactTransfer} from "./libraries/ExactTransfer.sol";
+import {SoladySlots} from "./libraries/SoladySlots.sol";
 import {ERC721} from "solady/src/tokens/ERC721.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
@@ -29,8 +30,8 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
     using BitMaps for BitMaps.BitMap;
     using Strings for uint256;
 
-    /// @notice The highest id that can ever exist. Fits the 24-bit token-id lanes of the purchase log and of the
-    /// treasury stack (tested).
+    /// @notice The highest id that can ever exist. Fits the 23-bit token-id lanes of the purchase log and the 24-bit
+    /// ones of the treasury stack (tested).
     uint256 public constant MAX_SUPPLY = 7_777_777;
     /// @notice The most listings a token can hold an open position in at once. A buyer needing more uses another
     /// token; positions in settled listings are pruned automatically when a fifth is needed.
@@ -38,17 +39,9 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
     /// @notice The marketplace role allowed to release tranches, reserve and grant vanity ids.
     bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR_ROLE");
 
-    /// @dev Solady ERC721's private storage seed and event signature, for the few moves this contract makes on
-    /// Solady's slots directly (checked against ownerOf, balanceOf and getApproved in the tests).
-    uint256 private constant _SOLADY_ERC721_MASTER_SLOT_SEED = 0x7d8825530a5a2e7a << 192;
-    uint256 private constant _TRANSFER_EVENT_SIGNATURE =
-        0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef;
     uint256 private constant _LANE_BITS = 23;
     uint256 private constant _LANE_MASK = (1 << _LANE_BITS) - 1;
     uint256 private constant _HAS_CREDIT = 1 << (MAX_OPEN_POSITIONS * _LANE_BITS);
-    uint256 private constant _IDS_PER_STACK_SLOT = 10;
-    uint256 private constant _STACK_ID_BITS = 24;
-    uint256 private constant _STACK_ID_MASK = (1 << _STACK_ID_BITS) - 1;
 
     /// @dev Packed: a purchase reads all of it in one slot.
     struct Gate {
@@ -73,7 +66,7 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
     mapping(uint256 number => address listing) private _listingByNumber;
     mapping(uint256 tokenId => uint256 amount) private _credit;
     /// @dev The treasury's recycled ids, a stack of 24-bit ids packed ten to a slot.
-    mapping(uint256 slot => uint256 ids) private _recycled;
+    SoladySlots.Stack private _recycled;
     BitMaps.BitMap private _reserved;
 
     modifier onlyMarketplace() {
@@ -110,7 +103,7 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
         if (_gate.salesPaused) revert SalesPaused();
         if (tokenId == 0) return (_issue(buyer, _enrolmentNumber(msg.sender)), cost);
 
-        (address owner, uint256 extra) = _ownership(tokenId);
+        (address owner, uint256 extra) = SoladySlots.ownership(tokenId);
         if (owner != buyer && (owner == address(0) || !_isApprovedOrOwner(buyer, tokenId))) {
             revert NotTokenHolder(tokenId, buyer);
         }
@@ -169,8 +162,8 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
         Gate memory gate = _gate;
         uint256 count = gate.recycledCount;
         // The stack slot being filled is buffered in memory and written once per slot.
-        uint256 slot = count / _IDS_PER_STACK_SLOT;
-        uint256 lanes = _recycled[slot];
+        uint256 slot = count / SoladySlots.IDS_PER_SLOT;
+        uint256 lanes = _recycled.slots[slot];
         for (uint256 i = 0; i < ids.length; ++i) {
             uint256 tokenId = ids[i];
             SkipReason reason = _skipReason(tokenId);
@@ -179,21 +172,20 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
                 continue;
             }
             address holder = _ownerOf(tokenId);
-            _moveToTreasury(holder, tokenId);
+            SoladySlots.moveToTreasury(holder, tokenId);
             emit TokenRecycled(tokenId, holder);
 
-            uint256 shift = (count % _IDS_PER_STACK_SLOT) * _STACK_ID_BITS;
-            lanes = (lanes & ~(_STACK_ID_MASK << shift)) | (tokenId << shift);
+            lanes = SoladySlots.put(lanes, count, tokenId);
             ++count;
             ++recycled;
-            if (count % _IDS_PER_STACK_SLOT == 0) {
-                _recycled[slot] = lanes;
+            if (count % SoladySlots.IDS_PER_SLOT == 0) {
+                _recycled.slots[slot] = lanes;
                 ++slot;
-                lanes = _recycled[slot];
+                lanes = _recycled.slots[slot];
             }
         }
         if (recycled == 0) return 0;
-        if (count % _IDS_PER_STACK_SLOT != 0) _recycled[slot] = lanes;
+        if (count % SoladySlots.IDS_PER_SLOT != 0) _recycled.slots[slot] = lanes;
         gate.recycledCount = uint32(count);
         _gate = gate;
     }
@@ -380,51 +372,6 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
         emit IdReserved(id);
     }
 
-    /// @dev Owner and extra data in one read of Solady's ownership slot (its layout: see ERC721.sol, "Ownership
-    /// data"); the purchase path pays for this slot once.
-    function _ownership(uint256 id) private view returns (address owner, uint256 extra) {
-        assembly ("memory-safe") {
-            mstore(0x00, id)
-            mstore(0x1c, _SOLADY_ERC721_MASTER_SLOT_SEED)
-            let packed := sload(add(id, add(id, keccak256(0x00, 0x20))))
-            owner := shr(96, shl(96, packed))
-            extra := shr(160, packed)
-        }
-    }
-
-    /// @dev Recycling: the token goes to the treasury with its approval and extra data cleared (settled positions
-    /// are forgotten; credit is zero). Solady's slots are written directly because the treasury keeps no balance
-    /// slot: its balance is `recycledCount` (see `balanceOf`), which saves a storage write per move.
-    function _moveToTreasury(address holder, uint256 id) private {
-        assembly ("memory-safe") {
-            mstore(0x00, id)
-            mstore(0x1c, _SOLADY_ERC721_MASTER_SLOT_SEED)
-            let ownershipSlot := add(id, add(id, keccak256(0x00, 0x20)))
-            if sload(add(1, ownershipSlot)) {
-                sstore(add(1, ownershipSlot), 0)
-            }
-            sstore(ownershipSlot, address())
-            mstore(0x00, holder)
-            let balanceSlot := keccak256(0x0c, 0x1c)
-            sstore(balanceSlot, sub(sload(balanceSlot), 1))
-            log4(codesize(), 0x00, _TRANSFER_EVENT_SIGNATURE, holder, address(), id)
-        }
-    }
-
-    /// @dev Issuing a recycled token: owner `to`, one position (listing `listingNumber`), no approval (cleared when it was
-    /// recycled), no credit (a token with credit is never recycled).
-    function _moveFromTreasury(address to, uint256 id, uint256 listingNumber) private {
-        assembly ("memory-safe") {
-            mstore(0x00, id)
-            mstore(0x1c, _SOLADY_ERC721_MASTER_SLOT_SEED)
-            sstore(add(id, add(id, keccak256(0x00, 0x20))), or(shl(160, listingNumber), to))
-            mstore(0x00, to)
-            let balanceSlot := keccak256(0x0c, 0x1c)
-            sstore(balanceSlot, add(sload(balanceSlot), 1))
-            log4(codesize(), 0x00, _TRANSFER_EVENT_SIGNATURE, address(), to, id)
-        }
-    }
-
     function _enrolmentNumber(address listing) private view returns (uint256 number) {
         number = _enrolments[listing].number;
         if (number == 0) revert NotAListing(listing);
@@ -435,12 +382,11 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
         Gate memory gate = _gate;
         if (gate.recycledCount != 0) {
             uint256 top = gate.recycledCount - 1;
-            uint256 shift = (top % _IDS_PER_STACK_SLOT) * _STACK_ID_BITS;
             // The popped lane is left in place: pushes overwrite it.
-            tokenId = (_recycled[top / _IDS_PER_STACK_SLOT] >> shift) & _STACK_ID_MASK;
+            tokenId = SoladySlots.at(_recycled, top);
             gate.recycledCount = uint32(top);
             _gate = gate;
-            _moveFromTreasury(buyer, tokenId, number);
+            SoladySlots.moveFromTreasury(buyer, tokenId, number);
             return tokenId;
         }
         tokenId = gate.nextId;
@@ -491,6 +437,8 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
             address listing = _listingByNumber[number];
             if (IListing(listing).positionOpen(tokenId)) listings[found++] = listing;
         }
+        // Why assembly: shortens the array in place to the positions found (Solidity cannot resize memory arrays).
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(listings, found)
         }

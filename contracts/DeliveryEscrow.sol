@@ -2,7 +2,9 @@
 pragma solidity 0.8.30;
 
 import {ExactTransfer} from "./libraries/ExactTransfer.sol";
-import {CappedCall} from "./libraries/CappedCall.sol";
+import {Disputes} from "./libraries/Disputes.sol";
+import {OneTimeCode} from "./libraries/OneTimeCode.sol";
+import {MembershipReports} from "./libraries/MembershipReports.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
@@ -49,11 +51,11 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
     /// @notice Highest platform fee of direct orders.
     uint256 public constant MAX_DIRECT_FEE_BPS = 1_000;
     /// @notice Shortest one-time code in bytes: 128 bits, out of reach of an off-chain search of its public hash.
-    uint256 public constant MIN_CODE_LENGTH = 16;
+    uint256 public constant MIN_CODE_LENGTH = OneTimeCode.MIN_LENGTH;
     /// @notice Gas given to each membership report; a report that needs more fails alone and is recorded for replay.
-    uint256 public constant REPORT_GAS = 200_000;
+    uint256 public constant REPORT_GAS = MembershipReports.GAS;
     /// @notice Gas kept back for recording a failed report (a new slot and the event carrying its calldata).
-    uint256 public constant REPORT_RECORD_GAS = 40_000;
+    uint256 public constant REPORT_RECORD_GAS = MembershipReports.RECORD_GAS;
     /// @notice Bounds of the ship window.
     uint256 public constant MIN_SHIP_WINDOW = 1 days;
     /// @notice Bounds of the ship window (also the furthest ship-by time of a direct order).
@@ -98,16 +100,6 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         uint16 directFeeBps;
     }
 
-    /// @dev `arbiterTerm` is the arbiter's term when it voted: a vote by a replaced arbiter no longer counts.
-    /// `disputedFrom` is the state the dispute interrupted, which decides its default outcome.
-    struct Votes {
-        Ballot buyer;
-        Ballot seller;
-        Ballot arbiter;
-        uint32 arbiterTerm;
-        OrderStatus disputedFrom;
-    }
-
     // solhint-disable-next-line gas-struct-packing
     struct CancelOffer {
         address by;
@@ -136,11 +128,11 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
     mapping(address account => uint256) private _owed;
     mapping(address listing => uint256 orderId) private _listingOrders;
     mapping(address seller => mapping(address agent => bool)) private _agents;
-    mapping(uint256 orderId => Votes) private _votes;
+    mapping(uint256 orderId => Disputes.State) private _votes;
     mapping(uint256 orderId => CancelOffer) private _cancelOffers;
     mapping(address seller => uint256) private _offerCounters;
     mapping(address seller => mapping(uint256 nonce => bool)) private _offerNonceUsed;
-    mapping(bytes32 reportHash => bool) private _failedReports;
+    MembershipReports.State private _reports;
     uint256 private _feesHeld;
 
     /// @param marketplace_ The marketplace whose listings open orders and whose roles govern this escrow.
@@ -227,7 +219,7 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         // Rounds down: the buyer pays the rounding at delivery, with the balance.
         uint256 upfront = (amount * offer.upfrontBps) / _BPS;
         if (offer.upfrontBps > _BPS || upfront == 0) revert UpfrontShareOutOfRange(offer.upfrontBps);
-        if (codeHash != bytes32(0)) _checkCode(codeHash, codeLength);
+        if (codeHash != bytes32(0)) OneTimeCode.validate(codeHash, codeLength);
         _takeOffer(offer, signature);
 
         uint40 shipBy = uint40(block.timestamp + offer.shipWindow);
@@ -245,13 +237,15 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         _totalHeld += upfront;
         emit DirectOrderOpened(orderId, msg.sender, seller, amount, upfront, shipBy);
         emit OfferTaken(orderId, seller, offer.nonce, offer.item);
-        if (codeHash != bytes32(0)) {
-            o.codeHash = codeHash;
-            o.codeLength = codeLength;
-            emit CodeCommitted(orderId, codeHash, codeLength);
-        }
+        if (codeHash != bytes32(0)) OneTimeCode.store(o, orderId, codeHash, codeLength);
         _pull(msg.sender, upfront);
-        _reportOpened(orderId, msg.sender, seller, amount, (amount * feeBps) / _BPS);
+        _report(
+            orderId,
+            abi.encodeCall(
+                IMembershipHooks.onOrderOpened,
+                (orderId, msg.sender, seller, amount, (amount * feeBps) / _BPS)
+            )
+        );
     }
 
     /// @inheritdoc IDeliveryEscrow
@@ -287,15 +281,7 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         Order storage o = _orders[orderId];
         if (msg.sender != o.buyer) revert NotBuyer(orderId, msg.sender);
         _requireAuthorizable(orderId, o.status);
-        if (codeHash == bytes32(0)) revert InvalidCodeHash();
-        _checkCode(codeHash, codeLength);
-        // After shipment the seller may be on its way with the code: replacing it would turn a right code into a
-        // failed attempt against the seller.
-        bytes32 committed = o.codeHash;
-        if (committed != bytes32(0) && o.trackingHash != bytes32(0)) revert CodeLocked(orderId, committed);
-        o.codeHash = codeHash;
-        o.codeLength = codeLength;
-        emit CodeCommitted(orderId, codeHash, codeLength);
+        OneTimeCode.replace(o, orderId, codeHash, codeLength);
     }
 
     /// @inheritdoc IDeliveryEscrow
@@ -350,21 +336,13 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         if (codeHash == bytes32(0)) revert NoCodeCommitted(orderId);
         // Before the code is compared, so a right code is never spent on a release that must revert.
         if (o.paid != o.amount) revert BalanceDue(orderId, o.amount - o.paid);
-        if (code.length == o.codeLength && keccak256(code) == codeHash) {
+        if (OneTimeCode.matches(code, o.codeLength, codeHash)) {
             _release(orderId, o, ReleaseMethod.Code);
             return true;
         }
         // A wrong code returns instead of reverting, so that the count it raises is kept.
-        uint8 attempts = o.failedAttempts + 1;
-        o.failedAttempts = attempts;
-        emit AuthorizationFailed(orderId, attempts);
         Config memory c = _config;
-        if (attempts >= c.maxAttempts) {
-            uint40 refundableAt = uint40(block.timestamp + c.suspensionPeriod);
-            o.status = OrderStatus.Suspended;
-            o.deadline = refundableAt;
-            emit OrderSuspended(orderId, refundableAt);
-        }
+        OneTimeCode.recordFailure(o, orderId, c.maxAttempts, c.suspensionPeriod);
         return false;
     }
 
@@ -467,28 +445,10 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
     function vote(uint256 orderId, Outcome outcome, uint16 sellerBps) external nonReentrant {
         Order storage o = _orders[orderId];
         if (o.status != OrderStatus.Disputed) revert WrongOrderStatus(orderId, o.status);
-        if (outcome == Outcome.None || sellerBps > _BPS) revert InvalidVote(outcome, sellerBps);
-        if (outcome == Outcome.Release) sellerBps = uint16(_BPS);
-        else if (outcome == Outcome.Refund) sellerBps = 0;
-        Ballot memory ballot = Ballot(outcome, sellerBps);
-        Votes storage v = _votes[orderId];
-        Ballot memory first;
-        Ballot memory second;
-        uint32 term = _arbiterTerm;
-        // Only the current arbiter's vote counts: one cast before the arbiter was replaced is ignored.
-        Ballot memory arbiterVote = v.arbiterTerm == term ? v.arbiter : Ballot(Outcome.None, 0);
-        // A party that is also the arbiter votes once, as the party.
-        if (msg.sender == o.buyer) {
-            (v.buyer, first, second) = (ballot, v.seller, arbiterVote);
-        } else if (msg.sender == o.seller) {
-            (v.seller, first, second) = (ballot, v.buyer, arbiterVote);
-        } else if (msg.sender == _arbiter && msg.sender != address(0)) {
-            (v.arbiter, v.arbiterTerm, first, second) = (ballot, term, v.buyer, v.seller);
-        } else {
-            revert NotAVoter(orderId, msg.sender);
-        }
-        emit VoteCast(orderId, msg.sender, outcome, sellerBps);
-        if (_agree(ballot, first) || _agree(ballot, second)) _resolve(orderId, o, outcome, sellerBps);
+        Ballot memory ballot = Disputes.ballot(outcome, sellerBps);
+        bool agreed = Disputes.cast(_votes[orderId], ballot, orderId, msg.sender, o, _arbiter, _arbiterTerm);
+        emit VoteCast(orderId, msg.sender, outcome, ballot.sellerBps);
+        if (agreed) _resolve(orderId, o, outcome, ballot.sellerBps);
     }
 
     /// @inheritdoc IDeliveryEscrow
@@ -593,12 +553,8 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IDeliveryEscrow
     function replayReport(uint256 orderId, bytes calldata report) external nonReentrant {
-        bytes32 reportHash = keccak256(abi.encode(orderId, report));
-        if (!_failedReports[reportHash]) revert NoFailedReport(reportHash);
-        delete _failedReports[reportHash];
-        emit MembershipReportReplayed(orderId, reportHash);
         // The replayer pays for all the gas the report needs; a report that fails again reverts and stays recorded.
-        if (!CappedCall.invoke(_config.membership, gasleft(), report)) revert ReportReplayFailed(reportHash);
+        MembershipReports.replay(_reports, _config.membership, orderId, report);
     }
 
     // ---------------------------------------------------------------- configuration
@@ -682,7 +638,7 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IDeliveryEscrow
     function isFailedReport(bytes32 reportHash) external view returns (bool) {
-        return _failedReports[reportHash];
+        return _reports.failed[reportHash];
     }
 
     /// @inheritdoc IDeliveryEscrow
@@ -702,8 +658,7 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IDeliveryEscrow
     function votes(uint256 orderId) external view returns (Ballot memory, Ballot memory, Ballot memory) {
-        Votes storage v = _votes[orderId];
-        return (v.buyer, v.seller, v.arbiter);
+        return Disputes.ballots(_votes[orderId]);
     }
 
     /// @inheritdoc IDeliveryEscrow
@@ -782,7 +737,10 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         if (fee != 0) emit PlatformFeeCharged(orderId, fee);
         // A plain transfer: no receiver callback can re-enter or block the release.
         if (listing != address(0)) _DEED.transferFrom(address(this), buyer, o.deedId);
-        _reportCompleted(orderId, buyer, seller, amount, fee, listing);
+        _report(
+            orderId,
+            abi.encodeCall(IMembershipHooks.onOrderCompleted, (orderId, buyer, seller, amount, fee, listing))
+        );
     }
 
     /// @dev A shipped order whose time is up: released if paid in full, else the seller keeps the deposit and the
@@ -857,30 +815,7 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Reports to the membership contract with a fixed gas cap, after every effect and transfer. A reverting or
-    /// gas-hungry membership contract cannot block a release or a refund: the failure is recorded for a replay with
-    /// more gas and emitted (no return data is copied, so no return bomb either). The caller must leave the report its
-    /// whole cap, so that nobody can make a report fail on purpose by sending too little gas.
-    function _reportCompleted(
-        uint256 orderId,
-        address buyer,
-        address seller,
-        uint256 amount,
-        uint256 fee,
-        address listing
-    ) private {
-        _report(
-            orderId,
-            abi.encodeCall(IMembershipHooks.onOrderCompleted, (orderId, buyer, seller, amount, fee, listing))
-        );
-    }
-
-    /// @dev As `_reportCompleted`.
-    function _reportOpened(uint256 orderId, address buyer, address seller, uint256 amount, uint256 fee) private {
-        _report(orderId, abi.encodeCall(IMembershipHooks.onOrderOpened, (orderId, buyer, seller, amount, fee)));
-    }
-
-    /// @dev As `_reportCompleted`.
+    /// @dev The report of every cancellation, refund and split.
     function _reportCancelled(
         uint256 orderId,
         address buyer,
@@ -894,17 +829,9 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         );
     }
 
-    /// @dev Nothing a failed report carries is lost: its calldata is kept (by hash) until someone replays it.
+    /// @dev Every report to the membership contract goes through here (see `MembershipReports`).
     function _report(uint256 orderId, bytes memory report) private {
-        address hooks = _config.membership;
-        if (hooks == address(0)) return;
-        // 1/64 of the gas stays with the caller (EIP-150); the margin pays for the call and for recording a failure.
-        uint256 needed = REPORT_GAS + REPORT_GAS / 63 + REPORT_RECORD_GAS;
-        if (gasleft() < needed) revert GasTooLowForReport(gasleft(), needed);
-        if (CappedCall.invoke(hooks, REPORT_GAS, report)) return;
-        bytes32 reportHash = keccak256(abi.encode(orderId, report));
-        _failedReports[reportHash] = true;
-        emit MembershipReportFailed(orderId, reportHash, report);
+        MembershipReports.send(_reports, _config.membership, orderId, report);
     }
 
     /// @dev Pulls `amount` and checks it all arrived: fee-on-transfer tokens are rejected rather than booked short.
@@ -938,17 +865,8 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         ) revert WrongOrderStatus(orderId, status);
     }
 
-    function _checkCode(bytes32 codeHash, uint8 codeLength) private pure {
-        if (codeLength < MIN_CODE_LENGTH) revert CodeTooShort(codeLength, MIN_CODE_LENGTH);
-        if (codeHash == bytes32(0)) revert InvalidCodeHash();
-    }
-
     function _checkWindow(uint256 value, uint256 min, uint256 max) private pure {
         if (value < min || value > max) revert WindowOutOfRange(value, min, max);
-    }
-
-    function _agree(Ballot memory a, Ballot memory b) private pure returns (bool) {
-        return a.outcome == b.outcome && a.sellerBps == b.sellerBps;
     }
 
     function _orderOfCaller() private view returns (uint256 orderId, Order storage o) {

@@ -690,6 +690,8 @@ contract Listing is IListing, ReentrancyGuardTransient {
                 (uint256(st.cancelledStakes) << 176) |
                 (uint256(st.dissolutionVotes) << 216);
         State storage stored = _state;
+        // Why assembly: one SSTORE of the packed word; Solidity would copy the memory struct member by member.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             sstore(stored.slot, packed)
         }
@@ -705,6 +707,8 @@ contract Listing is IListing, ReentrancyGuardTransient {
                 (uint256(p.lastPurchaseAt) << 120) |
                 (uint256(p.creditPaid) << 160);
         Position storage stored = _positions[tokenId];
+        // Why assembly: one SSTORE of the packed word; Solidity would copy the memory struct member by member.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             sstore(stored.slot, packed)
         }
@@ -731,6 +735,8 @@ contract Listing is IListing, ReentrancyGuardTransient {
     }
 
     function _bubble(bytes memory reason) private pure {
+        // Why assembly: rethrows the callee's revert data unchanged (Solidity cannot revert with raw bytes).
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             revert(add(reason, 0x20), mload(reason))
         }

@@ -546,6 +546,8 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
     }
 
     function _bubble(bytes memory reason) private pure {
+        // Why assembly: rethrows the callee's revert data unchanged (Solidity cannot revert with raw bytes).
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             revert(add(reason, 0x20), mload(reason))
         }

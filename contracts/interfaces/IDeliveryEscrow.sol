@@ -84,7 +84,7 @@ interface IDeliveryEscrow {
         bytes32 trackingHash;
     }
 
-    /// @notice How the policy role refunds a cancelled order (see `cancelWithRefund`).
+    /// @notice How the policy role refunds a cancelled order (see `cancelByPolicy`).
     /// @param mode Wallet: what was paid is owed to the buyer. Credit: it is added as credit to the buyer's bid token
     /// `creditTokenId`. WalletMinusFee: `feeBps` of it goes to the revenue vault, the rest is owed to the buyer.
     /// @param feeBps The fee for WalletMinusFee, at most 10,000 bps (ignored otherwise).

@@ -11,6 +11,8 @@ library CappedCall {
     /// @param data The calldata.
     /// @return ok Whether the call succeeded.
     function invoke(address target, uint256 gasCap, bytes memory data) internal returns (bool ok) {
+        // Why assembly: a call that copies no return data (Solidity's call always copies it).
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             ok := call(gasCap, target, 0, add(data, 32), mload(data), 0, 0)
         }

@@ -14,6 +14,8 @@ library CloneArgs {
     /// @param index Word index (0-based) in the abi-encoded arguments.
     /// @return value The word.
     function word(uint256 index) internal view returns (uint256 value) {
+        // Why assembly: reads the clone's immutable args appended to its code (EXTCODECOPY of itself).
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             extcodecopy(address(), 0x00, add(_ARGS_OFFSET, mul(index, 0x20)), 0x20)
             value := mload(0x00)

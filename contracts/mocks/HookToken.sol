@@ -76,6 +76,8 @@ contract ReentrantAccount is ITransferHook {
         // solhint-disable-next-line avoid-low-level-calls
         (ok, result) = target.call(data);
         if (!ok) {
+            // Why assembly: rethrows the callee's revert data unchanged.
+            // solhint-disable-next-line no-inline-assembly
             assembly ("memory-safe") {
                 revert(add(result, 0x20), mload(result))
             }

@@ -121,6 +121,8 @@ contract MockMembership is IMembershipHooks {
             (bool ok, bytes memory reason) = reentryTarget.call(reentryData);
             // Bubbles the escrow's refusal, so the report fails the way a re-entrant call would.
             if (!ok) {
+                // Why assembly: rethrows the callee's revert data unchanged.
+                // solhint-disable-next-line no-inline-assembly
                 assembly ("memory-safe") {
                     revert(add(reason, 32), mload(reason))
                 }

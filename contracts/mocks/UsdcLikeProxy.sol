@@ -75,6 +75,8 @@ contract UsdcLikeProxy {
     function _forward() private {
         if (msg.sender == _load(_ADMIN_SLOT)) revert AdminCannotFallback();
         address impl = _load(_IMPLEMENTATION_SLOT);
+        // Why assembly: a transparent proxy forwards any calldata and returns or reverts with the raw result.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             calldatacopy(0, 0, calldatasize())
             let ok := delegatecall(gas(), impl, 0, calldatasize(), 0, 0)
@@ -96,12 +98,16 @@ contract UsdcLikeProxy {
     }
 
     function _load(bytes32 slot) private view returns (address value) {
+        // Why assembly: the EIP-1967 slots are fixed hashes, not Solidity state variables.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             value := sload(slot)
         }
     }
 
     function _store(bytes32 slot, address value) private {
+        // Why assembly: the EIP-1967 slots are fixed hashes, not Solidity state variables.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             sstore(slot, value)
         }

@@ -3,6 +3,7 @@ import {
   buy,
   createListing,
   deployFixture,
+  ethers,
   networkHelpers,
 } from "../fixtures.js";
 import type { System } from "../fixtures.js";
@@ -29,7 +30,9 @@ describe("BidToken (unit)", () => {
 
   it("mints only for enrolled listings; only the marketplace enrols and pauses", async () => {
     await expect(
-      sys.bidToken.connect(sys.stranger).admit(sys.stranger.address, 0, 0, true),
+      sys.bidToken
+        .connect(sys.stranger)
+        .admit(sys.stranger.address, 0, 0, true),
     )
       .to.be.revertedWithCustomError(sys.bidToken, "NotAListing")
       .withArgs(sys.stranger.address);
@@ -94,5 +97,48 @@ describe("BidToken (unit)", () => {
     await expect(listing.connect(sys.carol).claimRefund(a))
       .to.emit(listing, "RefundClaimed")
       .withArgs(a, sys.carol.address, 10n * BigInt(terms.stakePrice), 0n);
+  });
+
+  it("the treasury stack and Solady's slots written directly agree with Solady's views across a stack slot (SoladySlots)", async () => {
+    // Twelve idle tokens: more than the ten ids one stack slot holds, so the pushes and pops cross a slot.
+    const { listing: failed, terms } = await createListing(sys);
+    const ids: bigint[] = [];
+    for (let i = 0; i < 12; ++i)
+      ids.push(await buy(sys, failed, sys.alice, 1n));
+    await sys.bidToken.connect(sys.alice).approve(sys.dave.address, ids[3]);
+    await networkHelpers.time.increaseTo(terms.deadline);
+    await failed.settle();
+    for (const id of ids) await failed.connect(sys.alice).claimRefund(id);
+
+    const treasury = await sys.bidToken.getAddress();
+    await sys.bidToken.connect(sys.stranger).recycle(ids);
+    expect(await sys.bidToken.recycledCount()).to.equal(12n);
+    expect(await sys.bidToken.balanceOf(treasury)).to.equal(12n);
+    expect(await sys.bidToken.balanceOf(sys.alice.address)).to.equal(0n);
+    for (const id of ids) {
+      expect(await sys.bidToken.ownerOf(id)).to.equal(treasury);
+      expect(await sys.bidToken.getApproved(id)).to.equal(ethers.ZeroAddress);
+    }
+
+    // Re-issued last in, first out, each to its buyer with the new listing as its one position.
+    const { listing } = await createListing(sys);
+    const listingAddress = await listing.getAddress();
+    for (const id of [...ids].reverse()) {
+      expect(await buy(sys, listing, sys.carol, 1n)).to.equal(id);
+      expect(await sys.bidToken.ownerOf(id)).to.equal(sys.carol.address);
+      expect(await sys.bidToken.openPositions(id)).to.deep.equal([
+        listingAddress,
+      ]);
+    }
+    expect(await sys.bidToken.balanceOf(sys.carol.address)).to.equal(12n);
+    expect(await sys.bidToken.balanceOf(treasury)).to.equal(0n);
+    expect(await sys.bidToken.recycledCount()).to.equal(0n);
+    // Solady's own transfer accepts the re-issued token: its balance and ownership slots are consistent.
+    await sys.bidToken
+      .connect(sys.carol)
+      .transferFrom(sys.carol.address, sys.bob.address, ids[3]);
+    expect(await sys.bidToken.ownerOf(ids[3])).to.equal(sys.bob.address);
+    expect(await sys.bidToken.balanceOf(sys.carol.address)).to.equal(11n);
+    expect(await sys.bidToken.balanceOf(sys.bob.address)).to.equal(1n);
   });
 });
