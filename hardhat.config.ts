@@ -18,6 +18,16 @@ const BUILD = {
   toolVersionsInBuildInfo: false,
 };
 
+const DEFAULT_SOLIDITY_TESTS = { fuzz: { runs: 256 }, invariant: { runs: 64, depth: 64, failOnRevert: true } };
+const DEEP_SOLIDITY_TESTS = {
+  fuzz: { runs: Number(process.env.FUZZ_RUNS ?? 10_000) },
+  invariant: {
+    runs: Number(process.env.INVARIANT_RUNS ?? 1_500),
+    depth: Number(process.env.INVARIANT_DEPTH ?? 200),
+    failOnRevert: true,
+  },
+};
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers, hardhatViem, buildProgress],
   // Operator, seller and buyer tasks (listing:create, listing:status, stake:buy, …): see tasks/index.ts.
@@ -56,5 +66,7 @@ export default defineConfig({
       accounts: [configVariable("BASE_SEPOLIA_PRIVATE_KEY")],
     },
   },
-  test: { solidity: { fuzz: { runs: 256 }, invariant: { runs: 64, depth: 64, failOnRevert: true } } },
+  // CI's runs stay small; `npm run test:deep` (COPURCHASE_DEEP=1) runs the fuzz and invariant suites deep. Inline
+  // `hardhat-config:` depths in the invariant suites override the depth here.
+  test: { solidity: process.env.COPURCHASE_DEEP ? DEEP_SOLIDITY_TESTS : DEFAULT_SOLIDITY_TESTS },
 });

@@ -94,6 +94,25 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
     mapping(address listing => uint256) public feesKept;
     uint256 public totalWalletPaid;
     uint256 public totalWalletRefunds;
+    // ---- independent running totals of where the money is (never read back from the contracts' own books)
+    /// @notice What listing `l` owns, in its balance or as its buyers' credit still pending at the bid token.
+    mapping(address listing => uint256) public ghostHeld;
+    /// @notice Each token's credit at the bid token.
+    mapping(uint256 tokenId => uint256) public ghostCredit;
+    /// @notice What the escrow owes: open orders' prices plus its parties' withdrawable credits.
+    uint256 public ghostEscrow;
+    /// @notice What the vault owes its recipients.
+    uint256 public ghostVault;
+    // ---- the draw: what the handler saw at the request and at the word
+    /// @notice Stakes sold, numbered and purchases when the draw was requested (frozen from then on).
+    mapping(address listing => uint256) public soldAtRequest;
+    mapping(address listing => uint256) public numberedAtRequest;
+    mapping(address listing => uint256) public purchasesAtRequest;
+    /// @notice The pick the handler's own replay found when the word arrived: stake, purchase and token.
+    mapping(address listing => bool) public picked;
+    mapping(address listing => uint256) public pickedStake;
+    mapping(address listing => uint256) public pickedIndex;
+    mapping(address listing => uint256) public pickedToken;
     /// @notice How often each action did real work (not a skip), to check the run reaches every path.
     mapping(string action => uint256) public calls;
 
@@ -301,6 +320,8 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         assertLe(toWallet, walletPart, "credit became wallet money on cancellation");
         walletPaid[address(l)][token] -= walletPart;
         totalWalletRefunds += toWallet;
+        ghostHeld[address(l)] -= refund;
+        ghostCredit[token] += refund - toWallet;
         feesKept[address(l)] += after_.fees - before.fees;
         paidIn[address(l)] -= amount;
         totalPaidIn -= amount;
@@ -353,6 +374,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         _BID_TOKEN.topUp(token, amount);
         vm.stopPrank();
         assertEq(_BID_TOKEN.creditOf(token), before + amount, "credit not added");
+        ghostCredit[token] += amount;
         ++calls["topUp"];
     }
 
@@ -420,6 +442,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
                 if (d.status != IMarketplace.DrawStatus.Pending) continue;
                 _fulfilWord(d.requestId, uint256(keccak256(abi.encode(secondsSeed, i))));
                 requestConsumed[address(_listings[i])] = true;
+                _recordPick(_listings[i]);
                 ++calls["fulfil"];
             }
         }
@@ -460,6 +483,8 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
             assertEq(_MARKETPLACE.activeListingCount(), active - 1, "retire");
             assertEq(_VAULT.totalOwed(), owedBefore + markup, "retire collects the markup once");
             if (collects) {
+                ghostHeld[address(l)] -= markup;
+                ghostVault += markup;
                 collected[address(l)] = true;
                 ++calls["collect"];
             }
@@ -476,6 +501,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
             requestConsumed[address(l)] = true;
             (IMarketplace.DrawStatus status, uint256 stored) = _MARKETPLACE.randomWord(address(l));
             assertEq(uint256(status), uint256(IMarketplace.DrawStatus.Fulfilled), "VRF callback failed");
+            _recordPick(l);
             assertEq(stored, word);
             ++calls["fulfil"];
         } else if (d.status == IMarketplace.DrawStatus.Abandoned && !requestConsumed[address(l)]) {
@@ -596,6 +622,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         uint256 before = _USDC.balanceOf(who);
         vm.prank(who);
         assertEq(_ESCROW.withdraw(who), amount);
+        ghostEscrow -= amount;
         assertEq(_USDC.balanceOf(who), before + amount);
         ++calls["escrowWithdraw"];
     }
@@ -607,6 +634,8 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
             vm.expectRevert(abi.encodeWithSelector(IListing.MarkupUnavailable.selector, address(_VAULT)));
         } else if ((s == IListing.Status.Failed || s == IListing.Status.Dissolved) && feesKept[address(l)] != 0) {
             assertEq(_VAULT.collect(address(l)), feesKept[address(l)], "fees of a failed listing");
+            ghostHeld[address(l)] -= feesKept[address(l)];
+            ghostVault += feesKept[address(l)];
             collected[address(l)] = true;
             ++calls["collectFees"];
             return;
@@ -633,6 +662,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         uint256 before = _USDC.balanceOf(who);
         vm.prank(who);
         assertEq(_VAULT.withdraw(who), amount);
+        ghostVault -= amount;
         assertEq(_USDC.balanceOf(who), before + amount);
         ++calls["vaultWithdraw"];
     }
@@ -671,7 +701,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
             address who = k == 0 ? _OPERATIONS : _DONATIONS;
             if (_VAULT.owedTo(who) != 0) {
                 vm.prank(who);
-                _VAULT.withdraw(who);
+                ghostVault -= _VAULT.withdraw(who);
             }
         }
     }
@@ -757,6 +787,8 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         assertEq(_BID_TOKEN.ownerOf(p.used), p.actor);
         paidIn[address(p.listing)] += p.cost;
         totalPaidIn += p.cost;
+        ghostHeld[address(p.listing)] += p.cost;
+        ghostCredit[p.used] -= p.creditSpent;
         walletPaid[address(p.listing)][p.used] += p.cost - p.creditSpent;
         totalWalletPaid += p.cost - p.creditSpent;
     }
@@ -813,6 +845,8 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         assertEq(_BID_TOKEN.creditOf(token), creditBefore + amount - fromWallet, "refund: credit not returned");
         walletPaid[address(l)][token] = 0;
         totalWalletRefunds += fromWallet;
+        ghostHeld[address(l)] -= amount;
+        ghostCredit[token] += amount - fromWallet;
         (uint256 left, ) = l.oddsOf(token);
         assertEq(left, 0, "position not cleared");
         refundsPaid[address(l)] += amount;
@@ -829,6 +863,8 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         uint256 don = _VAULT.owedTo(_DONATIONS);
         markup += feesKept[address(l)];
         assertEq(_VAULT.collect(address(l)), markup, "markup");
+        ghostHeld[address(l)] -= markup;
+        ghostVault += markup;
         uint256 donShare = (markup * 3_000) / 10_000;
         assertEq(_VAULT.owedTo(_DONATIONS), don + donShare, "donations share");
         assertEq(_VAULT.owedTo(_OPERATIONS), ops + markup - donShare, "operations share");
@@ -842,6 +878,11 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         if (drawExpected) {
             assertEq(uint256(s), uint256(IListing.Status.Drawing), "settle: expected a draw");
             drawExpiresAt[address(l)] = block.timestamp + _MARKETPLACE.drawTimeout();
+            ghostHeld[address(l)] -= t.price;
+            ghostEscrow += t.price;
+            (soldAtRequest[address(l)], purchasesAtRequest[address(l)]) = l.sales();
+            (uint256 cancelled, ) = l.cancellations();
+            numberedAtRequest[address(l)] = soldAtRequest[address(l)] + cancelled;
             assertEq(_DEED.ownerOf(t.deedId), address(_ESCROW));
             ++calls["settleToDraw"];
         } else {
@@ -856,12 +897,16 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         (uint256 orderId, IDeliveryEscrow.Order memory o) = _orderOf(l);
         assertGt(orderId, 0);
         assertEq(o.buyer, expected, "order buyer is not the winner");
+        assertTrue(picked[address(l)], "finalized without a recorded word");
+        assertEq(o.buyer, _BID_TOKEN.ownerOf(pickedToken[address(l)]), "winner is not the picked token's holder");
         assertEq(uint256(o.status), uint256(IDeliveryEscrow.OrderStatus.AwaitingShipment));
         winnerOf[address(l)] = expected;
         ++calls["finalize"];
     }
 
     function _afterExpire(Listing l) private {
+        ghostHeld[address(l)] += _termsOf(l).price;
+        ghostEscrow -= _termsOf(l).price;
         assertEq(uint256(l.status()), uint256(IListing.Status.Failed), "expire: status");
         assertEq(uint256(_MARKETPLACE.drawOf(address(l)).status), uint256(IMarketplace.DrawStatus.Abandoned));
         (, IDeliveryEscrow.Order memory o) = _orderOf(l);
@@ -874,13 +919,16 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         IListing.Terms memory t = _termsOf(l);
         if (l.status() == IListing.Status.Open) {
             if (block.timestamp < t.deadline) vm.warp(t.deadline);
+            bool drawExpected = _drawExpected(l);
             l.settle();
+            _afterSettle(l, drawExpected);
         }
         if (l.status() == IListing.Status.Drawing) {
             IMarketplace.Draw memory d = _MARKETPLACE.drawOf(address(l));
             if (d.status == IMarketplace.DrawStatus.Pending) {
                 _fulfilWord(d.requestId, uint256(keccak256(abi.encode(address(l), block.timestamp))));
                 requestConsumed[address(l)] = true;
+                _recordPick(l);
             }
             (address expected, , ) = _expectedWinner(l);
             assertEq(l.finalize(), expected);
@@ -905,6 +953,8 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
             // Cancellation fees a failed or dissolved listing kept go to the vault.
             if (feesHeld(address(l)) != 0) {
                 assertEq(_VAULT.collect(address(l)), feesKept[address(l)], "fees of a failed listing");
+            ghostHeld[address(l)] -= feesKept[address(l)];
+            ghostVault += feesKept[address(l)];
                 collected[address(l)] = true;
             }
         }
@@ -913,7 +963,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
     function _withdrawEscrow(address who) private {
         if (_ESCROW.owedTo(who) == 0) return;
         vm.prank(who);
-        _ESCROW.withdraw(who);
+        ghostEscrow -= _ESCROW.withdraw(who);
     }
 
     function _signPermit(address owner, address spender, uint256 value) private view returns (uint8, bytes32, bytes32) {
@@ -934,27 +984,51 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
     function _expectedWinner(
         Listing l
     ) private view returns (address winner, uint256 index, uint256[] memory hints) {
+        uint256 token;
+        (, index, token, hints) = _replayDraw(l);
+        winner = _BID_TOKEN.ownerOf(token);
+    }
+
+    /// @dev An independent replay of the rejection-sampled draw by linear scan (see PurchaseLog.draw), fallback
+    /// included: after 64 rejections, the next held purchase after the last attempt's. `hints` collects each
+    /// attempt's purchase (all 64 when the fallback is taken, which the hinted form then searches past).
+    function _replayDraw(
+        Listing l
+    ) private view returns (uint256 stake, uint256 index, uint256 token, uint256[] memory hints) {
         (, uint256 word) = _MARKETPLACE.randomWord(address(l));
         (uint256 sold, uint256 purchases) = l.sales();
         (uint256 cancelled, ) = l.cancellations();
-        // An independent replay of the rejection-sampled draw, by linear scan (see PurchaseLog.draw); `hints`
-        // collects each attempt's purchase.
         hints = new uint256[](64);
         for (uint256 attempt; attempt < 64; ++attempt) {
             uint256 sample = attempt == 0 ? word : uint256(keccak256(abi.encode(word, attempt)));
-            uint256 stake = (sample % (sold + cancelled)) + 1;
+            stake = (sample % (sold + cancelled)) + 1;
             for (uint256 i; i < purchases; ++i) {
-                (uint256 token, uint256 first, uint256 last) = l.purchase(i);
+                uint256 first;
+                uint256 last;
+                (token, first, last) = l.purchase(i);
                 if (first > stake || stake > last) continue;
                 hints[attempt] = i;
+                index = i;
                 if (l.isCancelled(i)) break;
                 assembly ("memory-safe") {
                     mstore(hints, add(attempt, 1))
                 }
-                return (_BID_TOKEN.ownerOf(token), i, hints);
+                return (stake, index, token, hints);
             }
         }
-        revert("no held purchase drawn in 64 attempts");
+        do {
+            index = (index + 1) % purchases;
+            (token, , stake) = l.purchase(index);
+        } while (l.isCancelled(index));
+    }
+
+    /// @dev Called when the word arrives: the handler's own replay fixes the pick, which must never change after.
+    function _recordPick(Listing l) private {
+        (uint256 stake, uint256 index, uint256 token, ) = _replayDraw(l);
+        picked[address(l)] = true;
+        pickedStake[address(l)] = stake;
+        pickedIndex[address(l)] = index;
+        pickedToken[address(l)] = token;
     }
 
     function _drawExpected(Listing l) private view returns (bool) {

@@ -133,12 +133,82 @@ contract SystemInvariantsTest is SystemSetup {
 
     // ================================================================ books equal balances
 
-    /// @notice Every listing holds exactly what its books say it owes.
+    /// @notice Every listing holds exactly what the handler's running total says it owns (its purchases, minus
+    /// refunds, P to the escrow and markup or fees to the vault), counting its buyers' credit still pending at the
+    /// bid token; its own `owed()` agrees.
     /// hardhat-config: invariant.depth = 150
-    function invariant_listingBalanceEqualsOwed() public view {
+    function invariant_listingBalanceEqualsGhostTotal() public view {
         for (uint256 i; i < handler.listingCount(); ++i) {
             Listing l = handler.listingAt(i);
-            assertEq(usdc.balanceOf(address(l)), l.owed(), "listing balance != owed()");
+            uint256 pending = bidToken.creditPendingFor(address(l));
+            assertEq(usdc.balanceOf(address(l)) + pending, handler.ghostHeld(address(l)), "listing + pending != ghost");
+            assertEq(l.owed() + pending, handler.ghostHeld(address(l)), "owed() disagrees with the ghost total");
+        }
+    }
+
+    /// @notice Every token's credit is the handler's running total (top-ups and refunds as credit, minus credit
+    /// spent), and the bid token plus the listings hold exactly the credit and the listings' totals: a sum in which
+    /// no contract view appears.
+    /// hardhat-config: invariant.depth = 150
+    function invariant_creditAndListingsEqualGhostTotals() public view {
+        uint256 credit;
+        for (uint256 i; i < handler.tokenCount(); ++i) {
+            uint256 token = handler.tokenAt(i);
+            assertEq(bidToken.creditOf(token), handler.ghostCredit(token), "credit != ghost credit");
+            credit += handler.ghostCredit(token);
+        }
+        uint256 listings;
+        uint256 held;
+        for (uint256 i; i < handler.listingCount(); ++i) {
+            listings += usdc.balanceOf(address(handler.listingAt(i)));
+            held += handler.ghostHeld(address(handler.listingAt(i)));
+        }
+        assertEq(usdc.balanceOf(address(bidToken)) + listings, credit + held, "bid token + listings != ghosts");
+    }
+
+    /// @notice The escrow and the vault hold exactly the handler's running totals of what they owe.
+    /// hardhat-config: invariant.depth = 150
+    function invariant_escrowAndVaultEqualGhostTotals() public view {
+        assertEq(usdc.balanceOf(address(escrow)), handler.ghostEscrow(), "escrow != ghost");
+        assertEq(usdc.balanceOf(address(vault)), handler.ghostVault(), "vault != ghost");
+    }
+
+    // ================================================================ the draw
+
+    /// @notice Cancelled stakes never outnumber max(sold, T), so a draw's attempts hit a held stake with
+    /// probability at least one half.
+    /// hardhat-config: invariant.depth = 150
+    function invariant_cancelledWithinBudget() public view {
+        for (uint256 i; i < handler.listingCount(); ++i) {
+            Listing l = handler.listingAt(i);
+            (, IListing.Terms memory t) = l.charter();
+            (uint256 sold, ) = l.sales();
+            (uint256 cancelled, ) = l.cancellations();
+            assertLe(cancelled, sold > t.threshold ? sold : t.threshold, "cancelled > max(sold, T)");
+        }
+    }
+
+    /// @notice From the draw's request on, the stakes are frozen; from the word on, the pick (stake, purchase,
+    /// token) is the one the handler's own replay found when the word arrived, whatever happened since.
+    /// hardhat-config: invariant.depth = 150
+    function invariant_pickNeverChangesAfterRequest() public view {
+        for (uint256 i; i < handler.listingCount(); ++i) {
+            Listing l = handler.listingAt(i);
+            IListing.Status s = l.status();
+            if (s != IListing.Status.Drawing && s != IListing.Status.Settled) continue;
+            (uint256 sold, uint256 purchases) = l.sales();
+            (uint256 cancelled, ) = l.cancellations();
+            assertEq(sold, handler.soldAtRequest(address(l)), "sold changed after the request");
+            assertEq(sold + cancelled, handler.numberedAtRequest(address(l)), "numbers changed after the request");
+            assertEq(purchases, handler.purchasesAtRequest(address(l)), "purchases changed after the request");
+            (bool ready, uint256 stake, uint256 index) = l.winningStake();
+            assertEq(ready, handler.picked(address(l)), "word state");
+            if (!ready) continue;
+            assertEq(stake, handler.pickedStake(address(l)), "picked stake changed");
+            assertEq(index, handler.pickedIndex(address(l)), "picked purchase changed");
+            assertFalse(l.isCancelled(index), "picked a cancelled purchase");
+            (uint256 token, , ) = l.purchase(index);
+            assertEq(token, handler.pickedToken(address(l)), "picked token changed");
         }
     }
 
@@ -332,6 +402,10 @@ contract SystemInvariantsTest is SystemSetup {
     /// the listings, the escrow and the vault hold nothing, and nothing was lost.
     function afterInvariant() public {
         handler.drainAll();
+        invariant_listingBalanceEqualsGhostTotal();
+        invariant_creditAndListingsEqualGhostTotals();
+        invariant_escrowAndVaultEqualGhostTotals();
+        invariant_pickNeverChangesAfterRequest();
         for (uint256 i; i < handler.listingCount(); ++i) {
             Listing l = handler.listingAt(i);
             assertEq(usdc.balanceOf(address(l)), 0, "listing not drained");
