@@ -37,11 +37,6 @@ library OneTimeCode {
         store(self, orderId, codeHash, codeLength);
     }
 
-    /// @notice Whether `code` is the committed code (`codeHash` of `codeLength` bytes).
-    function matches(bytes calldata code, uint8 codeLength, bytes32 codeHash) internal pure returns (bool) {
-        return code.length == codeLength && keccak256(code) == codeHash;
-    }
-
     /// @notice Counts a wrong code; the `maxAttempts`-th suspends the order for `suspensionPeriod` seconds.
     function recordFailure(
         IDeliveryEscrow.Order storage self,

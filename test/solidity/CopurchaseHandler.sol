@@ -405,6 +405,31 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         if (want != 0) ++calls["recycle"];
     }
 
+    // ================================================================ actions: a hostile environment
+
+    /// @notice What was sent to each contract outside its books (donations), kept apart from every ghost total.
+    mapping(address target => uint256) public donated;
+
+    /// @notice An actor sends USDC straight to a listing, the escrow, the vault or the bid token (gated: one call
+    /// in three acts). No contract may count it as its own books, pay it out as someone's due, or break on it.
+    function donate(uint256 fromSeed, uint256 targetSeed, uint256 amountSeed) external {
+        if (!_gate(amountSeed, 3)) return;
+        uint256 pick = targetSeed % (_listings.length + 3);
+        address target = pick < _listings.length
+            ? address(_listings[pick])
+            : pick == _listings.length
+                ? address(_ESCROW)
+                : pick == _listings.length + 1
+                    ? address(_VAULT)
+                    : address(_BID_TOKEN);
+        uint256 amount = _bound(amountSeed, 1, 50 * 1e6);
+        address from = _actor(fromSeed);
+        vm.prank(from);
+        _USDC.transfer(target, amount);
+        donated[target] += amount;
+        ++calls["donate"];
+    }
+
     // ================================================================ actions: time, settlement, randomness
 
     function warp(uint256 secondsSeed) external {

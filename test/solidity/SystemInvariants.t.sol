@@ -96,7 +96,7 @@ contract SystemInvariantsTest is SystemSetup {
             keys
         );
 
-        bytes4[] memory selectors = new bytes4[](30);
+        bytes4[] memory selectors = new bytes4[](31);
         selectors[0] = CopurchaseHandler.buy.selector;
         selectors[1] = CopurchaseHandler.buyWithNewToken.selector;
         selectors[2] = CopurchaseHandler.sellerTriesToBuy.selector;
@@ -127,6 +127,7 @@ contract SystemInvariantsTest is SystemSetup {
         selectors[27] = CopurchaseHandler.recycle.selector;
         selectors[28] = CopurchaseHandler.cancelPurchase.selector;
         selectors[29] = CopurchaseHandler.cancelPurchase.selector;
+        selectors[30] = CopurchaseHandler.donate.selector;
         targetContract(address(handler));
         targetSelector(StdInvariant.FuzzSelector({addr: address(handler), selectors: selectors}));
     }
@@ -141,7 +142,7 @@ contract SystemInvariantsTest is SystemSetup {
         for (uint256 i; i < handler.listingCount(); ++i) {
             Listing l = handler.listingAt(i);
             uint256 pending = bidToken.creditPendingFor(address(l));
-            assertEq(usdc.balanceOf(address(l)) + pending, handler.ghostHeld(address(l)), "listing + pending != ghost");
+            assertEq(_net(address(l)) + pending, handler.ghostHeld(address(l)), "listing + pending != ghost");
             assertEq(l.owed() + pending, handler.ghostHeld(address(l)), "owed() disagrees with the ghost total");
         }
     }
@@ -160,17 +161,17 @@ contract SystemInvariantsTest is SystemSetup {
         uint256 listings;
         uint256 held;
         for (uint256 i; i < handler.listingCount(); ++i) {
-            listings += usdc.balanceOf(address(handler.listingAt(i)));
+            listings += _net(address(handler.listingAt(i)));
             held += handler.ghostHeld(address(handler.listingAt(i)));
         }
-        assertEq(usdc.balanceOf(address(bidToken)) + listings, credit + held, "bid token + listings != ghosts");
+        assertEq(_net(address(bidToken)) + listings, credit + held, "bid token + listings != ghosts");
     }
 
     /// @notice The escrow and the vault hold exactly the handler's running totals of what they owe.
     /// hardhat-config: invariant.depth = 150
     function invariant_escrowAndVaultEqualGhostTotals() public view {
-        assertEq(usdc.balanceOf(address(escrow)), handler.ghostEscrow(), "escrow != ghost");
-        assertEq(usdc.balanceOf(address(vault)), handler.ghostVault(), "vault != ghost");
+        assertEq(_net(address(escrow)), handler.ghostEscrow(), "escrow != ghost");
+        assertEq(_net(address(vault)), handler.ghostVault(), "vault != ghost");
     }
 
     // ================================================================ the draw
@@ -216,7 +217,7 @@ contract SystemInvariantsTest is SystemSetup {
     /// hardhat-config: invariant.depth = 150
     function invariant_escrowBalanceEqualsTotalHeld() public view {
         uint256 held = escrow.totalHeld();
-        assertEq(usdc.balanceOf(address(escrow)), held, "escrow balance != totalHeld()");
+        assertEq(_net(address(escrow)), held, "escrow balance != totalHeld()");
         uint256 expected;
         for (uint256 i; i < handler.listingCount(); ++i) {
             uint256 orderId = handler.listingAt(i).escrowOrderId();
@@ -241,7 +242,7 @@ contract SystemInvariantsTest is SystemSetup {
         for (uint256 i; i < handler.listingCount(); ++i) {
             expected += bidToken.creditPendingFor(address(handler.listingAt(i)));
         }
-        assertEq(usdc.balanceOf(address(bidToken)), expected, "bid token balance != credit + pending");
+        assertEq(_net(address(bidToken)), expected, "bid token balance != credit + pending");
     }
 
     /// @notice Every id ever issued is owned by exactly one address, a holder or the treasury, and none is burned;
@@ -266,7 +267,7 @@ contract SystemInvariantsTest is SystemSetup {
     /// hardhat-config: invariant.depth = 150
     function invariant_vaultBalanceEqualsTotalOwed() public view {
         uint256 owed = vault.totalOwed();
-        assertEq(usdc.balanceOf(address(vault)), owed, "vault balance != totalOwed()");
+        assertEq(_net(address(vault)), owed, "vault balance != totalOwed()");
         assertEq(owed, vault.owedTo(operations) + vault.owedTo(donations), "totalOwed != recipients' credits");
     }
 
@@ -293,14 +294,14 @@ contract SystemInvariantsTest is SystemSetup {
             assertLe(refunded, paid, "refunded more than paid");
             IListing.Status s = l.status();
             if (s == IListing.Status.Failed || s == IListing.Status.Dissolved) {
-                assertEq(usdc.balanceOf(address(l)), paid - refunded + handler.feesHeld(address(l)), "failed listing balance");
+                assertEq(_net(address(l)), paid - refunded + handler.feesHeld(address(l)), "failed listing balance");
             } else {
                 assertEq(refunded, 0, "refund outside Failed/Dissolved");
             }
             if (s == IListing.Status.Open) {
                 // Credit spent on stakes waits at the bid token until the listing leaves Open.
                 uint256 pending = bidToken.creditPendingFor(address(l));
-                assertEq(usdc.balanceOf(address(l)) + pending, paid + handler.feesHeld(address(l)), "open listing balance");
+                assertEq(_net(address(l)) + pending, paid + handler.feesHeld(address(l)), "open listing balance");
             } else {
                 assertEq(bidToken.creditPendingFor(address(l)), 0, "credit left uncollected");
             }
@@ -396,6 +397,12 @@ contract SystemInvariantsTest is SystemSetup {
         assertEq(marketplace.pendingDraws(), pending, "pendingDraws");
     }
 
+    /// @dev A contract's balance less what was donated to it: donations are allowed for, and a loss below the
+    /// donations underflows (fails) instead of hiding behind them.
+    function _net(address who) private view returns (uint256) {
+        return usdc.balanceOf(who) - handler.donated(who);
+    }
+
     // ================================================================ the end of every run
 
     /// @notice Whatever happened, every listing can still be run to its end and every unit paid out: afterwards
@@ -408,12 +415,12 @@ contract SystemInvariantsTest is SystemSetup {
         invariant_pickNeverChangesAfterRequest();
         for (uint256 i; i < handler.listingCount(); ++i) {
             Listing l = handler.listingAt(i);
-            assertEq(usdc.balanceOf(address(l)), 0, "listing not drained");
+            assertEq(_net(address(l)), 0, "listing not drained");
             assertEq(l.owed(), 0, "listing still owes");
         }
-        assertEq(usdc.balanceOf(address(escrow)), 0, "escrow not drained");
+        assertEq(_net(address(escrow)), 0, "escrow not drained");
         assertEq(escrow.totalHeld(), 0);
-        assertEq(usdc.balanceOf(address(vault)), 0, "vault not drained");
+        assertEq(_net(address(vault)), 0, "vault not drained");
         assertEq(vault.totalOwed(), 0);
         invariant_usdcConserved();
         invariant_deedAndDrawFollowStatus();
