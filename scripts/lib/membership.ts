@@ -1,20 +1,9 @@
 /** The membership status screen. */
 import type { Context } from "./context.js";
+import { CONDITION_KINDS, REFUND_MODES } from "../../core/enums.js";
 import { formatCount, formatDuration, shortAddress } from "./format.js";
 import { say } from "./tx.js";
 
-const CONDITION_KINDS = [
-  "unset",
-  "completed orders ≥",
-  "cancellation rate (bps) ≤",
-  "cancellation rate (bps) ≥",
-  "sales in 10 days ≥",
-  "helpful reviews ≥",
-  "registered",
-  "orders ≥",
-  "stake cancellations ≤",
-];
-const REFUND_MODES = ["to the wallet", "as bid-token credit", "to the wallet minus a fee"];
 
 /** The membership status screen: tier, policy, counters, conditions met, and what the next tier up needs. */
 export async function membershipStatus(ctx: Context, args: { account: string }) {
