@@ -75,7 +75,7 @@ describe("tooling: the permit domain of any token", () => {
     const deployment = await sys.marketplace.getAddress();
     const { listing, terms } = await createListing(sys);
     const address = await listing.getAddress();
-    const run = await runTask("stake:buy", { listing: address, stakes: 100n, permit: true, from: "2", deployment });
+    const run = await runTask("stake:buy", { listing: address, stakes: "100", permit: true, from: "2", deployment });
     expect(run.result.success, run.err).to.equal(true);
     expect(await sys.usdc.balanceOf(address)).to.equal(1_000n * USDC);
     // Settled, then the token is paused past the draw's expiry and the grace: the listing is failed as stalled with P
@@ -97,10 +97,10 @@ describe("tooling: the permit domain of any token", () => {
     const deployment = await sys.marketplace.getAddress();
     const { listing } = await createListing(sys);
     const address = await listing.getAddress();
-    const exact = await runTask("stake:buy", { listing: address, stakes: 5n, approve: true, from: "2", deployment });
+    const exact = await runTask("stake:buy", { listing: address, stakes: "5", approve: true, from: "2", deployment });
     expect(exact.out).to.include("approved the listing to take exactly 50.00 USDC");
     expect(await sys.usdc.allowance(sys.alice.address, address)).to.equal(0n); // used up, slot cleared
-    const more = await runTask("stake:buy", { listing: address, stakes: 5n, approve: true, allowance: "500 USDC", from: "3", deployment });
+    const more = await runTask("stake:buy", { listing: address, stakes: "5", approve: true, allowance: "500 USDC", from: "3", deployment });
     expect(more.out).to.include("approved the listing to take up to 500.00 USDC (this purchase pays 50.00 USDC)");
     expect(await sys.usdc.allowance(sys.bob.address, address)).to.equal(450n * USDC);
   });
