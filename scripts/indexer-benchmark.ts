@@ -11,7 +11,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import pg from "pg";
 import type { Address, Hex } from "viem";
 import { readDeployment } from "../core/deployment.js";
 import { SAMPLE_ASSETS } from "../core/assets.js";
@@ -19,35 +18,16 @@ import { connectChain, type Chain } from "./lib/chain.js";
 import { deployLocal, startIndexer } from "./lib/indexer.js";
 import { freePort, startNode, stopNode } from "./lib/node.js";
 import { listAsset, verifySeller } from "./lib/seed.js";
+import { freshDatabase, postgresAvailable, POSTGRES_URL } from "./lib/postgres.js";
 
 const PURCHASES = Number(process.env.PURCHASES ?? 100_000);
 const LISTINGS = Number(process.env.LISTINGS ?? 1_000);
 const ONE_PER_BLOCK = Number(process.env.ONE_PER_BLOCK ?? 3_000);
 const PER_TX = 500;
-const POSTGRES_URL = process.env.DATABASE_URL ?? "postgres://postgres:postgres@127.0.0.1:5432/copurchase_test";
 const USDC = 1_000_000n;
 
 const rows: string[] = [];
 const say = (line: string) => console.log(line);
-
-async function postgresAvailable() {
-  const c = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2_000 });
-  try {
-    await c.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => {});
-  }
-}
-
-async function dropSchema(schema: string) {
-  const c = new pg.Client({ connectionString: POSTGRES_URL });
-  await c.connect();
-  await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await c.end();
-}
 
 /** A fresh node with the system deployed. */
 async function freshChain() {
@@ -96,14 +76,14 @@ async function quantiles(run: () => Promise<unknown>, n: number) {
 /** Starts an indexer from empty on `db`, waits until it indexed `block`; wall time and peak RSS. */
 async function indexFromEmpty(rpcUrl: string, deployment: string, db: "PGlite" | "PostgreSQL", block: bigint) {
   const dir = mkdtempSync(path.join(tmpdir(), "copurchase-bench-"));
-  const schema = `bench_${Date.now()}`;
+  const database = db === "PostgreSQL" ? await freshDatabase(`copurchase_bench_${Date.now()}`) : undefined;
   const started = performance.now();
   const indexer = await startIndexer({
     rpcUrl,
     deployment,
     pgliteDir: path.join(dir, "pglite"),
-    databaseUrl: db === "PostgreSQL" ? POSTGRES_URL : undefined,
-    schema,
+    databaseUrl: database?.url,
+    schema: "catalog",
   });
   let peak = 0;
   const sampler = setInterval(() => {
@@ -135,7 +115,7 @@ async function indexFromEmpty(rpcUrl: string, deployment: string, db: "PGlite" |
     cleanup: async () => {
       await indexer.stop();
       rmSync(dir, { recursive: true, force: true });
-      if (db === "PostgreSQL") await dropSchema(schema);
+      await database?.drop();
     },
   };
 }

@@ -9,7 +9,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { ChildProcess } from "node:child_process";
-import pg from "pg";
 import { keccak256, toHex, type Address } from "viem";
 import { readDeployment } from "../../core/deployment.js";
 import { LISTING_STATUS } from "../../core/enums.js";
@@ -18,8 +17,8 @@ import { connectChain, type Chain } from "../../scripts/lib/chain.js";
 import { deployLocal, startIndexer, type Indexer } from "../../scripts/lib/indexer.js";
 import { freePort, startNode, stopNode } from "../../scripts/lib/node.js";
 import { listAsset, verifySeller } from "../../scripts/lib/seed.js";
+import { freshDatabase, postgresAvailable, POSTGRES_URL } from "../../scripts/lib/postgres.js";
 
-const POSTGRES_URL = process.env.DATABASE_URL ?? "postgres://postgres:postgres@127.0.0.1:5432/copurchase_test";
 const SEED = Number(process.env.INDEXER_TEST_SEED ?? Date.now() % 1_000_000);
 const PURCHASES_PER_PHASE = 520;
 const USDC = 1_000_000n;
@@ -56,37 +55,6 @@ const asset = (key: string, stakes: number, threshold: number, price: number, ex
 
 const asListing = (s: { listingId: bigint; address: Address }) => ({ id: s.listingId, address: s.address });
 
-/** The same server and credentials, another database. */
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-/** Runs one statement on the server's database named in POSTGRES_URL (CREATE/DROP DATABASE cannot be parameterised). */
-async function postgresAdmin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-async function postgresAvailable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    await client.query("select 1");
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
 describe("Catalog indexer (Ponder) on a local node", function () {
   this.timeout(20 * 60_000);
   const rnd = prng(SEED);
@@ -96,7 +64,7 @@ describe("Catalog indexer (Ponder) on a local node", function () {
   let deploymentId: string;
   const dataDir = mkdtempSync(path.join(tmpdir(), "copurchase-indexer-test-"));
   const indexers: { name: string; indexer?: Indexer; options: Parameters<typeof startIndexer>[0] }[] = [];
-  let pgDatabase: string | undefined;
+  let pgDatabase: { url: string; drop: () => Promise<void> } | undefined;
 
   // The run's model: listings by role, and which tokens each buyer holds.
   const listings: Record<string, { id: bigint; address: Address }> = {};
@@ -323,9 +291,8 @@ describe("Catalog indexer (Ponder) on a local node", function () {
     if (await postgresAvailable()) {
       // A database of its own: Ponder caches RPC data per chain id (ponder_sync), and every local node is chain
       // 31337, so a cache left by an earlier run would replay that run's logs into this one.
-      pgDatabase = `copurchase_indexer_${port}`;
-      await postgresAdmin(`CREATE DATABASE "${pgDatabase}"`);
-      const databaseUrl = withDatabase(POSTGRES_URL, pgDatabase);
+      pgDatabase = await freshDatabase(`copurchase_indexer_${port}`);
+      const databaseUrl = pgDatabase.url;
       indexers.push({ name: "PostgreSQL", options: { rpcUrl, deployment: deploymentId, databaseUrl, schema: "catalog" } });
     } else {
       console.log(`      (PostgreSQL not reachable at ${POSTGRES_URL}: the PostgreSQL half is skipped; .ci/run starts a cluster)`);
@@ -355,7 +322,7 @@ describe("Catalog indexer (Ponder) on a local node", function () {
     await stopNode(node);
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(path.join("deploy", "deployments", deploymentId), { recursive: true, force: true });
-    if (pgDatabase) await postgresAdmin(`DROP DATABASE IF EXISTS "${pgDatabase}" WITH (FORCE)`);
+    await pgDatabase?.drop();
   });
 
   it("follows ≥ 1,000 random purchases with cancellations, transfers, top-ups, a restart halfway, a sell-out, a dissolution, a failure with refunds and recycling, a settled draw and an escrow release — every number equal to the contracts'", async function () {
