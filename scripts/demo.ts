@@ -1,7 +1,7 @@
 /**
  * End-to-end demo on the in-process Hardhat network, deployed with the Ignition module LocalCopurchase and the
- * official Chainlink VRFCoordinatorV2_5Mock, driven by the same operations the tasks run (scripts/lib/ops.ts,
- * vault.ts, clock.ts) — so what it prints is what `npx hardhat <task>` prints:
+ * official Chainlink VRFCoordinatorV2_5Mock, driven by the same operations the tasks run (scripts/lib/listing.ts,
+ * stakes.ts, escrow.ts, vault.ts, clock.ts…) — so what it prints is what `npx hardhat <task>` prints:
  *   1. a car (P = 355,000 USDC, N = 71,000 stakes of 10 USDC, T = 35,500): listed, sold past T, settled, drawn and
  *      finalized by the keeper at Time-Date A, delivered by signed authorization, the seller paid, the markup
  *      collected and withdrawn, the draw re-checked by the auditor's verifier;

@@ -206,7 +206,7 @@ export const copurchaseTasks = [
   task("listing:list", "Browses listings: by state, category and key words, sorted by odds or price (catalog API if an indexer runs, else the chain)")
     .addOption({ name: "q", description: 'Key words, e.g. "porsche 911" (prefix match)', type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
     .addOption({ name: "status", description: "Open, Drawing, Settled, Failed or Dissolved", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
-    .addOption({ name: "category", description: "Category (a name with the catalog API, a number on chain)", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+    .addOption({ name: "category", description: 'Category by name, e.g. "Watches" (the API and the chain fallback both match names)', type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
     .addOption({ name: "sort", description: "odds, stakePrice, price, endingSoon, mostSold or newest", defaultValue: "odds" })
     .addOption({ name: "limit", description: "At most this many rows (1 … 100)", defaultValue: "20" })
     .addOption({ name: "api", description: 'The catalog API (default $COPURCHASE_API or http://127.0.0.1:42069; "none": chain only)', type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })

@@ -3,6 +3,7 @@
  * `GET /catalog`) when one answers, and otherwise reads the chain itself (slower: a few calls per listing; key words
  * then match the metadata URI, and categories are numbers).
  */
+import { categoryName } from "../../core/categories.js";
 import { UserError } from "../../core/errors.js";
 import { LISTING_STATUS } from "../../core/enums.js";
 import { formatCount, formatDuration, formatOdds, formatTime, plural } from "../../core/format.js";
@@ -90,23 +91,35 @@ async function fromApi(base: string, args: ListArgs, sort: Sort, limit: number, 
   return { rows, total: Number(body.total ?? rows.length) };
 }
 
+/** The JSON of an inline (data:) metadata URI, or undefined for any other URI or bytes that are not JSON. */
+function inlineMetadata(uri: string): Record<string, unknown> | undefined {
+  const inline = /^data:([^,]*),(.*)$/s.exec(uri);
+  if (!inline) return undefined;
+  try {
+    const json = inline[1].includes("base64") ? Buffer.from(inline[2], "base64").toString("utf8") : decodeURIComponent(inline[2]);
+    const parsed: unknown = JSON.parse(json);
+    return typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * A listing's name from its deed's metadata URI without fetching anything: the `name` of inline (data:) JSON
  * metadata, else the file name of the URI ("ipfs://…/porsche-911.json" → "porsche 911").
  */
 export function nameFromUri(uri: string): string {
-  const inline = /^data:([^,]*),(.*)$/s.exec(uri);
-  if (inline) {
-    try {
-      const json = inline[1].includes("base64") ? Buffer.from(inline[2], "base64").toString("utf8") : decodeURIComponent(inline[2]);
-      const name = (JSON.parse(json) as { name?: unknown }).name;
-      if (typeof name === "string") return name;
-    } catch {
-      // not JSON: fall through to the generic name
-    }
-    return "";
+  if (uri.startsWith("data:")) {
+    const name = inlineMetadata(uri)?.name;
+    return typeof name === "string" ? name : "";
   }
   return uri.replace(/^.*\//, "").replace(/\.json$/, "").replace(/[-_]/g, " ");
+}
+
+/** The category a person reads: the inline metadata's own, else the name of the terms' category id. */
+export function categoryFromUri(uri: string, categoryId: bigint): string {
+  const category = inlineMetadata(uri)?.category;
+  return typeof category === "string" && category !== "" ? category : categoryName(categoryId);
 }
 
 /** Every listing read from the chain, filtered and sorted as the API would. */
@@ -122,7 +135,7 @@ async function fromChain(ctx: Context, args: ListArgs, sort: Sort, limit: number
       id,
       address: String(listing.target),
       name: nameFromUri(uri) || `deed #${terms.deedId}`,
-      category: String(terms.category),
+      category: categoryFromUri(uri, terms.category),
       status: LISTING_STATUS[Number(statusIndex)],
       price: terms.price,
       stakePrice: terms.stakePrice,
@@ -136,7 +149,7 @@ async function fromChain(ctx: Context, args: ListArgs, sort: Sort, limit: number
   const filtered = rows.filter(
     (r) =>
       (!status || r.status === status) &&
-      (!args.category || r.category === args.category.trim()) &&
+      (!args.category || r.category.toLowerCase() === args.category.trim().toLowerCase()) &&
       words.every((w) => r.name.toLowerCase().split(/\s+/).some((part) => part.startsWith(w))),
   );
   const by: Record<Sort, (a: Row, b: Row) => number> = {

@@ -67,7 +67,7 @@ describe("tooling: issue 15 domains", () => {
 
     it("reads the chain when no catalog API answers: filters by state and key words, sorts by odds", async () => {
       await runTask("listing:create", { title: "Porsche 911", price: "1,000", stakePrice: "10", stakes: "200", deployment });
-      await runTask("listing:create", { title: "Rolex Daytona", price: "1,000", stakePrice: "20", stakes: "60", threshold: "50", deployment });
+      await runTask("listing:create", { title: "Rolex Daytona", category: "2", price: "1,000", stakePrice: "20", stakes: "60", threshold: "50", deployment });
       await runTask("stake:buy", { listing: "1", stakes: "150", approve: true, deployment });
       const all = await runTask("listing:list", { sort: "odds", limit: "20", api: "http://127.0.0.1:9", deployment });
       expect(all.result.success, all.err).to.equal(true);
@@ -79,6 +79,11 @@ describe("tooling: issue 15 domains", () => {
       expect(rolex, all.out).to.be.below(porsche); // 1 in 50 beats 1 in 150
       expect(lines[porsche]).to.include("150/200");
       expect(lines[porsche]).to.include("1 in 150 (0.67%)");
+      expect(lines[porsche]).to.include("Cars");
+      expect(lines[rolex]).to.include("Watches");
+      const watches = await runTask("listing:list", { category: "watches", sort: "odds", limit: "20", api: "none", deployment });
+      expect(watches.out).to.include("1 listing (1 shown, by odds) from the chain (--api none)");
+      expect(watches.out).to.include("Rolex Daytona");
 
       const search = await runTask("listing:list", { q: "ROL", status: "open", sort: "stakePrice", limit: "20", api: "none", deployment });
       expect(search.out).to.include("1 listing (1 shown, by stakePrice) from the chain (--api none)");
