@@ -2,8 +2,8 @@
  * The catalog's read queries, behind src/api/index.ts. Every value a client sends reaches SQL as a bound parameter
  * (drizzle's sql template); pages are keyset-paginated and capped at 100 rows, so no request costs more than a page.
  */
-import { and, asc, desc, eq, gt, inArray, lte, or, sql, type SQL } from "ponder";
-import { getTableColumns } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lte, or, sql } from "ponder";
+import { getTableColumns, type Column, type SQL } from "drizzle-orm";
 import { cancellation, change, draw, listing, member, order, position, purchase, setting, statusChange, tier, token, transfer, vrfFulfillment } from "ponder:schema";
 import { FAILURE_REASON, LISTING_STATUS, ORDER_STATUS } from "../../core/enums.js";
 import { verifyDraw, wordFromSeed, type Evidence } from "../../core/draw.js";
@@ -48,10 +48,10 @@ export function catalogItem(l: ListingRow) {
   };
 }
 
-type Key = { expr: SQL | typeof listing.id; dir: "asc" | "desc"; kind: "int" | "float"; pick: (r: ListingRow & { rank?: number }) => string | number };
+type Key = { expr: SQL | Column; dir: "asc" | "desc"; kind: "int" | "float"; pick: (r: ListingRow & { rank?: number }) => string | number };
 
 function sortKeys(s: Sort, rank: SQL | undefined): Key[] {
-  const int = (col: typeof listing.id, dir: "asc" | "desc", pick: (r: ListingRow) => bigint | number): Key => ({ expr: col, dir, kind: "int", pick: (r) => String(pick(r)) });
+  const int = (col: Column, dir: "asc" | "desc", pick: (r: ListingRow) => bigint | number): Key => ({ expr: col, dir, kind: "int", pick: (r) => String(pick(r)) });
   const id = (dir: "asc" | "desc") => int(listing.id, dir, (r) => r.id);
   switch (s) {
     case "odds":
@@ -61,7 +61,7 @@ function sortKeys(s: Sort, rank: SQL | undefined): Key[] {
     case "price":
       return [int(listing.price, "asc", (r) => r.price), id("asc")];
     case "endingSoon":
-      return [int(listing.closed as never, "asc", (r) => r.closed), int(listing.deadline, "asc", (r) => r.deadline), id("asc")];
+      return [int(listing.closed, "asc", (r) => r.closed), int(listing.deadline, "asc", (r) => r.deadline), id("asc")];
     case "mostSold":
       return [int(listing.sold, "desc", (r) => r.sold), id("desc")];
     case "newest":
