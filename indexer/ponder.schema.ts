@@ -187,7 +187,7 @@ export const order = onchainTable(
     openedAt: t.bigint().notNull(),
     updatedAt: t.bigint().notNull(),
   }),
-  (t) => ({ buyerIdx: index().on(t.buyer), sellerIdx: index().on(t.seller), listingIdx: index().on(t.listing) }),
+  (t) => ({ buyerIdx: index().on(t.buyer), sellerIdx: index().on(t.seller), listingIdx: index().on(t.listing), listingIdIdx: index().on(t.listingId) }),
 );
 
 export const statusChange = onchainTable(

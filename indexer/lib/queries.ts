@@ -2,7 +2,7 @@
  * The catalog's read queries, behind src/api/index.ts. Every value a client sends reaches SQL as a bound parameter
  * (drizzle's sql template); pages are keyset-paginated and capped at 100 rows, so no request costs more than a page.
  */
-import { and, asc, desc, eq, gt, inArray, lte, or, sql } from "ponder";
+import { and, asc, desc, eq, gt, lte, or, sql } from "ponder";
 import { getTableColumns, type Column, type SQL } from "drizzle-orm";
 import { cancellation, change, draw, listing, member, order, position, purchase, setting, statusChange, tier, token, transfer, vrfFulfillment } from "ponder:schema";
 import { FAILURE_REASON, LISTING_STATUS, ORDER_STATUS } from "../../core/enums.js";
@@ -156,14 +156,14 @@ async function drawAttempts(db: Db, l: ListingRow, word: bigint): Promise<number
 }
 
 export async function listingDetail(db: Db, id: bigint, purchasesCursor: string | undefined, purchasesLimit: number) {
-  const l = await findListing(db, id);
-  if (!l) return undefined;
   let from = 0n;
   if (purchasesCursor !== undefined && purchasesCursor !== "") {
     if (!/^\d{1,19}$/.test(purchasesCursor)) throw new BadInput("purchasesCursor", "purchasesCursor is not a cursor this API returned (take purchasesNextCursor)");
     from = BigInt(purchasesCursor);
   }
-  const [history, purchases, holders, [d], [o]] = await Promise.all([
+  // One round of independent queries; an unknown id simply finds nothing in each.
+  const [l, history, purchases, holders, [d], [o]] = await Promise.all([
+    findListing(db, id),
     db.select().from(statusChange).where(eq(statusChange.listingId, id)).orderBy(asc(statusChange.block), asc(statusChange.id)),
     db
       .select()
@@ -179,8 +179,9 @@ export async function listingDetail(db: Db, id: bigint, purchasesCursor: string 
       .orderBy(desc(position.stakes), asc(position.tokenId))
       .limit(100),
     db.select().from(draw).where(eq(draw.listingId, id)).limit(1),
-    db.select().from(order).where(eq(order.listing, l.address)).limit(1),
+    db.select().from(order).where(eq(order.listingId, id)).limit(1),
   ]);
+  if (!l) return undefined;
   const page = purchases.slice(0, purchasesLimit);
   return {
     ...catalogItem(l),
@@ -235,19 +236,17 @@ export async function listingDetail(db: Db, id: bigint, purchasesCursor: string 
 }
 
 export async function account(db: Db, address: `0x${string}`) {
-  const tokens: (typeof token.$inferSelect)[] = await db.select().from(token).where(eq(token.owner, address)).orderBy(asc(token.id)).limit(1000);
-  const ids = tokens.map((t) => t.id);
-  const positions =
-    ids.length === 0
-      ? []
-      : await db
-          .select({ p: position, l: { id: listing.id, address: listing.address, name: listing.name, status: listing.status, stakePrice: listing.stakePrice, oddsDenominator: listing.oddsDenominator, deadline: listing.deadline } })
-          .from(position)
-          .innerJoin(listing, eq(listing.id, position.listingId))
-          .where(and(inArray(position.tokenId, ids), gt(position.stakes, 0n)))
-          .orderBy(desc(position.listingId), asc(position.tokenId))
-          .limit(1000);
-  const [[m], orders, tiers, [cutoff]] = await Promise.all([
+  // One round of independent queries (positions join the tokens by owner rather than waiting for the token list).
+  const [tokens, positions, [m], orders, tiers, [cutoff]] = await Promise.all([
+    db.select().from(token).where(eq(token.owner, address)).orderBy(asc(token.id)).limit(1000) as Promise<(typeof token.$inferSelect)[]>,
+    db
+      .select({ p: position, l: { id: listing.id, address: listing.address, name: listing.name, status: listing.status, stakePrice: listing.stakePrice, oddsDenominator: listing.oddsDenominator, deadline: listing.deadline } })
+      .from(position)
+      .innerJoin(token, eq(token.id, position.tokenId))
+      .innerJoin(listing, eq(listing.id, position.listingId))
+      .where(and(eq(token.owner, address), gt(position.stakes, 0n)))
+      .orderBy(desc(position.listingId), asc(position.tokenId))
+      .limit(1000),
     db.select().from(member).where(eq(member.address, address)).limit(1),
     db.select().from(order).where(or(eq(order.buyer, address), eq(order.seller, address))).orderBy(desc(order.id)).limit(100),
     db.select().from(tier),

@@ -8,10 +8,10 @@ import type { Context } from "ponder:registry";
 import { cancellation, draw, position, purchase, statusChange } from "ponder:schema";
 import { listingIdOf, touch, updateListing } from "../lib/rows.js";
 
-type Ev = { id: string; block: { number: bigint; timestamp: bigint }; transaction: { hash: `0x${string}` }; log: { address: `0x${string}` } };
+type Ev = { id: string; block: { number: bigint; hash: `0x${string}`; timestamp: bigint }; transaction: { hash: `0x${string}` }; log: { address: `0x${string}` } };
 
 async function setStatus(context: Context, event: Ev, id: bigint, status: number, reason: number | null = null) {
-  await updateListing(context, id, event.block.timestamp, event.block.number, () => ({
+  await updateListing(context, id, event.block, () => ({
     status,
     ...(reason === null ? {} : { failureReason: reason }),
   }));
@@ -30,7 +30,7 @@ ponder.on("Listing:StakesPurchased", async ({ event, context }) => {
   const id = await listingIdOf(context, event.log.address);
   const { tokenId, buyer, purchaseIndex, firstStake, count } = event.args;
   let stakePrice = 0n;
-  await updateListing(context, id, event.block.timestamp, event.block.number, (row) => {
+  await updateListing(context, id, event.block, (row) => {
     stakePrice = row.stakePrice;
     return { sold: row.sold + count, purchases: row.purchases + 1n };
   });
@@ -65,7 +65,7 @@ ponder.on("Listing:PurchaseCancelled", async ({ event, context }) => {
     const held = p.stakes - stakes;
     unvoted = p.votedStakes > held ? p.votedStakes - held : 0n;
   }
-  await updateListing(context, id, event.block.timestamp, event.block.number, (row) => {
+  await updateListing(context, id, event.block, (row) => {
     stakePrice = row.stakePrice;
     return {
       sold: row.sold - stakes,
@@ -100,7 +100,7 @@ ponder.on("Listing:DrawRequested", async ({ event, context }) => {
   const id = await listingIdOf(context, event.log.address);
   const { requestId, orderId, sold, expiresAt } = event.args;
   await context.db.insert(draw).values({ listingId: id, requestId, sold, expiresAt: BigInt(expiresAt), requestedBlock: event.block.number });
-  await updateListing(context, id, event.block.timestamp, event.block.number, () => ({ orderId }));
+  await updateListing(context, id, event.block, () => ({ orderId }));
   await setStatus(context, event, id, 1);
 });
 
@@ -137,24 +137,24 @@ ponder.on("Listing:RefundClaimed", async ({ event, context }) => {
   const stakes = p?.stakes ?? 0n;
   // The listing deletes the position: nothing left to refund, to vote or to win.
   await context.db.update(position, { listingId: id, tokenId }).set({ stakes: 0n, paid: 0n, votedStakes: 0n, refunded: amount, refundedToCredit: toCredit });
-  await updateListing(context, id, event.block.timestamp, event.block.number, (row) => ({ refundedStakes: row.refundedStakes + stakes }));
+  await updateListing(context, id, event.block, (row) => ({ refundedStakes: row.refundedStakes + stakes }));
 });
 
 ponder.on("Listing:DissolutionVoted", async ({ event, context }) => {
   const id = await listingIdOf(context, event.log.address);
   const { tokenId, stakes, votedStakes } = event.args;
   await context.db.update(position, { listingId: id, tokenId }).set({ votedStakes: stakes });
-  await updateListing(context, id, event.block.timestamp, event.block.number, () => ({ dissolutionVotes: votedStakes }));
+  await updateListing(context, id, event.block, () => ({ dissolutionVotes: votedStakes }));
 });
 
 ponder.on("Listing:DissolutionVoteWithdrawn", async ({ event, context }) => {
   const id = await listingIdOf(context, event.log.address);
   await context.db.update(position, { listingId: id, tokenId: event.args.tokenId }).set({ votedStakes: 0n });
-  await updateListing(context, id, event.block.timestamp, event.block.number, () => ({ dissolutionVotes: event.args.votedStakes }));
+  await updateListing(context, id, event.block, () => ({ dissolutionVotes: event.args.votedStakes }));
 });
 
 ponder.on("Listing:MarkupReleased", async ({ event, context }) => {
   const id = await listingIdOf(context, event.log.address);
-  await updateListing(context, id, event.block.timestamp, event.block.number, () => ({ markupReleased: true }));
-  await touch(context, event.block.number, id);
+  await updateListing(context, id, event.block, () => ({ markupReleased: true }));
+  await touch(context, event.block, id);
 });

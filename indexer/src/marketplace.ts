@@ -86,14 +86,14 @@ ponder.on("Marketplace:ListingCreated", async ({ event, context }) => {
     block: event.block.number,
     tx: event.transaction.hash,
   });
-  await touch(context, event.block.number, listingId);
+  await touch(context, event.block, listingId);
 });
 
 ponder.on("Marketplace:RandomnessFulfilled", async ({ event, context }) => {
   const row = await context.db.find(listingAddress, { address: event.args.listing.toLowerCase() as `0x${string}` });
   if (!row) return;
   await context.db.update(draw, { listingId: row.id }).set({ word: event.args.word, fulfilledBlock: event.block.number });
-  await touch(context, event.block.number, row.id);
+  await touch(context, event.block, row.id);
 });
 
 ponder.on("VRFCoordinator:RandomWordsFulfilled", async ({ event, context }) => {
@@ -112,6 +112,6 @@ ponder.on("MetadataRetry:block", async ({ event, context }) => {
     await context.db
       .update(listing, { id: row.id })
       .set(metadataColumns(metadata, row.categoryId, row.metadataAttempts + 1));
-    if (metadata.status === "ok") await touch(context, event.block.number, row.id);
+    if (metadata.status === "ok") await touch(context, event.block, row.id);
   }
 });

@@ -16,13 +16,13 @@ ponder.on("BidToken:Transfer", async ({ event, context }) => {
     .insert(token)
     .values(fresh(id, lower(to), event.block.timestamp))
     .onConflictDoUpdate({ owner: lower(to), updatedAt: event.block.timestamp });
-  await touch(context, event.block.number, 0n);
+  await touch(context, event.block, 0n);
 });
 
 ponder.on("BidToken:CreditAdded", async ({ event, context }) => {
   const { tokenId, credit } = event.args;
   await context.db.update(token, { id: tokenId }).set({ credit, updatedAt: event.block.timestamp });
-  await touch(context, event.block.number, 0n);
+  await touch(context, event.block, 0n);
 });
 
 ponder.on("BidToken:CreditSpent", async ({ event, context }) => {
@@ -42,7 +42,7 @@ ponder.on("BidToken:VanityGranted", async ({ event, context }) => {
 });
 
 /** Any escrow event about an order: copy the escrow's own record of it at this block. */
-async function syncOrder(context: Context, orderId: bigint, block: { number: bigint; timestamp: bigint }) {
+async function syncOrder(context: Context, orderId: bigint, block: { number: bigint; hash: `0x${string}`; timestamp: bigint }) {
   const o = await context.client.readContract({
     abi: DeliveryEscrowAbi,
     address: context.contracts.DeliveryEscrow.address as `0x${string}`,
@@ -72,7 +72,7 @@ async function syncOrder(context: Context, orderId: bigint, block: { number: big
     .insert(order)
     .values({ id: orderId, ...row })
     .onConflictDoUpdate((old) => ({ ...row, shipBy: row.shipBy ?? old.shipBy, confirmBy: row.confirmBy ?? old.confirmBy }));
-  await touch(context, block.number, l?.id ?? 0n);
+  await touch(context, block, l?.id ?? 0n);
 }
 
 const ORDER_EVENTS = [
@@ -110,7 +110,7 @@ ponder.on("Membership:CountersUpdated", async ({ event, context }) => {
     .insert(member)
     .values({ address: lower(event.args.member), tier: Number(counters.tier), counters, updatedAt: event.block.timestamp })
     .onConflictDoUpdate({ tier: Number(counters.tier), counters, updatedAt: event.block.timestamp });
-  await touch(context, event.block.number, 0n);
+  await touch(context, event.block, 0n);
 });
 
 ponder.on("Membership:TierChanged", async ({ event, context }) => {
