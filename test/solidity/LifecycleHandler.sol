@@ -167,7 +167,7 @@ contract LifecycleHandler is CommonBase, StdUtils, StdAssertions {
             stakePrice: uint96(10 * 1e6),
             stakeCount: 20,
             threshold: uint64(10 + (templateSeed % 3)),
-            duration: uint40(2 days),
+            duration: uint40(1 days),
             gap: uint40((templateSeed % 3) * 1 hours),
             startsAt: templateSeed % 2 == 0 ? 0 : uint40(block.timestamp + 3 hours),
             category: 7,
