@@ -32,6 +32,7 @@ contract LifecycleBooks {
     uint256 public constant COND_REGISTERED = 0;
     uint256 public constant COND_COMPLETED = 1;
     uint256 public constant COND_CANCEL_RATE = 2;
+    uint256 public constant COND_NO_STAKE_CANCELLATION = 3;
     uint64 public constant MIN_COMPLETED = 1;
     uint64 public constant MIN_CANCEL_RATE_BPS = 5_000;
 
@@ -194,6 +195,7 @@ contract LifecycleBooks {
         if (c.completed >= MIN_COMPLETED) met |= 1 << COND_COMPLETED;
         uint256 charged = uint256(c.cancelledAsBuyer) + c.cancelledAsSeller;
         if (c.orders != 0 && (charged * 10_000) / c.orders >= MIN_CANCEL_RATE_BPS) met |= 1 << COND_CANCEL_RATE;
+        if (c.stakeCancellations == 0) met |= 1 << COND_NO_STAKE_CANCELLATION;
         uint256 best;
         for (uint256 i = 1; i < _tiers.length; ++i) {
             if (_tiers[i].required & met != _tiers[i].required) continue;

@@ -839,7 +839,10 @@ contract LifecycleHandler is CommonBase, StdUtils, StdAssertions {
         }
         if (now_ == IListing.Status.Failed && (before == IListing.Status.Drawing || before == IListing.Status.Open)) {
             uint256 orderId = l.escrowOrderId();
-            if (orderId != 0) priceInEscrow[address(l)] = true;
+            if (orderId != 0) {
+                priceInEscrow[address(l)] = true;
+                _BOOKS.hit("drawExpired");
+            }
         }
         if (priceInEscrow[address(l)]) {
             uint256 orderId = l.escrowOrderId();

@@ -58,6 +58,7 @@ contract LifecycleInvariantsTest is SystemDeployment {
         membership.setCondition(0, IMembership.Condition(IMembership.ConditionKind.Registered, 0));
         membership.setCondition(1, IMembership.Condition(IMembership.ConditionKind.MinCompleted, 1));
         membership.setCondition(2, IMembership.Condition(IMembership.ConditionKind.MinCancellationRateBps, 5_000));
+        membership.setCondition(3, IMembership.Condition(IMembership.ConditionKind.MaxStakeCancellations, 0));
         for (uint256 i = 1; i < tiers.length; ++i) {
             membership.setTier(i, tiers[i].required, tiers[i].priority, tiers[i].policy);
         }
@@ -164,22 +165,33 @@ contract LifecycleInvariantsTest is SystemDeployment {
         targetSelector(StdInvariant.FuzzSelector({addr: address(orders), selectors: o}));
     }
 
-    /// @dev The tiers (mirrored by `LifecycleBooks`): 0 as deployed (one hour, Wallet); 1 registered members (a day,
-    /// Credit, 1% reward, relisting); 2 registered members with a completed order (two days, Credit, 3% reward);
-    /// 3 members whose cancellation rate reached 50%, above all (a day, WalletMinusFee 5%, no reward).
+    /// @dev The tiers (mirrored by `LifecycleBooks`). Conditions: 0 registered, 1 a completed order, 2 a cancellation
+    /// rate of 50% or more, 3 no stake cancelled yet. Tier 0 as deployed (one hour, Wallet); 1 registered (a day,
+    /// WalletMinusFee 5%, 1% reward); 2 registered without a stake cancellation (a day, Credit, 1% reward, relisting);
+    /// 3 registered with a completed order (two days, Credit, 3% reward); 4 a cancellation rate of 50% or more, above
+    /// all (a day, WalletMinusFee 10%, no reward). Members move between them as they register, cancel and complete.
     function _tiers() private view returns (LifecycleBooks.TierModel[] memory t) {
-        t = new LifecycleBooks.TierModel[](4);
+        t = new LifecycleBooks.TierModel[](5);
         t[0] = LifecycleBooks.TierModel(0, 0, membership.tier(0).policy);
-        t[1] = LifecycleBooks.TierModel(1 << 0, 10, IMembership.Policy(1 days, IMembership.RefundMode.Credit, 0, 100, true));
+        t[1] = LifecycleBooks.TierModel(
+            1 << 0,
+            10,
+            IMembership.Policy(1 days, IMembership.RefundMode.WalletMinusFee, 500, 100, false)
+        );
         t[2] = LifecycleBooks.TierModel(
-            (1 << 0) | (1 << 1),
+            (1 << 0) | (1 << 3),
             20,
-            IMembership.Policy(2 days, IMembership.RefundMode.Credit, 0, 300, false)
+            IMembership.Policy(1 days, IMembership.RefundMode.Credit, 0, 100, true)
         );
         t[3] = LifecycleBooks.TierModel(
+            (1 << 0) | (1 << 1),
+            30,
+            IMembership.Policy(2 days, IMembership.RefundMode.Credit, 0, 300, false)
+        );
+        t[4] = LifecycleBooks.TierModel(
             1 << 2,
             100,
-            IMembership.Policy(1 days, IMembership.RefundMode.WalletMinusFee, 500, 0, false)
+            IMembership.Policy(1 days, IMembership.RefundMode.WalletMinusFee, 1_000, 0, false)
         );
     }
 
@@ -370,7 +382,7 @@ contract LifecycleInvariantsTest is SystemDeployment {
             "buyNew", "buyReuse", "buyAsOperator", "transferToken", "topUp", "cancelWallet",
             "cancelCredit", "cancelWalletMinusFee", "cancelByOperator", "cancelRefused", "register", "claimRefund",
             "collect", "settleToDraw", "settleToFail", "settleRefused", "settleUnavailable", "upkeep",
-            "fulfil", "finalize", "expireDraw", "recoverFunds", "coordinatorRefuses", "reconfigureVrf",
+            "fulfil", "finalize", "drawExpired", "endedByTime", "coordinatorRefuses", "reconfigureVrf",
             "reconfigureRefused", "donate", "toggleSeller", "markShipped", "release", "releaseWithSignature",
             "releaseWithCode", "suspended", "openDispute", "disputeResolved", "settleExpiredDispute", "takeCash",
             "agreeToCancel", "cancelOrderCredit", "cancelOrderMinusFee", "sellerCancels", "winnerCancels",

@@ -116,7 +116,14 @@ contract OrderHandler is CommonBase, StdUtils, StdAssertions {
     /// @notice The seller presents the code, right or wrong: a wrong one counts, the limit suspends the order.
     function releaseWithCode(uint256 seed, bool right) external {
         (uint256 id, IDeliveryEscrow.Order memory o, address l) = _pick(seed, _AUTHORIZABLE);
-        if (id == 0 || _codes[id].length == 0) return;
+        if (id == 0) return;
+        if (_codes[id].length == 0) {
+            // No code yet: the winner commits one first (possible before shipment only).
+            if (o.status != IDeliveryEscrow.OrderStatus.AwaitingShipment) return;
+            _codes[id] = abi.encodePacked(keccak256(abi.encode("code", id, seed)));
+            vm.prank(o.buyer);
+            _ESCROW.commitCode(id, keccak256(_codes[id]), 32);
+        }
         vm.prank(_SELLER);
         bool released = _ESCROW.releaseWithCode(id, right ? _codes[id] : abi.encodePacked(seed));
         assertEq(released, right, "code outcome");
@@ -145,10 +152,17 @@ contract OrderHandler is CommonBase, StdUtils, StdAssertions {
         _BOOKS.hit("openDispute");
     }
 
-    /// @notice The buyer, the seller or the arbiter votes; two equal votes settle the dispute.
-    function vote(uint256 seed, uint8 voter, uint8 outcome, uint8 bps) external {
+    /// @notice The buyer, the seller or the arbiter votes; two equal votes settle the dispute. With `second`, the next
+    /// voter casts the same ballot right after (agreement is otherwise rare in short runs).
+    function vote(uint256 seed, uint8 voter, uint8 outcome, uint8 bps, bool second) external {
+        if (second) _vote(seed, uint8((uint256(voter) + 1) % 3), outcome, bps);
+        _vote(seed, voter, outcome, bps);
+    }
+
+    function _vote(uint256 seed, uint8 voter, uint8 outcome, uint8 bps) private {
         (uint256 id, IDeliveryEscrow.Order memory o, address l) = _pick(seed, _bit(IDeliveryEscrow.OrderStatus.Disputed));
         if (id == 0) return;
+        voter %= 3;
         IDeliveryEscrow.Outcome out = IDeliveryEscrow.Outcome((outcome % 3) + 1);
         // Few distinct splits, so that two votes agree often enough.
         uint16 sellerBps = uint16((bps % 3) * 5_000);
@@ -379,6 +393,7 @@ contract OrderHandler is CommonBase, StdUtils, StdAssertions {
                 _refunded(o, IMembershipHooks.Party.Seller, IDeliveryEscrow.OrderStatus.Refunded, id);
             }
             assertEq((_OPEN >> uint256(_ESCROW.order(id).status)) & 1, 0, "order still open");
+            if ((_OPEN >> uint256(s)) & 1 == 1) _BOOKS.hit("endedByTime");
         }
         for (uint256 i; i <= _MAIN.actorCount(); ++i) {
             address who = _party(i);
