@@ -68,5 +68,11 @@ export default defineConfig({
   },
   // CI's runs stay small; `npm run test:deep` (COPURCHASE_DEEP=1) runs the fuzz and invariant suites deep. Inline
   // `hardhat-config:` depths in the invariant suites override the depth here.
-  test: { solidity: process.env.COPURCHASE_DEEP ? DEEP_SOLIDITY_TESTS : DEFAULT_SOLIDITY_TESTS },
+  // LIFECYCLE_COUNTS=<file> lets the lifecycle invariant suite append, per run, how often each action did real work.
+  test: {
+    solidity: {
+      ...(process.env.COPURCHASE_DEEP ? DEEP_SOLIDITY_TESTS : DEFAULT_SOLIDITY_TESTS),
+      ...(process.env.LIFECYCLE_COUNTS ? { fsPermissions: { readWriteFile: [process.env.LIFECYCLE_COUNTS] } } : {}),
+    },
+  },
 });
