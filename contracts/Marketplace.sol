@@ -127,6 +127,7 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
 
     /// @inheritdoc IMarketplace
     function pause() external onlyRole(PAUSER_ROLE) {
+        // The bid token keeps a copy of the flag for the purchase path; only these two functions write both.
         _pause();
         IBidToken(_wired().bidToken).setSalesPaused(true);
     }
