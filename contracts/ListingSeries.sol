@@ -7,6 +7,7 @@ import {IListingSeries} from "./interfaces/IListingSeries.sol";
 import {IMarketplace} from "./interfaces/IMarketplace.sol";
 import {IListing} from "./interfaces/IListing.sol";
 import {IAssetDeed} from "./interfaces/IAssetDeed.sol";
+import {ActiveSet} from "./libraries/ActiveSet.sol";
 
 /// @dev The Marketplace's pause flag (OpenZeppelin `Pausable`).
 interface IPausable {
@@ -20,6 +21,8 @@ interface IPausable {
 /// in custody, and creates listings only through `Marketplace.openSeriesListing`, which only this contract may
 /// call and which runs the same code path as a single listing's `acceptTerms`. Roles are the Marketplace's.
 contract ListingSeries is IListingSeries {
+    using ActiveSet for ActiveSet.Set;
+
     /// @notice The Marketplace's operator role (same hash): approves series.
     bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR_ROLE");
     /// @notice Most listings in one series; bounds the deposit and the cancellation loops (~30k gas per deed).
@@ -33,12 +36,12 @@ contract ListingSeries is IListingSeries {
     IERC721 private immutable _DEED;
 
     uint256 private _seriesCount;
-    uint256[] private _active;
+    /// @dev Accepted series not yet completed or cancelled: what `dueSeries` scans.
+    ActiveSet.Set private _active;
 
     mapping(uint256 seriesId => Series) private _series;
     mapping(uint256 seriesId => Template) private _templates;
     mapping(uint256 seriesId => uint256[] applicationIds) private _applicationIds;
-    mapping(uint256 seriesId => uint256 oneBasedIndex) private _activeIndex;
 
     /// @param marketplace_ The Marketplace, already wired to its modules (the deed collection is read from it).
     constructor(address marketplace_) {
@@ -109,8 +112,7 @@ contract ListingSeries is IListingSeries {
         uint40 firstOpensAt = template.startsAt;
         s.status = SeriesStatus.Active;
         s.nextOpensAt = firstOpensAt;
-        _active.push(seriesId);
-        _activeIndex[seriesId] = _active.length;
+        _active.add(seriesId);
         uint256[] storage ids = _applicationIds[seriesId];
         uint256 count = ids.length;
         emit SeriesAccepted(seriesId, msg.sender, count, firstOpensAt);
@@ -156,7 +158,7 @@ contract ListingSeries is IListingSeries {
         // Deeds are in custody only once accepted; listings already opened hold their own.
         uint256 from = s.opened;
         uint256 returned = status == SeriesStatus.Active ? s.count - from : 0;
-        if (status == SeriesStatus.Active) _deactivate(seriesId);
+        if (status == SeriesStatus.Active) _active.remove(seriesId);
         emit SeriesCancelled(seriesId, msg.sender, returned, reason);
 
         uint256[] storage ids = _applicationIds[seriesId];
@@ -170,12 +172,10 @@ contract ListingSeries is IListingSeries {
 
     /// @inheritdoc IListingSeries
     function dueSeries() external view returns (uint256 seriesId) {
-        uint256 count = _active.length;
+        (uint256 start, uint256 scan, uint256 count) = _active.scanWindow(UPKEEP_SCAN_LIMIT);
         if (count == 0 || IPausable(address(_MARKETPLACE)).paused()) return 0;
-        uint256 scan = count < UPKEEP_SCAN_LIMIT ? count : UPKEEP_SCAN_LIMIT;
-        uint256 start = block.number % count;
         for (uint256 i; i < scan; ++i) {
-            uint256 id = _active[(start + i) % count];
+            uint256 id = _active.scanItem(start, i, count);
             if (_isDue(id)) return id;
         }
         return 0;
@@ -211,7 +211,7 @@ contract ListingSeries is IListingSeries {
 
     /// @inheritdoc IListingSeries
     function activeSeriesCount() external view returns (uint256) {
-        return _active.length;
+        return _active.length();
     }
 
     /// @inheritdoc IListingSeries
@@ -234,7 +234,7 @@ contract ListingSeries is IListingSeries {
         bool last = index + 1 == s.count;
         if (last) {
             s.status = SeriesStatus.Completed;
-            _deactivate(seriesId);
+            _active.remove(seriesId);
         }
 
         IMarketplace.Application memory app = _MARKETPLACE.application(applicationId);
@@ -297,15 +297,5 @@ contract ListingSeries is IListingSeries {
                 drawAtSellOut: template.drawAtSellOut,
                 contentHash: contentHash
             });
-    }
-
-    /// @dev Swap-and-pop: O(1), and the order of the active set carries no meaning.
-    function _deactivate(uint256 seriesId) private {
-        uint256 index = _activeIndex[seriesId] - 1;
-        uint256 last = _active[_active.length - 1];
-        _active[index] = last;
-        _activeIndex[last] = index + 1;
-        _active.pop();
-        delete _activeIndex[seriesId];
     }
 }

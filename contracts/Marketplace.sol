@@ -5,8 +5,6 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
-import {IVRFCoordinatorV2Plus} from "@chainlink/contracts/src/v0.8/vrf/dev/interfaces/IVRFCoordinatorV2Plus.sol";
-import {VRFV2PlusClient} from "@chainlink/contracts/src/v0.8/vrf/dev/libraries/VRFV2PlusClient.sol";
 import {AutomationCompatibleInterface} from "@chainlink/contracts/src/v0.8/automation/interfaces/AutomationCompatibleInterface.sol";
 import {IMarketplace} from "./interfaces/IMarketplace.sol";
 import {IListing} from "./interfaces/IListing.sol";
@@ -15,17 +13,11 @@ import {IAssetDeed} from "./interfaces/IAssetDeed.sol";
 import {IRevenueVault} from "./interfaces/IRevenueVault.sol";
 import {IDeliveryEscrow} from "./interfaces/IDeliveryEscrow.sol";
 import {IListingSeries} from "./interfaces/IListingSeries.sol";
-import {PurchaseLog} from "./libraries/PurchaseLog.sol";
-
-/// @dev Every module reports the marketplace it serves; `setModules` checks it.
-interface IModule {
-    function marketplace() external view returns (address);
-}
-
-/// @dev The membership reports the escrow whose orders it counts; `setModules` checks it.
-interface IMembershipWiring {
-    function escrow() external view returns (address);
-}
+import {ActiveSet} from "./libraries/ActiveSet.sol";
+import {Draws} from "./libraries/Draws.sol";
+import {ListingTerms} from "./libraries/ListingTerms.sol";
+import {ListingUpkeep} from "./libraries/ListingUpkeep.sol";
+import {ModuleWiring} from "./libraries/ModuleWiring.sol";
 
 /// @title Marketplace
 /// @notice Agreement I (seller verification, asset submission, approval, acceptance and listing creation), the
@@ -36,6 +28,9 @@ interface IMembershipWiring {
 // The settlement grace and the keeper's retry times are one responsibility with the upkeep that reads them.
 // solhint-disable-next-line max-states-count
 contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompatibleInterface {
+    using ActiveSet for ActiveSet.Set;
+    using Draws for Draws.State;
+
     /// @notice Approves listings and configures operations.
     bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR_ROLE");
     /// @notice Records sellers' off-chain verification.
@@ -51,9 +46,9 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
     /// @notice Bounds of the draw timeout.
     uint256 public constant MAX_DRAW_TIMEOUT = 30 days;
     /// @notice Bounds of the VRF callback gas: the callback only stores a word.
-    uint32 public constant MIN_CALLBACK_GAS = 60_000;
+    uint32 public constant MIN_CALLBACK_GAS = Draws.MIN_CALLBACK_GAS;
     /// @notice Bounds of the VRF callback gas.
-    uint32 public constant MAX_CALLBACK_GAS = 2_500_000;
+    uint32 public constant MAX_CALLBACK_GAS = Draws.MAX_CALLBACK_GAS;
     /// @notice Bounds of the settlement grace.
     uint256 public constant MIN_SETTLEMENT_GRACE = 1 days;
     /// @notice Bounds of the settlement grace.
@@ -65,19 +60,16 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
 
     Modules private _modules;
     address private _series;
-    VrfConfig private _vrf;
+    Draws.State private _draws;
     uint256 private _drawTimeout = 1 days;
-    uint256 private _pendingDraws;
     uint256 private _applicationCount;
     address[] private _listings;
-    address[] private _active;
+    /// @dev Listings not yet retired (an address stored as its uint160 value): what the upkeep scans.
+    ActiveSet.Set private _active;
 
     mapping(address account => bool) private _verifiedSellers;
     mapping(uint256 applicationId => Application) private _applications;
     mapping(address listing => uint256 listingId) private _listingIds;
-    mapping(address listing => uint256 oneBasedIndex) private _activeIndex;
-    mapping(address listing => Draw) private _draws;
-    mapping(uint256 requestId => address listing) private _requestListing;
     uint256 private _settlementGrace = 7 days;
     mapping(address listing => uint256 retryAt) private _upkeepRetryAt;
 
@@ -99,51 +91,24 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
     /// @inheritdoc IMarketplace
     function setModules(Modules calldata modules_) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (_modules.bidToken != address(0)) revert ModulesAlreadySet();
-        _checkModule(modules_.bidToken);
-        _checkModule(modules_.assetDeed);
-        _checkModule(modules_.escrow);
-        _checkModule(modules_.revenueVault);
-        _checkModule(modules_.listingImplementation);
-        address membership = modules_.membership;
-        if (membership != address(0)) {
-            _checkModule(membership);
-            _checkSame(membership, modules_.escrow, IMembershipWiring(membership).escrow());
-        }
-        (address bidToken, address deed, address escrow, address vault, address listingMembership) = IListing(
-            modules_.listingImplementation
-        ).wiring();
-        address impl = modules_.listingImplementation;
-        _checkSame(impl, modules_.bidToken, bidToken);
-        _checkSame(impl, modules_.assetDeed, deed);
-        _checkSame(impl, modules_.escrow, escrow);
-        _checkSame(impl, modules_.revenueVault, vault);
-        _checkSame(impl, membership, listingMembership);
+        ModuleWiring.check(modules_);
         _modules = modules_;
         emit ModulesSet(modules_);
         // The escrow reports to the membership the listings use: bound here, once, so the two cannot disagree.
-        IDeliveryEscrow(modules_.escrow).bindMembership(membership);
+        IDeliveryEscrow(modules_.escrow).bindMembership(modules_.membership);
     }
 
     /// @inheritdoc IMarketplace
     function setSeriesModule(address module) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (_series != address(0)) revert ModulesAlreadySet();
-        _checkModule(module);
+        ModuleWiring.checkModule(module);
         _series = module;
         emit SeriesModuleSet(module);
     }
 
     /// @inheritdoc IMarketplace
     function setVrfConfig(VrfConfig calldata config) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (_pendingDraws != 0) revert DrawsInFlight(_pendingDraws);
-        if (
-            config.coordinator == address(0) ||
-            config.keyHash == bytes32(0) ||
-            config.subscriptionId == 0 ||
-            config.callbackGasLimit < MIN_CALLBACK_GAS ||
-            config.callbackGasLimit > MAX_CALLBACK_GAS
-        ) revert InvalidVrfConfig();
-        _vrf = config;
-        emit VrfConfigSet(config);
+        _draws.configure(config);
     }
 
     /// @inheritdoc IMarketplace
@@ -162,6 +127,7 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
 
     /// @inheritdoc IMarketplace
     function pause() external onlyRole(PAUSER_ROLE) {
+        // The bid token keeps a copy of the flag for the purchase path; only these two functions write both.
         _pause();
         IBidToken(_wired().bidToken).setSalesPaused(true);
     }
@@ -213,7 +179,7 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
         IListing.Terms calldata terms
     ) external onlyRole(OPERATOR_ROLE) returns (bytes32 termsHash) {
         Application storage app = _openApplicationFor(applicationId, terms);
-        _validateTerms(terms);
+        ListingTerms.validate(terms, MAX_SALE_DURATION);
         termsHash = keccak256(abi.encode(terms));
         app.status = ApplicationStatus.Approved;
         app.termsHash = termsHash;
@@ -254,65 +220,30 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
         if (msg.sender != _series) revert NotSeriesModule(msg.sender);
         Application storage app = _openApplicationFor(applicationId, terms);
         if (!_verifiedSellers[terms.seller]) revert NotVerifiedSeller(terms.seller);
-        _validateTerms(terms);
+        ListingTerms.validate(terms, MAX_SALE_DURATION);
         listing = _list(app, applicationId, terms);
     }
 
     /// @inheritdoc IMarketplace
     function validateTerms(IListing.Terms calldata terms) external view {
-        _validateTerms(terms);
+        ListingTerms.validate(terms, MAX_SALE_DURATION);
     }
 
     // ---------------------------------------------------------------- randomness (Chainlink VRF v2.5)
 
     /// @inheritdoc IMarketplace
     function requestRandomness() external onlyListing returns (uint256 requestId) {
-        Draw storage draw = _draws[msg.sender];
-        if (draw.status != DrawStatus.None) revert RandomnessAlreadyRequested(msg.sender, draw.requestId);
-        VrfConfig memory c = _vrf;
-        if (c.coordinator == address(0)) revert VrfNotConfigured();
-        draw.status = DrawStatus.Pending;
-        ++_pendingDraws;
-        requestId = IVRFCoordinatorV2Plus(c.coordinator).requestRandomWords(
-            VRFV2PlusClient.RandomWordsRequest({
-                keyHash: c.keyHash,
-                subId: c.subscriptionId,
-                requestConfirmations: c.requestConfirmations,
-                callbackGasLimit: c.callbackGasLimit,
-                numWords: 1,
-                extraArgs: VRFV2PlusClient._argsToBytes(VRFV2PlusClient.ExtraArgsV1({nativePayment: c.nativePayment}))
-            })
-        );
-        draw.requestId = requestId;
-        _requestListing[requestId] = msg.sender;
-        emit RandomnessRequested(msg.sender, requestId);
+        return _draws.request(msg.sender);
     }
 
     /// @inheritdoc IMarketplace
     function rawFulfillRandomWords(uint256 requestId, uint256[] calldata randomWords) external {
-        address coordinator = _vrf.coordinator;
-        if (msg.sender != coordinator) revert OnlyCoordinatorCanFulfill(msg.sender, coordinator);
-        address listing = _requestListing[requestId];
-        if (listing == address(0)) revert UnknownRequest(requestId);
-        Draw storage draw = _draws[listing];
-        // Store and emit only (attack A3): the listing's own finalize does the work later.
-        if (draw.status != DrawStatus.Pending) {
-            emit LateRandomnessIgnored(requestId);
-            return;
-        }
-        draw.status = DrawStatus.Fulfilled;
-        draw.word = randomWords[0];
-        --_pendingDraws;
-        emit RandomnessFulfilled(listing, requestId, randomWords[0]);
+        _draws.fulfill(requestId, randomWords);
     }
 
     /// @inheritdoc IMarketplace
     function abandonRandomness() external onlyListing {
-        Draw storage draw = _draws[msg.sender];
-        if (draw.status != DrawStatus.Pending) revert NoPendingRandomness(msg.sender);
-        draw.status = DrawStatus.Abandoned;
-        --_pendingDraws;
-        emit RandomnessAbandoned(msg.sender, draw.requestId);
+        _draws.abandon(msg.sender);
     }
 
     // ---------------------------------------------------------------- automation
@@ -323,14 +254,12 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
     /// @return upkeepNeeded Whether there is work.
     /// @return performData abi.encode(listing, UpkeepAction), or abi.encode(seriesModule, OpenSeries, seriesId).
     function checkUpkeep(bytes calldata) external view returns (bool upkeepNeeded, bytes memory performData) {
-        uint256 count = _active.length;
-        uint256 scan = count < UPKEEP_SCAN_LIMIT ? count : UPKEEP_SCAN_LIMIT;
-        uint256 start = count == 0 ? 0 : block.number % count;
+        (uint256 start, uint256 scan, uint256 count) = _active.scanWindow(UPKEEP_SCAN_LIMIT);
         for (uint256 i; i < scan; ++i) {
-            address listing = _active[(start + i) % count];
+            address listing = address(uint160(_active.scanItem(start, i, count)));
             // A listing whose action just reverted (a token refusing transfers) waits its turn: serve the others.
             if (_upkeepRetryAt[listing] > block.timestamp) continue;
-            UpkeepAction action = _upkeepActionFor(listing);
+            UpkeepAction action = ListingUpkeep.actionFor(listing);
             if (action != UpkeepAction.None) return (true, abi.encode(listing, action));
         }
         // Series openings come after listing work (settlements are time-critical) and have their own bounded scan.
@@ -347,7 +276,7 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
     /// @param performData abi.encode(listing, UpkeepAction), or abi.encode(seriesModule, OpenSeries, seriesId).
     function performUpkeep(bytes calldata performData) external {
         (address listing, UpkeepAction action) = abi.decode(performData, (address, UpkeepAction));
-        if (_activeIndex[listing] == 0) {
+        if (!_active.contains(uint160(listing))) {
             // Only here, off the listing paths, so their gas is unchanged. The series module re-checks everything.
             if (action != UpkeepAction.OpenSeries || listing != _series || listing == address(0)) {
                 revert UnknownListing(listing);
@@ -356,10 +285,11 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
             IListingSeries(listing).openNextInSeries(seriesId);
             return;
         }
-        if (action == UpkeepAction.None || _upkeepActionFor(listing) != action) {
+        if (action == UpkeepAction.None || ListingUpkeep.actionFor(listing) != action) {
             revert UpkeepNotNeeded(listing, action);
         }
-        if (action != UpkeepAction.Retire) return _performListingAction(listing, action);
+        if (action != UpkeepAction.Retire)
+            return ListingUpkeep.perform(_upkeepRetryAt, listing, action, UPKEEP_RETRY_DELAY);
         else {
             // A settled listing hands its markup to the revenue vault on the way out, so revenue needs no extra
             // call. Best effort: an already collected markup or a vault without recipients must not stop retiring.
@@ -409,18 +339,18 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
 
     /// @inheritdoc IMarketplace
     function drawOf(address listing) external view returns (Draw memory) {
-        return _draws[listing];
+        return _draws.ofListing[listing];
     }
 
     /// @inheritdoc IMarketplace
     function randomWord(address listing) external view returns (DrawStatus status, uint256 word) {
-        Draw storage draw = _draws[listing];
+        Draw storage draw = _draws.ofListing[listing];
         return (draw.status, draw.word);
     }
 
     /// @inheritdoc IMarketplace
     function activeListingCount() external view returns (uint256) {
-        return _active.length;
+        return _active.length();
     }
 
     /// @inheritdoc IMarketplace
@@ -435,7 +365,7 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
 
     /// @inheritdoc IMarketplace
     function vrfConfig() external view returns (VrfConfig memory) {
-        return _vrf;
+        return _draws.config;
     }
 
     /// @inheritdoc IMarketplace
@@ -445,7 +375,7 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
 
     /// @inheritdoc IMarketplace
     function pendingDraws() external view returns (uint256) {
-        return _pendingDraws;
+        return _draws.pending;
     }
 
     /// @inheritdoc IMarketplace
@@ -471,22 +401,6 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
         ) revert TermsForAnotherAsset();
     }
 
-    function _validateTerms(IListing.Terms calldata t) private view {
-        if (t.price == 0 || t.stakePrice == 0 || t.stakeCount == 0) revert ZeroPrice();
-        // Half the lane: cancelled stakes keep their numbers and never outnumber max(held, T) ≤ N, so the stake
-        // numbers stay below 2N and fit the purchase log's 40-bit lane.
-        uint256 maxStakes = PurchaseLog.MAX_STAKE / 2;
-        if (t.stakeCount > maxStakes) revert TooManyStakes(t.stakeCount, maxStakes);
-        uint256 proceeds = uint256(t.stakeCount) * t.stakePrice;
-        if (proceeds < t.price) revert StakesBelowPrice(proceeds, t.price);
-        if (t.threshold == 0 || t.threshold > t.stakeCount) revert InvalidThreshold(t.threshold, t.stakeCount);
-        // Settlement must always be able to pay P: even a sale that just meets T raises at least P.
-        uint256 thresholdProceeds = uint256(t.threshold) * t.stakePrice;
-        if (thresholdProceeds < t.price) revert StakesBelowPrice(thresholdProceeds, t.price);
-        if (t.opensAt >= t.deadline || t.deadline <= block.timestamp) revert InvalidSchedule(t.opensAt, t.deadline);
-        if (t.deadline - t.opensAt > MAX_SALE_DURATION) revert SaleTooLong(t.deadline - t.opensAt);
-    }
-
     /// @dev The one way a listing comes to exist, for single listings and series alike: clone with the charter as
     /// immutable arguments, register, announce, enrol with the bid token, then move the deed from the caller (the
     /// seller, or the series module holding the series' deeds) to the listing.
@@ -502,78 +416,20 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
         app.listing = listing;
         _listings.push(listing);
         _listingIds[listing] = listingId;
-        _active.push(listing);
-        _activeIndex[listing] = _active.length;
+        _active.add(uint160(listing));
         emit ListingCreated(listingId, listing, applicationId, terms.seller, terms.category, terms);
 
         IBidToken(m.bidToken).enrol(listing);
         IERC721(m.assetDeed).transferFrom(msg.sender, listing, terms.deedId);
     }
 
-    function _upkeepActionFor(address listing) private view returns (UpkeepAction) {
-        IListing.Status status = IListing(listing).status();
-        if (status != IListing.Status.Open && status != IListing.Status.Drawing) return UpkeepAction.Retire;
-        IListing.Action action = IListing(listing).pendingAction();
-        if (action == IListing.Action.Settle) return UpkeepAction.Settle;
-        if (action == IListing.Action.Finalize) return UpkeepAction.Finalize;
-        if (action == IListing.Action.Expire) return UpkeepAction.Expire;
-        return UpkeepAction.None;
-    }
-
-    /// @dev Settle, finalize or expire. A revert with a reason (the payment token refusing a transfer) does not revert the
-    /// upkeep: past its grace the listing is failed (`failStalled`), else it is skipped for `UPKEEP_RETRY_DELAY`, so
-    /// one stuck listing cannot hold the keeper. An empty reason (out of gas) is re-thrown, so no caller can get a
-    /// healthy listing skipped by starving the call.
-    function _performListingAction(address listing, UpkeepAction action) private {
-        bytes memory call =
-            action == UpkeepAction.Settle
-                ? abi.encodeCall(IListing.settle, ())
-                : action == UpkeepAction.Finalize
-                    ? abi.encodeCall(IListing.finalize, ())
-                    : abi.encodeCall(IListing.expireDraw, ());
-        // solhint-disable-next-line avoid-low-level-calls
-        (bool ok, bytes memory reason) = listing.call(call);
-        if (ok) return;
-        if (reason.length == 0) _bubble(reason);
-        if (action != UpkeepAction.Finalize) {
-            try IListing(listing).failStalled() {
-                return;
-            } catch {} // solhint-disable-line no-empty-blocks
-        }
-        uint256 retryAt = block.timestamp + UPKEEP_RETRY_DELAY;
-        _upkeepRetryAt[listing] = retryAt;
-        emit UpkeepActionReverted(listing, action, retryAt, reason);
-    }
-
-    function _bubble(bytes memory reason) private pure {
-        // Why assembly: rethrows the callee's revert data unchanged (Solidity cannot revert with raw bytes).
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            revert(add(reason, 0x20), mload(reason))
-        }
-    }
-
-    /// @dev Swap-and-pop: O(1), and the order of the active set carries no meaning.
     function _retire(address listing) private {
-        uint256 index = _activeIndex[listing] - 1;
-        address last = _active[_active.length - 1];
-        _active[index] = last;
-        _activeIndex[last] = index + 1;
-        _active.pop();
-        delete _activeIndex[listing];
+        _active.remove(uint160(listing));
         emit ListingRetired(listing);
     }
 
     function _wired() private view returns (Modules memory m) {
         m = _modules;
         if (m.bidToken == address(0)) revert ModulesNotSet();
-    }
-
-    function _checkModule(address module) private view {
-        if (module.code.length == 0 || IModule(module).marketplace() != address(this)) revert InvalidModule(module);
-    }
-
-    function _checkSame(address module, address expected, address actual) private pure {
-        if (expected != actual) revert ModuleMismatch(module, expected, actual);
     }
 }

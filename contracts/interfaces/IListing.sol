@@ -82,7 +82,7 @@ interface IListing {
     error SellerCannotBuy(address seller);
     /// @notice Thrown when settlement is attempted before it is due.
     /// @param deadline Time-Date A.
-    /// @param sold Stakes sold so far.
+    /// @param sold Stakes held so far (sold and not cancelled).
     error SettlementNotDue(uint40 deadline, uint64 sold);
     /// @notice Thrown when finalize runs before the random word arrived.
     /// @param requestId The VRF request still pending.
@@ -175,12 +175,12 @@ interface IListing {
     /// @notice Emitted when settlement opens the escrow order and requests randomness (Open → Drawing).
     /// @param requestId The VRF request id.
     /// @param orderId The delivery-escrow order holding P and the deed.
-    /// @param sold Stakes sold, frozen from here on.
+    /// @param sold Stakes held (sold and not cancelled), frozen from here on.
     /// @param expiresAt When the draw may be expired if no random word arrived.
     event DrawRequested(uint256 requestId, uint256 orderId, uint256 sold, uint40 expiresAt);
     /// @notice Emitted when the winner is drawn (Drawing → Settled).
-    /// @param stake The winning stake number, among stakes numbered 1 … sold + cancelled: attempt 0 is
-    /// `word mod (sold + cancelled) + 1`, attempt i is `keccak256(abi.encode(word, i)) mod (sold + cancelled) + 1`,
+    /// @param stake The winning stake number, among stakes numbered 1 … held + cancelled: attempt 0 is
+    /// `word mod (held + cancelled) + 1`, attempt i is `keccak256(abi.encode(word, i)) mod (held + cancelled) + 1`,
     /// and the first attempt that lands on a stake still held wins (see `finalize`).
     /// @param tokenId The bid token holding that stake.
     /// @param winner The token's owner at finalization.
@@ -195,14 +195,14 @@ interface IListing {
     );
     /// @notice Emitted when the listing fails (Open → Failed or Drawing → Failed); refunds open.
     /// @param reason Why.
-    /// @param sold Stakes sold.
+    /// @param sold Stakes held (sold and not cancelled).
     event ListingFailed(FailureReason reason, uint256 sold);
     /// @notice Emitted when a token's stakes vote for dissolution.
     /// @param tokenId The bid token.
     /// @param voter The token's owner or operator who voted.
     /// @param stakes The token's stakes now counted.
     /// @param votedStakes All stakes that voted.
-    /// @param sold All stakes sold.
+    /// @param sold All stakes held (sold and not cancelled).
     event DissolutionVoted(
         uint256 indexed tokenId,
         address indexed voter,
@@ -215,7 +215,7 @@ interface IListing {
     /// @param votedStakes All stakes still voting.
     event DissolutionVoteWithdrawn(uint256 indexed tokenId, uint256 votedStakes);
     /// @notice Emitted when every stake voted and the listing dissolved (Open → Dissolved); refunds open.
-    /// @param sold Stakes sold.
+    /// @param sold Stakes held (sold and not cancelled).
     event ListingDissolved(uint256 sold);
     /// @notice Emitted when a token's refund is paid.
     /// @param tokenId The bid token.
@@ -267,15 +267,15 @@ interface IListing {
     ) external returns (uint256 usedTokenId, uint256 firstStake);
 
     /// @notice Settles at or after Time-Date A (or at sell-out if the charter says so). Permissionless.
-    /// @dev sold ≥ T: opens the escrow order (P and the deed) and requests one random word.
-    /// sold < T, or the seller's verification was revoked: the listing fails and refunds open.
+    /// @dev held ≥ T: opens the escrow order (P and the deed) and requests one random word.
+    /// held < T, or the seller's verification was revoked: the listing fails and refunds open.
     /// If the coordinator refuses the request, settle reverts with its reason until Time-Date A + the draw
     /// timeout, and from then on fails the listing (RandomnessUnavailable) so the refunds open.
     function settle() external;
 
     /// @notice Draws the winner once the random word arrived, by binary search over purchases. Permissionless.
     /// The draw is uniform over the stakes still held: attempt 0 is stake `word mod numbered + 1` (numbered =
-    /// sold + cancelled), attempt i is `keccak256(abi.encode(word, i)) mod numbered + 1`, and an attempt that
+    /// held + cancelled), attempt i is `keccak256(abi.encode(word, i)) mod numbered + 1`, and an attempt that
     /// lands in a cancelled purchase is rejected.
     /// @return winner The owner of the winning stake's token.
     function finalize() external returns (address winner);
@@ -326,7 +326,7 @@ interface IListing {
     /// @param tokenId The bid token; the caller must be its owner or approved for it.
     function claimRefund(uint256 tokenId) external;
 
-    /// @notice Counts all of a token's stakes for unanimous dissolution; when every stake sold voted, the
+    /// @notice Counts all of a token's stakes for unanimous dissolution; when every stake held voted, the
     /// listing dissolves, the deed returns to the seller and refunds open.
     /// @param tokenId The bid token; the caller must be its owner or approved for it.
     function voteToDissolve(uint256 tokenId) external;
@@ -335,7 +335,7 @@ interface IListing {
     /// @param tokenId The bid token; the caller must be its owner or approved for it.
     function withdrawDissolutionVote(uint256 tokenId) external;
 
-    /// @notice Transfers the markup (sold × s − P) to the revenue vault once the listing is settled.
+    /// @notice Transfers the markup (held × s − P) to the revenue vault once the listing is settled.
     /// @return amount Payment-token units transferred.
     function releaseMarkup() external returns (uint256 amount);
 
@@ -369,8 +369,9 @@ interface IListing {
     /// @return cancelled Whether it was.
     function isCancelled(uint256 purchaseIndex) external view returns (bool cancelled);
 
-    /// @notice Whether `tokenId` holds an open position here: stakes in an open or drawing listing, or a refund
-    /// not yet claimed. Bid-token recycling relies on it.
+    /// @notice Whether `tokenId` still has a position here: stakes in an open or drawing listing, or, after a failure
+    /// or dissolution, a refund not yet claimed (so "open" means not yet closed out, not a listing that is Open).
+    /// Bid-token recycling relies on it.
     /// @param tokenId The bid token.
     /// @return Whether the position is open.
     function positionOpen(uint256 tokenId) external view returns (bool);
