@@ -6,7 +6,7 @@ import { ListingPage } from "./components/ListingPage";
 import { WalletButton } from "./components/WalletButton";
 import { useCart } from "./hooks/useCart";
 import { useLiveEvents } from "./hooks/useLive";
-import { useRoute } from "./hooks/useRoute";
+import { hrefCatalog, useRoute } from "./hooks/useRoute";
 import { useRuntime } from "./hooks/useRuntime";
 
 export function App() {
@@ -22,7 +22,7 @@ export function App() {
       <header className="top">
         <a href="#/" className="brand">Copurchase</a>
         <nav aria-label="Main">
-          <a href="#/" aria-current={route.page === "catalog" ? "page" : undefined}>Catalog</a>
+          <a href={route.page === "catalog" ? "#/" : hrefCatalog()} aria-current={route.page === "catalog" ? "page" : undefined}>Catalog</a>
           <a href="#/account" aria-current={route.page === "account" ? "page" : undefined}>My account</a>
           <button type="button" className="cart-button" data-testid="open-cart" onClick={() => setCartOpen(true)} aria-label={`Cart, ${inCart} item${inCart === 1 ? "" : "s"}`}>
             Cart <span className="count-badge">{inCart}</span>
@@ -31,7 +31,7 @@ export function App() {
         <WalletButton />
       </header>
       <main id="main">
-        {route.page === "catalog" && <CatalogPage />}
+        {route.page === "catalog" && <CatalogPage key={route.seq} params={route.params} />}
         {route.page === "listing" && <ListingPage key={route.id} id={route.id} />}
         {route.page === "account" && <AccountPage />}
       </main>

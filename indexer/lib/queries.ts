@@ -241,9 +241,15 @@ export async function account(db: Db, address: `0x${string}`) {
     ids.length === 0
       ? []
       : await db
-          .select({ p: position, l: { id: listing.id, address: listing.address, name: listing.name, status: listing.status, stakePrice: listing.stakePrice, oddsDenominator: listing.oddsDenominator, deadline: listing.deadline } })
+          .select({
+            p: position,
+            l: { id: listing.id, address: listing.address, name: listing.name, status: listing.status, stakePrice: listing.stakePrice, oddsDenominator: listing.oddsDenominator, deadline: listing.deadline },
+            // Whether the latest purchase was cancelled (then nothing more can be cancelled in this position).
+            lastCancelled: purchase.cancelled,
+          })
           .from(position)
           .innerJoin(listing, eq(listing.id, position.listingId))
+          .leftJoin(purchase, and(eq(purchase.listingId, position.listingId), eq(purchase.index, position.lastPurchaseIndex)))
           .where(and(inArray(position.tokenId, ids), gt(position.stakes, 0n)))
           .orderBy(desc(position.listingId), asc(position.tokenId))
           .limit(1000);
@@ -260,7 +266,7 @@ export async function account(db: Db, address: `0x${string}`) {
   return {
     address,
     tokens: tokens.map((t) => ({ tokenId: t.id, credit: t.credit, positions: counts.get(t.id) ?? 0 })),
-    positions: positions.map(({ p, l }: { p: typeof position.$inferSelect; l: Pick<ListingRow, "id" | "address" | "name" | "status" | "stakePrice" | "oddsDenominator" | "deadline"> }) => {
+    positions: positions.map(({ p, l, lastCancelled }: { p: typeof position.$inferSelect; l: Pick<ListingRow, "id" | "address" | "name" | "status" | "stakePrice" | "oddsDenominator" | "deadline">; lastCancelled: boolean | null }) => {
       // Cancellable while Open, within the tier's window after the purchase and before the cut-off ahead of Time-Date A.
       const closesAt = l.deadline - (cutoff ? (cutoff.value < l.deadline ? cutoff.value : l.deadline) : 0n);
       const windowEnd = p.lastPurchaseAt + (policy?.cancelWindow ?? 0n);
@@ -279,7 +285,13 @@ export async function account(db: Db, address: `0x${string}`) {
         latestPurchase:
           p.lastPurchaseCount === 0n
             ? null
-            : { index: p.lastPurchaseIndex, count: p.lastPurchaseCount, timestamp: Number(p.lastPurchaseAt), cancelDeadline: l.status === OPEN ? Number(cancelDeadline) : null },
+            : {
+                index: p.lastPurchaseIndex,
+                count: p.lastPurchaseCount,
+                timestamp: Number(p.lastPurchaseAt),
+                cancelled: lastCancelled === true,
+                cancelDeadline: l.status === OPEN && lastCancelled !== true ? Number(cancelDeadline) : null,
+              },
       };
     }),
     orders: (orders as (typeof order.$inferSelect)[]).map((o) => ({
