@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { AccountPage } from "./components/AccountPage";
 import { CartDrawer } from "./components/CartDrawer";
 import { CatalogPage } from "./components/CatalogPage";
@@ -13,6 +13,7 @@ export function App() {
   const route = useRoute();
   const cartItems = useCart();
   const [cartOpen, setCartOpen] = useState(false);
+  const cartButton = useRef<HTMLButtonElement>(null);
   const { runtime } = useRuntime();
   useLiveEvents();
   const inCart = cartItems.filter((i) => !i.savedForLater).length;
@@ -24,7 +25,7 @@ export function App() {
         <nav aria-label="Main">
           <a href={route.page === "catalog" ? "#/" : hrefCatalog()} aria-current={route.page === "catalog" ? "page" : undefined}>Catalog</a>
           <a href="#/account" aria-current={route.page === "account" ? "page" : undefined}>My account</a>
-          <button type="button" className="cart-button" data-testid="open-cart" onClick={() => setCartOpen(true)} aria-label={`Cart, ${inCart} item${inCart === 1 ? "" : "s"}`}>
+          <button ref={cartButton} type="button" className="cart-button" data-testid="open-cart" onClick={() => setCartOpen(true)} aria-label={`Cart, ${inCart} item${inCart === 1 ? "" : "s"}`}>
             Cart <span className="count-badge">{inCart}</span>
           </button>
         </nav>
@@ -36,7 +37,8 @@ export function App() {
         {route.page === "account" && <AccountPage />}
       </main>
       <footer className="foot">{runtime.chainName} · chain {runtime.chainId}</footer>
-      <CartDrawer open={cartOpen} onClose={() => setCartOpen(false)} />
+      {/* Closing the cart gives the keyboard back to the button that opened it. */}
+      <CartDrawer open={cartOpen} onClose={() => (setCartOpen(false), cartButton.current?.focus())} />
     </>
   );
 }

@@ -44,8 +44,8 @@ export function AccountPage() {
       <div className="account-grid">
         <BidTokens tokens={a.tokens} money={money} />
         <Membership money={money} tokenId={a.tokens[0]?.tokenId} />
-        <Positions positions={a.positions} money={money} />
         <Orders orders={a.orders} money={money} />
+        <Positions positions={a.positions} money={money} />
       </div>
     </section>
   );

@@ -55,12 +55,14 @@ export function CatalogPage({ params }: { params: URLSearchParams }) {
         </label>
       </form>
       <div className="chips" role="group" aria-label="Categories">
+        <span className="chips-label" aria-hidden>Category</span>
         <button type="button" className="chip" aria-pressed={category === ""} onClick={() => (setCategory(""), setSubcategory(""))}>All</button>
         {categories.data?.map((c) => (
           <button key={c.name} type="button" className="chip" aria-pressed={category === c.name} onClick={() => (setCategory(c.name), setSubcategory(""))}>{c.name}</button>
         ))}
       </div>
       <div className="chips status" role="group" aria-label="Status">
+        <span className="chips-label" aria-hidden>Status</span>
         <button type="button" className="chip" aria-pressed={status === ""} onClick={() => setStatus("")}>Any status</button>
         {STATUSES.map((s) => (
           <button key={s} type="button" className="chip" data-status={s} aria-pressed={status === s} onClick={() => setStatus(status === s ? "" : s)}>{STATUS_LABEL[s]}</button>
