@@ -112,3 +112,8 @@ export function plural(n: bigint | number, noun: string, nouns = `${noun}s`): st
 export function stakeRange(first: bigint, count: bigint): string {
   return count <= 1n ? `#${formatCount(first)}` : `#${formatCount(first)}–#${formatCount(first + count - 1n)}`;
 }
+
+/** An enum name as words a person reads: spaced("AwaitingShipment") → "Awaiting shipment". */
+export function spaced(name: string): string {
+  return name.replace(/([a-z])([A-Z])/g, (_m, a: string, b: string) => `${a} ${b.toLowerCase()}`);
+}

@@ -240,10 +240,16 @@ export async function account(db: Db, address: `0x${string}`) {
   const [tokens, positions, [m], orders, tiers, [cutoff]] = await Promise.all([
     db.select().from(token).where(eq(token.owner, address)).orderBy(asc(token.id)).limit(1000) as Promise<(typeof token.$inferSelect)[]>,
     db
-      .select({ p: position, l: { id: listing.id, address: listing.address, name: listing.name, status: listing.status, stakePrice: listing.stakePrice, oddsDenominator: listing.oddsDenominator, deadline: listing.deadline } })
+      .select({
+        p: position,
+        l: { id: listing.id, address: listing.address, name: listing.name, status: listing.status, stakePrice: listing.stakePrice, oddsDenominator: listing.oddsDenominator, deadline: listing.deadline },
+        // Whether the latest purchase was cancelled (then nothing more can be cancelled in this position).
+        lastCancelled: purchase.cancelled,
+      })
       .from(position)
       .innerJoin(token, eq(token.id, position.tokenId))
       .innerJoin(listing, eq(listing.id, position.listingId))
+      .leftJoin(purchase, and(eq(purchase.listingId, position.listingId), eq(purchase.index, position.lastPurchaseIndex)))
       .where(and(eq(token.owner, address), gt(position.stakes, 0n)))
       .orderBy(desc(position.listingId), asc(position.tokenId))
       .limit(1000),
@@ -259,7 +265,7 @@ export async function account(db: Db, address: `0x${string}`) {
   return {
     address,
     tokens: tokens.map((t) => ({ tokenId: t.id, credit: t.credit, positions: counts.get(t.id) ?? 0 })),
-    positions: positions.map(({ p, l }: { p: typeof position.$inferSelect; l: Pick<ListingRow, "id" | "address" | "name" | "status" | "stakePrice" | "oddsDenominator" | "deadline"> }) => {
+    positions: positions.map(({ p, l, lastCancelled }: { p: typeof position.$inferSelect; l: Pick<ListingRow, "id" | "address" | "name" | "status" | "stakePrice" | "oddsDenominator" | "deadline">; lastCancelled: boolean | null }) => {
       // Cancellable while Open, within the tier's window after the purchase and before the cut-off ahead of Time-Date A.
       const closesAt = l.deadline - (cutoff ? (cutoff.value < l.deadline ? cutoff.value : l.deadline) : 0n);
       const windowEnd = p.lastPurchaseAt + (policy?.cancelWindow ?? 0n);
@@ -278,7 +284,13 @@ export async function account(db: Db, address: `0x${string}`) {
         latestPurchase:
           p.lastPurchaseCount === 0n
             ? null
-            : { index: p.lastPurchaseIndex, count: p.lastPurchaseCount, timestamp: Number(p.lastPurchaseAt), cancelDeadline: l.status === OPEN ? Number(cancelDeadline) : null },
+            : {
+                index: p.lastPurchaseIndex,
+                count: p.lastPurchaseCount,
+                timestamp: Number(p.lastPurchaseAt),
+                cancelled: lastCancelled === true,
+                cancelDeadline: l.status === OPEN && lastCancelled !== true ? Number(cancelDeadline) : null,
+              },
       };
     }),
     orders: (orders as (typeof order.$inferSelect)[]).map((o) => ({

@@ -30,6 +30,8 @@ export interface StackOptions {
 
 export interface Stack {
   rpcUrl: string;
+  /** The Ignition deployment's id (deploy/deployments/<id>), removed by `stop()`. */
+  deploymentId: string;
   apiUrl: string | undefined;
   deployment: Deployment;
   chain: Chain;
@@ -85,7 +87,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       });
       log(`page      ${page.url}`);
     }
-    return { rpcUrl, apiUrl: indexer?.url, deployment, chain, seeded, indexer, pageUrl: page?.url, stop };
+    return { rpcUrl, deploymentId: id, apiUrl: indexer?.url, deployment, chain, seeded, indexer, pageUrl: page?.url, stop };
   } catch (error) {
     await stop();
     throw error;

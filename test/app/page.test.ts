@@ -10,13 +10,13 @@ import path from "node:path";
 import { expect } from "chai";
 import { chromium } from "playwright-core";
 import type { BrowserContext, Page } from "playwright-core";
-import { parseEventLogs } from "viem";
+import { keccak256, parseEventLogs, toHex } from "viem";
 import type { Address, Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import type { SampleAsset } from "../../core/assets.js";
 import { SAMPLE_ASSETS } from "../../core/assets.js";
 import { shortAddress } from "../../core/format.js";
-import { listAsset } from "../../scripts/lib/seed.js";
+import { buy as buyOnChain, listAsset } from "../../scripts/lib/seed.js";
 import type { Seeded } from "../../scripts/lib/seed.js";
 import { startStack } from "../../scripts/lib/stack.js";
 import type { Stack } from "../../scripts/lib/stack.js";
@@ -77,6 +77,9 @@ describe("the buyer's page in Chromium", function () {
   let seller: Address;
   let failing: Seeded;
   let drawn: Seeded;
+  let cashed: Seeded;
+  let disputed: Seeded;
+  let buyerToken: bigint;
   let catalog: CatalogPage;
   let listing: ListingPage;
   let account: AccountPage;
@@ -86,9 +89,20 @@ describe("the buyer's page in Chromium", function () {
     stack.chain.client.readContract({ address, abi: stack.chain.abis[abiName] as never, functionName, args } as never) as Promise<T>;
   const usdcOf = (who: Address) => read<bigint>(stack.chain.usdc, "MockUSDCAbi", "balanceOf", [who]);
   const listingOf = (key: string) => stack.seeded.find((s) => s.key === key)!;
+  const escrow = () => stack.deployment.contracts.DeliveryEscrow;
+  const orderOf = async (l: Seeded) => {
+    const orderId = await read<bigint>(l.address, "ListingAbi", "escrowOrderId");
+    return { orderId, ...(await read<{ status: number; amount: bigint; paid: bigint; deedId: bigint; trackingHash: Hex; buyer: Address; seller: Address }>(escrow(), "DeliveryEscrowAbi", "order", [orderId])) };
+  };
+  /** Decoded events of one contract in the blocks since `fromBlock`. */
+  const eventsSince = async (address: Address, abiName: keyof Stack["chain"]["abis"], eventName: string, fromBlock: bigint) =>
+    parseEventLogs({ abi: stack.chain.abis[abiName] as never, logs: await stack.chain.client.getLogs({ address, fromBlock }), eventName }) as unknown as { args: Record<string, never> }[];
   const shoot = async (p: Page, name: string) => {
     for (const width of [390, 1440]) {
       await p.setViewportSize({ width, height: 900 });
+      // Scrolled through once, so lazily loaded images below the fold are in the full-page image.
+      await p.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      await p.waitForTimeout(200);
       // From the top, so the sticky header is not painted mid-page in the full-page image.
       await p.evaluate(() => window.scrollTo(0, 0));
       await p.waitForTimeout(300);
@@ -110,6 +124,13 @@ describe("the buyer's page in Chromium", function () {
     await chain.send(chain.accounts[0], chain.usdc, chain.abis.MockUSDCAbi, "mint", [buyer, 5_000n * USDC]);
     failing = await listAsset(chain, testAsset("failing", "Test listing that will miss its threshold", 100, 50));
     drawn = await listAsset(chain, testAsset("drawn", "Test listing that will be drawn", 20, 5));
+    cashed = await listAsset(chain, testAsset("cashed", "Test listing whose winner takes the cash", 20, 5));
+    disputed = await listAsset(chain, testAsset("disputed", "Test listing shipped and disputed", 20, 5));
+    // The operator gives the default tier a 10% reward rate (what a membership configuration does), so the drawn
+    // listing's delivery earns the winner a reward the account page can claim.
+    const membership = stack.deployment.contracts.Membership;
+    const policy = await read<{ cancelWindow: number; refundMode: number; feeBps: number; rewardBps: number; autoRelist: boolean }>(membership, "MembershipAbi", "policyOf", [buyer]);
+    await chain.send(chain.accounts[0], membership, chain.abis.MembershipAbi, "setTier", [0n, 0, 0, { ...policy, rewardBps: 1_000 }]);
 
     profile = mkdtempSync(path.join(tmpdir(), "copurchase-chromium-"));
     context = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS, viewport: { width: 1440, height: 900 } });
@@ -157,7 +178,6 @@ describe("the buyer's page in Chromium", function () {
     const denominators = watches.map((id) => expected.find((e) => e.id === id)!.denominator);
     for (let i = 1; i < denominators.length; i++) expect(denominators[i] >= denominators[i - 1], `card ${i} has better odds than card ${i - 1}`).to.equal(true);
     await catalog.filterCategory("All");
-    await shoot(page, "catalog");
   });
 
   it("a first-time buyer buys 10 stakes with a permit in one transaction; card and account update without a reload within 2 s", async function () {
@@ -190,6 +210,9 @@ describe("the buyer's page in Chromium", function () {
     // The chain: a bid token issued to the buyer holding the 10 stakes, paid exactly 10 × s from the wallet.
     const m = /#([\d,]+) to #([\d,]+) \(bid token #(\d+)\)/.exec(bought)!;
     const tokenId = BigInt(m[3]);
+    buyerToken = tokenId;
+    // Said once: the page shows one message naming the stakes bought.
+    expect(await page.getByText(/Bought stakes/).count()).to.equal(1);
     expect(BigInt(m[1].replace(/,/g, ""))).to.equal(sold0 + 1n);
     expect(await read<Address>(stack.deployment.contracts.BidToken, "BidTokenAbi", "ownerOf", [tokenId])).to.equal(buyer);
     const [stakes] = await read<[bigint, bigint]>(watch.address, "ListingAbi", "oddsOf", [tokenId]);
@@ -231,12 +254,105 @@ describe("the buyer's page in Chromium", function () {
     await cart.close();
   });
 
+  it("with an EIP-5792 wallet the cart checks out as one batch (wallet_sendCalls), executed in order", async function () {
+    const watch = listingOf("watch");
+    const car = listingOf("car");
+    wallet.batch = true;
+    try {
+      await listing.open(watch.listingId);
+      await listing.addToCart(2);
+      await listing.open(car.listingId);
+      await listing.addToCart(3);
+      await cart.open();
+      const [watchSold0] = await read<[bigint, bigint]>(watch.address, "ListingAbi", "sales");
+      const [carSold0] = await read<[bigint, bigint]>(car.address, "ListingAbi", "sales");
+      const [, watchTerms] = await read<[bigint, { stakePrice: bigint }]>(watch.address, "ListingAbi", "charter");
+      const [, carTerms] = await read<[bigint, { stakePrice: bigint }]>(car.address, "ListingAbi", "charter");
+      const balance0 = await usdcOf(buyer);
+      const requests = wallet.log.length;
+      const batches = wallet.batches.length;
+
+      await cart.checkout();
+      // The page: both bought, paid as one batch.
+      for (const id of [watch.listingId, car.listingId]) expect(await page.getByTestId("cart").locator(`[data-listing-id="${id}"][data-state="bought"]`).count()).to.equal(1);
+      expect(await page.getByTestId("cart").getByText("Paying as one batch (EIP-5792).").count()).to.equal(1);
+      await shoot(page, "cart");
+      await cart.close();
+
+      // The wallet: one checkout = one wallet_sendCalls and no other transaction or signature.
+      const asked = wallet.log.slice(requests).map((r) => r.method);
+      expect(asked.filter((m) => m === "wallet_sendCalls")).to.have.length(1);
+      expect(asked.filter((m) => m === "eth_sendTransaction" || m === "eth_signTypedData_v4")).to.have.length(0);
+      expect(wallet.batches.length - batches).to.equal(1);
+      const batch = wallet.batches.at(-1)!;
+      const usdc = stack.chain.usdc.toLowerCase();
+      expect(batch.calls.map((c) => c.to.toLowerCase())).to.deep.equal([usdc, watch.address.toLowerCase(), usdc, car.address.toLowerCase()]);
+      // Executed in the order sent: each call's transaction carries its data, in strictly increasing blocks.
+      const receipts = await Promise.all(batch.hashes.map((hash) => stack.chain.client.getTransactionReceipt({ hash })));
+      for (const [i, hash] of batch.hashes.entries()) {
+        expect((await stack.chain.client.getTransaction({ hash })).input).to.equal(batch.calls[i].data);
+        expect(receipts[i].status).to.equal("success");
+        if (i > 0) expect(receipts[i].blockNumber > receipts[i - 1].blockNumber).to.equal(true);
+      }
+      // The chain: 2 and 3 stakes on the buyer's bid token, paid exactly from the wallet.
+      const bought = receipts.flatMap((r) => parseEventLogs({ abi: stack.chain.abis.ListingAbi, logs: r.logs, eventName: "StakesPurchased" }) as unknown as { address: Address; args: { tokenId: bigint; buyer: Address; count: bigint } }[]);
+      expect(bought.map((e) => [e.address.toLowerCase(), e.args.tokenId, e.args.buyer, e.args.count])).to.deep.equal([
+        [watch.address.toLowerCase(), buyerToken, buyer, 2n],
+        [car.address.toLowerCase(), buyerToken, buyer, 3n],
+      ]);
+      expect((await read<[bigint, bigint]>(watch.address, "ListingAbi", "sales"))[0] - watchSold0).to.equal(2n);
+      expect((await read<[bigint, bigint]>(car.address, "ListingAbi", "sales"))[0] - carSold0).to.equal(3n);
+      expect(balance0 - (await usdcOf(buyer))).to.equal(2n * watchTerms.stakePrice + 3n * carTerms.stakePrice);
+    } finally {
+      wallet.batch = false;
+    }
+  });
+
+  it("the latest purchase is cancelled from My account within the tier's window and refunded as the tier says", async function () {
+    const watch = listingOf("watch");
+    const membership = stack.deployment.contracts.Membership;
+    const policy = await read<{ cancelWindow: number; refundMode: number; feeBps: number }>(membership, "MembershipAbi", "policyOf", [buyer]);
+    // The local default tier: a one-hour window, refunds to the wallet, no fee.
+    expect([Number(policy.cancelWindow), Number(policy.refundMode), Number(policy.feeBps)]).to.deep.equal([3_600, 0, 0]);
+    const [held0] = await read<[bigint, bigint]>(watch.address, "ListingAbi", "oddsOf", [buyerToken]);
+    const [, terms] = await read<[bigint, { stakePrice: bigint }]>(watch.address, "ListingAbi", "charter");
+    await listing.open(watch.listingId);
+    await listing.buy(4);
+    const [sold1] = await read<[bigint, bigint]>(watch.address, "ListingAbi", "sales");
+    const balance1 = await usdcOf(buyer);
+    const from = await stack.chain.client.getBlockNumber();
+
+    await account.open();
+    // Once the catalog has the purchase, the position offers to cancel exactly it, with the time left.
+    await until(() => account.position(watch.listingId).getByTestId("position-stakes").textContent().catch(() => null), (t) => t === String(held0 + 4n), 30_000, "the position's stakes");
+    const button = account.position(watch.listingId).getByTestId("cancel-purchase");
+    await button.waitFor({ timeout: 30_000 });
+    expect(await button.innerText()).to.match(/^Cancel last purchase \(4 stakes, .+ left\)$/);
+    const done = await account.cancelLatest(watch.listingId);
+    expect(done).to.equal(`Cancelled 4 stakes: ${(4n * terms.stakePrice) / USDC}.00 USDC refunded to your wallet.`);
+
+    // The chain: the 4 stakes are gone from the token and the listing, the wallet has exactly their price back.
+    const [cancelled] = await eventsSince(watch.address, "ListingAbi", "PurchaseCancelled", from + 1n);
+    expect(cancelled.args).to.deep.include({ tokenId: buyerToken, holder: buyer, stakes: 4n, refund: 4n * terms.stakePrice, toCredit: 0n, fee: 0n, mode: 0 });
+    expect((await read<[bigint, bigint]>(watch.address, "ListingAbi", "oddsOf", [buyerToken]))[0]).to.equal(held0);
+    expect((await read<[bigint, bigint]>(watch.address, "ListingAbi", "sales"))[0]).to.equal(sold1 - 4n);
+    expect((await usdcOf(buyer)) - balance1).to.equal(4n * terms.stakePrice);
+    // A purchase can be cancelled once: the page no longer offers it.
+    await until(() => button.count(), (n) => n === 0, 30_000, "the cancel button");
+  });
+
   it("a failed listing: the refund is claimed from My account and the wallet balance rises by exactly the paid amount", async function () {
     await listing.open(failing.listingId);
     await listing.buy(3);
     // Before Time-Date A passes, the same buyer takes 10 of the 20 stakes of the listing drawn in the next scenario.
     await listing.open(drawn.listingId);
     await listing.buy(10);
+    // Two more listings for the delivery scenarios; the buyer's token is in 4 listings already (the most a token
+    // holds), so these stakes go on a second bid token, bought on the chain directly (the page's buying is tested).
+    await stack.chain.rpc("hardhat_impersonateAccount", [buyer]);
+    const { tokenId: second } = await buyOnChain(stack.chain, cashed.address, buyer, 5n);
+    await buyOnChain(stack.chain, disputed.address, buyer, 5n, second);
+    await stack.chain.rpc("hardhat_stopImpersonatingAccount", [buyer]);
     const [, terms] = await read<[bigint, { stakePrice: bigint; deadline: number }]>(failing.address, "ListingAbi", "charter");
     // Past Time-Date A with 3 of 50 stakes: the upkeep fails the listing and opens the refunds.
     const now = (await stack.chain.client.getBlock()).timestamp;
@@ -290,5 +406,139 @@ describe("the buyer's page in Chromium", function () {
     await account.withdraw();
     expect((await usdcOf(seller)) - before).to.equal(owed);
     expect(await read<bigint>(stack.deployment.contracts.DeliveryEscrow, "DeliveryEscrowAbi", "owedTo", [seller])).to.equal(0n);
+  });
+
+  it("the delivery earned the winner a reward (the tier's 10%, capped by the markup); My account claims it as credit", async function () {
+    await wallet.use(buyer);
+    const membership = stack.deployment.contracts.Membership;
+    const token = stack.deployment.contracts.BidToken;
+    // What the release in the previous scenario earned: 10% of P, at most the listing's markup (sold × s − P).
+    const [sold] = await read<[bigint, bigint]>(drawn.address, "ListingAbi", "sales");
+    const [, terms] = await read<[bigint, { price: bigint; stakePrice: bigint }]>(drawn.address, "ListingAbi", "charter");
+    const markup = sold * terms.stakePrice - terms.price;
+    const earned = terms.price / 10n < markup ? terms.price / 10n : markup;
+    expect(await read<bigint>(membership, "MembershipAbi", "claimableRewards", [buyer])).to.equal(earned);
+    // The operator funds the reward pool (rewards are paid from it).
+    const { chain } = stack;
+    await chain.send(chain.accounts[0], chain.usdc, chain.abis.MockUSDCAbi, "mint", [chain.accounts[0], earned]);
+    await chain.send(chain.accounts[0], chain.usdc, chain.abis.MockUSDCAbi, "approve", [membership, earned]);
+    await chain.send(chain.accounts[0], membership, chain.abis.MembershipAbi, "fundRewards", [earned]);
+
+    await account.open();
+    await page.getByTestId("rewards").filter({ hasText: `${earned / USDC}.00 USDC` }).waitFor({ timeout: 30_000 });
+    const first = BigInt((await page.getByTestId("bid-tokens").locator("tr[data-token-id]").first().getAttribute("data-token-id"))!);
+    const credit0 = await read<bigint>(token, "BidTokenAbi", "creditOf", [first]);
+    const from = await stack.chain.client.getBlockNumber();
+    expect(await account.claimRewards()).to.equal(`Added ${earned / USDC}.00 USDC of rewards as credit to bid token #${first}.`);
+
+    // The chain: the reward is the token's credit now, and nothing is left to claim.
+    const [claimed] = await eventsSince(membership, "MembershipAbi", "RewardsClaimed", from + 1n);
+    expect(claimed.args).to.deep.equal({ member: buyer, tokenId: first, amount: earned });
+    expect((await read<bigint>(token, "BidTokenAbi", "creditOf", [first])) - credit0).to.equal(earned);
+    expect(await read<bigint>(membership, "MembershipAbi", "claimableRewards", [buyer])).to.equal(0n);
+    await page.getByTestId("claim-rewards").waitFor({ state: "detached", timeout: 30_000 });
+  });
+
+  it("a bid token is topped up from My account: its credit rises by the amount, paid from the wallet", async function () {
+    const token = stack.deployment.contracts.BidToken;
+    await account.open();
+    const first = BigInt((await page.getByTestId("bid-tokens").locator("tr[data-token-id]").first().getAttribute("data-token-id"))!);
+    const credit0 = await read<bigint>(token, "BidTokenAbi", "creditOf", [first]);
+    const balance0 = await usdcOf(buyer);
+    const from = await stack.chain.client.getBlockNumber();
+    expect(await account.topUp("25.00")).to.equal(`Added 25.00 USDC of credit to bid token #${first}.`);
+
+    const [added] = await eventsSince(token, "BidTokenAbi", "CreditAdded", from + 1n);
+    expect(added.args).to.deep.equal({ tokenId: first, from: buyer, amount: 25n * USDC, credit: credit0 + 25n * USDC });
+    expect(await read<bigint>(token, "BidTokenAbi", "creditOf", [first])).to.equal(credit0 + 25n * USDC);
+    expect(balance0 - (await usdcOf(buyer))).to.equal(25n * USDC);
+    // The page shows the new credit (from the indexer) without a reload.
+    const shown = `${(credit0 + 25n * USDC) / USDC}.00 USDC`;
+    await until(() => account.credit(first).innerText(), (t) => t === shown, 30_000, "the token's credit on the page");
+  });
+
+  it("the winner of another listing takes the cash option; the escrow owes P and My account withdraws it", async function () {
+    expect(await keepUntil(stack, cashed.address, ["Settled", "Failed"])).to.equal("Settled");
+    const order0 = await orderOf(cashed);
+    expect(order0.buyer).to.equal(buyer);
+    const owed0 = await read<bigint>(escrow(), "DeliveryEscrowAbi", "owedTo", [buyer]);
+    const from = await stack.chain.client.getBlockNumber();
+    await listing.open(cashed.listingId);
+    await listing.orderStatus().filter({ hasText: "Awaiting shipment" }).waitFor({ timeout: 30_000 });
+    expect(await listing.deliveryAction("take-cash")).to.equal(`You are owed ${order0.paid / USDC}.00 USDC: withdraw it from My account.`);
+
+    // The chain: the order is cashed out, P is owed to the winner, the deed went back to the seller.
+    const order1 = await orderOf(cashed);
+    expect(Number(order1.status)).to.equal(10); // CashedOut
+    expect((await read<bigint>(escrow(), "DeliveryEscrowAbi", "owedTo", [buyer])) - owed0).to.equal(order0.paid);
+    const [refunded] = await eventsSince(escrow(), "DeliveryEscrowAbi", "OrderRefunded", from + 1n);
+    expect(refunded.args).to.deep.include({ orderId: order0.orderId, buyer, amount: order0.paid });
+    expect(await read<Address>(stack.deployment.contracts.AssetDeed, "AssetDeedAbi", "ownerOf", [order0.deedId])).to.equal(seller);
+    await listing.orderStatus().filter({ hasText: "Cashed out" }).waitFor({ timeout: 30_000 });
+
+    const balance = await usdcOf(buyer);
+    await account.open();
+    expect(await account.withdraw()).to.equal(`Withdrew ${(owed0 + order0.paid) / USDC}.00 USDC to your wallet.`);
+    expect((await usdcOf(buyer)) - balance).to.equal(owed0 + order0.paid);
+    expect(await read<bigint>(escrow(), "DeliveryEscrowAbi", "owedTo", [buyer])).to.equal(0n);
+  });
+
+  it("the seller marks an order shipped with a tracking reference; the winner opens a dispute", async function () {
+    expect(await keepUntil(stack, disputed.address, ["Settled", "Failed"])).to.equal("Settled");
+    const order0 = await orderOf(disputed);
+    expect([order0.buyer, order0.seller]).to.deep.equal([buyer, seller]);
+
+    await wallet.use(seller);
+    await listing.open(disputed.listingId);
+    await page.getByTestId("connected-address").filter({ hasText: shortAddress(seller) }).waitFor();
+    let from = await stack.chain.client.getBlockNumber();
+    expect(await listing.markShipped("DHL 1234567890")).to.match(/^Marked shipped \(tracking “DHL 1234567890”\)/);
+    const shipped = await orderOf(disputed);
+    expect(Number(shipped.status)).to.equal(3); // Shipped
+    expect(shipped.trackingHash).to.equal(keccak256(toHex("DHL 1234567890")));
+    const [shippedEvent] = await eventsSince(escrow(), "DeliveryEscrowAbi", "OrderShipped", from + 1n);
+    expect(shippedEvent.args).to.deep.include({ orderId: order0.orderId, trackingHash: keccak256(toHex("DHL 1234567890")) });
+    await listing.orderStatus().filter({ hasText: "Shipped" }).waitFor({ timeout: 30_000 });
+
+    await wallet.use(buyer);
+    await page.getByTestId("connected-address").filter({ hasText: shortAddress(buyer) }).waitFor();
+    // Once shipped, the cash option is gone (the asset is on its way); a dispute is still open to the winner.
+    await page.getByTestId("open-dispute").waitFor();
+    expect(await page.getByTestId("take-cash").count()).to.equal(0);
+    from = await stack.chain.client.getBlockNumber();
+    expect(await listing.deliveryAction("open-dispute")).to.match(/^Dispute opened/);
+    expect(Number((await orderOf(disputed)).status)).to.equal(7); // Disputed
+    const [opened] = await eventsSince(escrow(), "DeliveryEscrowAbi", "DisputeOpened", from + 1n);
+    expect(opened.args).to.deep.include({ orderId: order0.orderId, by: buyer });
+    await listing.orderStatus().filter({ hasText: "Disputed" }).waitFor({ timeout: 30_000 });
+  });
+
+  it("the catalog filters by status from the keyboard; the filter is in the URL and survives a reload", async function () {
+    // The chain decides which listings are Won (Settled) and Failed.
+    const count = await read<bigint>(stack.chain.marketplace, "MarketplaceAbi", "listingCount");
+    const byStatus = new Map<string, number[]>();
+    for (let id = 1n; id <= count; id++) {
+      const address = await read<Address>(stack.chain.marketplace, "MarketplaceAbi", "listingAt", [id]);
+      const status = ["Open", "Drawing", "Settled", "Failed", "Dissolved"][Number(await read<number>(address, "ListingAbi", "status"))];
+      byStatus.set(status, [...(byStatus.get(status) ?? []), Number(id)]);
+    }
+    expect(byStatus.get("Settled")).to.include.members([drawn, cashed, disputed].map((l) => Number(l.listingId)));
+    expect(byStatus.get("Failed")).to.include(Number(failing.listingId));
+
+    await catalog.open();
+    for (const status of ["Settled", "Failed"]) {
+      await catalog.filterStatusByKeyboard(status);
+      await until(async () => [...(await catalog.cardIds())].sort().join(), (ids) => ids === [...byStatus.get(status)!].sort().join(), 30_000, `the ${status} cards`);
+      expect(new Set(await catalog.cardStatuses())).to.deep.equal(new Set([status]));
+      expect(new URL(page.url()).hash).to.include(`status=${status}`);
+      // Reload: the same filter, pressed, and the same cards.
+      await page.reload();
+      await catalog.statusChip(status, true).waitFor();
+      await until(async () => [...(await catalog.cardIds())].sort().join(), (ids) => ids === [...byStatus.get(status)!].sort().join(), 30_000, `the ${status} cards after a reload`);
+    }
+    expect(await catalog.statusChip("Settled").innerText()).to.equal("Won");
+    await page.getByRole("group", { name: "Status" }).getByRole("button", { name: "Any status" }).click();
+    expect(new URL(page.url()).hash).to.not.include("status=");
+    await shoot(page, "catalog");
   });
 });

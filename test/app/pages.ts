@@ -8,6 +8,15 @@ import type { Locator, Page } from "playwright-core";
 
 const LONG = 90_000;
 
+/** Waits for a write's outcome in `panel` and returns its sentence; a failure throws the page's own sentence. */
+async function outcome(panel: Locator): Promise<string> {
+  const shown = panel.locator(".tx-done, .tx-error").first();
+  await shown.waitFor({ timeout: LONG });
+  const text = await shown.innerText();
+  if ((await shown.getAttribute("class"))?.includes("tx-error")) throw new Error(`the page says: ${text}`);
+  return text;
+}
+
 export class Header {
   constructor(private page: Page) {}
   /** Connects the injected test wallet through the page's wallet menu (EIP-6963 discovery). */
@@ -58,6 +67,32 @@ export class CatalogPage {
   }
   card(listingId: number | bigint): Locator {
     return this.page.locator(`[data-testid="listing-card"][data-listing-id="${listingId}"]`);
+  }
+  /**
+   * Filters by status with the keyboard only: Tab from the search box until the status chip has the focus, then Space
+   * (proves the chip is reachable and operable by keyboard). `status` is the API's name (Settled shows as "Won").
+   */
+  async filterStatusByKeyboard(status: string) {
+    await this.page.getByRole("searchbox", { name: "Search listings" }).focus();
+    for (let i = 0; i < 60; i++) {
+      await this.page.keyboard.press("Tab");
+      const focused = await this.page.evaluate(() => document.activeElement?.getAttribute("data-status") ?? null);
+      if (focused === status) {
+        await this.page.keyboard.press("Space");
+        await this.statusChip(status, true).waitFor();
+        return;
+      }
+    }
+    throw new Error(`the ${status} chip cannot be reached with Tab from the search box`);
+  }
+  statusChip(status: string, pressed?: boolean): Locator {
+    const chip = this.page.getByRole("group", { name: "Status" }).locator(`button[data-status="${status}"]`);
+    return pressed === undefined ? chip : chip.and(this.page.locator(`[aria-pressed="${pressed}"]`));
+  }
+  /** Each card's status as its badge says (the API's name in data-status). */
+  async cardStatuses(): Promise<string[]> {
+    await this.page.locator('[data-testid="results"][aria-busy="false"]').waitFor();
+    return this.page.getByTestId("listing-card").locator(".badge").evaluateAll((badges) => badges.map((b) => b.getAttribute("data-status") ?? ""));
   }
   /** Stakes sold as the card's progress bar shows them. */
   async soldOnCard(listingId: number | bigint): Promise<bigint> {
@@ -112,6 +147,18 @@ export class ListingPage {
     await this.page.getByTestId("authorization").waitFor({ timeout: LONG });
     return this.page.getByTestId("authorization").inputValue();
   }
+  /** Runs one of the delivery panel's actions and returns the sentence the page shows when it landed. */
+  async deliveryAction(testId: "take-cash" | "open-dispute" | "mark-shipped") {
+    await this.page.getByTestId(testId).click();
+    return outcome(this.page.getByTestId("delivery"));
+  }
+  async markShipped(tracking: string) {
+    await this.page.getByTestId("tracking").fill(tracking);
+    return this.deliveryAction("mark-shipped");
+  }
+  orderStatus() {
+    return this.page.getByTestId("order-status");
+  }
   /** The seller presents the buyer's authorization and waits for the release. */
   async presentAuthorization(authorization: string) {
     await this.page.getByTestId("paste-authorization").fill(authorization);
@@ -159,6 +206,24 @@ export class AccountPage {
     await this.position(listingId).getByTestId("claim-refund").click();
     await this.page.getByTestId("positions").locator(".tx-done").waitFor({ timeout: LONG });
     return this.page.getByTestId("positions").locator(".tx-done").innerText();
+  }
+  /** Tops up the (first) bid token with `amount` (e.g. "25.00"); returns the sentence shown when it landed. */
+  async topUp(amount: string) {
+    await this.page.getByTestId("top-up-amount").fill(amount);
+    await this.page.getByTestId("top-up").click();
+    return outcome(this.page.getByTestId("bid-tokens"));
+  }
+  credit(tokenId: bigint | number) {
+    return this.page.getByTestId("bid-tokens").locator(`tr[data-token-id="${tokenId}"]`).getByTestId("credit");
+  }
+  /** Cancels the latest purchase in a listing from its position row; returns the sentence shown when it landed. */
+  async cancelLatest(listingId: number | bigint) {
+    await this.position(listingId).getByTestId("cancel-purchase").click();
+    return outcome(this.page.getByTestId("positions"));
+  }
+  async claimRewards() {
+    await this.page.getByTestId("claim-rewards").click();
+    return outcome(this.page.getByTestId("membership"));
   }
   async withdraw() {
     await this.page.getByTestId("withdraw").click();

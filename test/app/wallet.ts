@@ -3,7 +3,8 @@
  * The wallet in browser tests: a real EIP-1193 provider injected into every page and announced by EIP-6963, which
  * signs with a test key in the test process (viem local accounts: transactions, EIP-712 typed data, messages) and
  * forwards reads to the node. Nothing is mocked on the page's side: it discovers and uses this wallet exactly as it
- * would use MetaMask. `batch: true` makes it speak EIP-5792 (`wallet_sendCalls`, sent one call after another).
+ * would use MetaMask. `batch: true` makes it speak EIP-5792 (`wallet_getCapabilities`, `wallet_sendCalls` executed one call after another
+ * in order, `wallet_getCallsStatus`).
  */
 import { createPublicClient, createWalletClient, http, numberToHex } from "viem";
 import type { Address, Hex, PrivateKeyAccount, TypedDataDefinition } from "viem";
@@ -59,7 +60,6 @@ export class TestWallet {
   private accounts: PrivateKeyAccount[];
   private current = 0;
   private contexts: BrowserContext[] = [];
-  private calls = new Map<string, Hex[]>();
   /** Like a real wallet, accounts are shown to the site only after the person connected (eth_requestAccounts). */
   private authorized = false;
   readonly publicClient;
@@ -67,6 +67,8 @@ export class TestWallet {
   readonly log: { method: string; params: unknown[] }[] = [];
   /** Whether the wallet answers EIP-5792 calls; otherwise `wallet_getCapabilities` is refused like in most wallets. */
   batch = false;
+  /** Every EIP-5792 batch the page sent: its calls and the transactions that executed them, in order. */
+  readonly batches: { id: Hex; calls: { to: Address; data?: Hex; value?: Hex }[]; hashes: Hex[] }[] = [];
 
   constructor(private rpcUrl: string, private chainId: number, keys: Hex[]) {
     this.accounts = keys.map((k) => privateKeyToAccount(k));
@@ -132,29 +134,35 @@ export class TestWallet {
         return account.signMessage({ message: { raw: params[0] as Hex } });
       case "wallet_getCapabilities":
         if (!this.batch) throw Object.assign(new Error("the method wallet_getCapabilities is not supported"), { code: 4200 });
+        // Honest about what it does: calls are sent one after another, not atomically.
         return { [numberToHex(this.chainId)]: { atomic: { status: "unsupported" } } };
       case "wallet_sendCalls": {
         if (!this.batch) throw Object.assign(new Error("the method wallet_sendCalls is not supported"), { code: 4200 });
-        const { calls } = params[0] as { calls: { to: Address; data?: Hex; value?: Hex }[] };
-        const hashes: Hex[] = [];
-        for (const call of calls) {
-          // Non-atomic, like a wallet that sends a batch one call after another: a failing call does not undo others.
-          try {
-            const hash = await wallet.sendTransaction({ chain: null, to: call.to, data: call.data, value: call.value ? BigInt(call.value) : undefined });
-            await this.publicClient.waitForTransactionReceipt({ hash });
-            hashes.push(hash);
-          } catch {
-            // the call reverted at estimation: nothing was sent for it
-          }
+        const request = params[0] as { chainId?: Hex; from?: Address; atomicRequired?: boolean; calls: { to: Address; data?: Hex; value?: Hex }[] };
+        if (request.atomicRequired) throw Object.assign(new Error("this wallet cannot execute a batch atomically"), { code: 5760 });
+        if (request.chainId !== undefined && Number(request.chainId) !== this.chainId) throw Object.assign(new Error("unsupported chain"), { code: 5710 });
+        if (request.from && request.from.toLowerCase() !== account.address.toLowerCase()) throw Object.assign(new Error("unknown account"), { code: 4100 });
+        const batch = { id: `0x${(this.batches.length + 1).toString(16).padStart(64, "0")}` as Hex, calls: request.calls, hashes: [] as Hex[] };
+        // In order, each mined before the next is sent, like a wallet without atomic batching: a call that reverts is
+        // still sent and mined (its receipt says reverted) and does not undo the others.
+        for (const call of request.calls) {
+          const tx = { chain: null, to: call.to, data: call.data, value: call.value ? BigInt(call.value) : undefined };
+          const gas = await this.publicClient.estimateGas({ account: account.address, ...tx }).catch(() => 1_000_000n);
+          const hash = await wallet.sendTransaction({ ...tx, gas });
+          await this.publicClient.waitForTransactionReceipt({ hash });
+          batch.hashes.push(hash);
         }
-        const id = `0x${(this.calls.size + 1).toString(16).padStart(64, "0")}`;
-        this.calls.set(id, hashes);
-        return { id };
+        this.batches.push(batch);
+        return { id: batch.id };
       }
       case "wallet_getCallsStatus": {
-        const hashes = this.calls.get(params[0] as string) ?? [];
-        const receipts = await Promise.all(hashes.map((hash) => this.publicClient.request({ method: "eth_getTransactionReceipt", params: [hash] })));
-        return { version: "2.0.0", id: params[0], chainId: numberToHex(this.chainId), atomic: false, status: 200, receipts };
+        const batch = this.batches.find((b) => b.id === params[0]);
+        if (!batch) throw Object.assign(new Error("unknown bundle id"), { code: 5730 });
+        const receipts = await Promise.all(batch.hashes.map((hash) => this.publicClient.request({ method: "eth_getTransactionReceipt", params: [hash] })));
+        const reverted = receipts.filter((r) => r?.status !== "0x1").length;
+        // EIP-5792: 200 confirmed, 500 every call reverted, 600 some reverted.
+        const status = reverted === 0 ? 200 : reverted === receipts.length ? 500 : 600;
+        return { version: "2.0.0", id: batch.id, chainId: numberToHex(this.chainId), atomic: false, status, receipts };
       }
       default:
         return this.publicClient.request({ method: method as never, params: params as never });

@@ -1,10 +1,11 @@
 import { useState } from "react";
 import { useConfig, useConnection } from "wagmi";
+import { parseEventLogs } from "viem";
 import type { Address } from "viem";
 import { readContract, waitForTransactionReceipt, writeContract } from "wagmi/actions";
 import type { Config } from "wagmi";
 import { REFUND_MODES } from "../../../core/enums";
-import { formatCount, formatDuration, formatTime } from "../../../core/format";
+import { formatCount, formatDuration, formatTime, plural, spaced } from "../../../core/format";
 import { ABI } from "../lib/abis";
 import type { Position } from "../lib/api";
 import { useAccountView } from "../hooks/useCatalog";
@@ -15,6 +16,7 @@ import { useMembership } from "../hooks/useMembership";
 import { useOwed } from "../hooks/useOrder";
 import { hrefListing } from "../hooks/useRoute";
 import { useTx } from "../hooks/useTx";
+import { STATUS_LABEL } from "./StatusBadge";
 import { TxStatus } from "./TxStatus";
 
 /** Sends one contract call from the connected wallet and waits for its block. */
@@ -42,8 +44,8 @@ export function AccountPage() {
       <div className="account-grid">
         <BidTokens tokens={a.tokens} money={money} />
         <Membership money={money} tokenId={a.tokens[0]?.tokenId} />
-        <Positions positions={a.positions} money={money} />
         <Orders orders={a.orders} money={money} />
+        <Positions positions={a.positions} money={money} />
       </div>
     </section>
   );
@@ -72,7 +74,7 @@ function BidTokens({ tokens, money }: { tokens: { tokenId: string; credit: strin
       {tokens.length === 0 ? <p>You have no bid token yet: your first purchase issues one.</p> : (
         <table>
           <thead><tr><th>Token</th><th>Credit</th><th>Positions</th></tr></thead>
-          <tbody>{tokens.map((t) => <tr key={t.tokenId}><td>#{t.tokenId}</td><td data-testid="credit">{money.format(t.credit)}</td><td>{t.positions}</td></tr>)}</tbody>
+          <tbody>{tokens.map((t) => <tr key={t.tokenId} data-token-id={t.tokenId}><td>#{t.tokenId}</td><td data-testid="credit">{money.format(t.credit)}</td><td>{t.positions}</td></tr>)}</tbody>
         </table>
       )}
       {tokens.length > 0 && (
@@ -82,8 +84,8 @@ function BidTokens({ tokens, money }: { tokens: { tokenId: string; credit: strin
               <select value={target} onChange={(e) => setTokenId(e.target.value)}>{tokens.map((t) => <option key={t.tokenId} value={t.tokenId}>#{t.tokenId}</option>)}</select>
             </label>
           )}
-          <label className="field"><span>Top up ({money.symbol})</span><input inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} placeholder="25.00" /></label>
-          <button type="submit" disabled={tx.busy || !amount}>Top up</button>
+          <label className="field"><span>Top up ({money.symbol})</span><input data-testid="top-up-amount" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} placeholder="25.00" /></label>
+          <button type="submit" data-testid="top-up" disabled={tx.busy || !amount}>Top up</button>
         </form>
       )}
       <p className="hint">Credit is spent first on your next stakes; it is never lost, and keeping credit keeps the number.</p>
@@ -108,31 +110,43 @@ function Positions({ positions, money }: { positions: Position[]; money: Money }
       return total;
     }, (total) => `Refunded ${money.format(total)} to your wallet.`);
   const cancel = (p: Position) =>
-    tx.run(`Cancelling purchase #${p.latestPurchase!.index}`, (progress) => send(config, address!, { address: p.listingAddress, abi: ABI.listing, functionName: "cancelPurchase", args: [BigInt(p.latestPurchase!.index)] }, progress), () => "Cancelled: refunded by your tier's policy.");
+    tx.run(
+      `Cancelling your last purchase in ${p.name || `listing #${p.listingId}`}`,
+      async (progress) => {
+        const receipt = await send(config, address!, { address: p.listingAddress, abi: ABI.listing, functionName: "cancelPurchase", args: [BigInt(p.latestPurchase!.index)] }, progress);
+        const [event] = parseEventLogs({ abi: ABI.listing, logs: receipt.logs, eventName: "PurchaseCancelled" }) as unknown as { args: { stakes: bigint; refund: bigint; toCredit: bigint; fee: bigint } }[];
+        return event.args;
+      },
+      // What the tier's policy did with the money, in the person's terms.
+      (c) =>
+        `Cancelled ${plural(c.stakes, "stake")}: ${money.format(c.refund)} refunded` +
+        (c.toCredit > 0n ? ` (${money.format(c.refund - c.toCredit)} to your wallet, ${money.format(c.toCredit)} as bid-token credit)` : " to your wallet") +
+        (c.fee > 0n ? `, ${money.format(c.fee)} kept as the fee.` : "."),
+    );
 
   return (
     <section className="panel wide" aria-labelledby="positions-title" data-testid="positions">
       <h2 id="positions-title">Positions</h2>
       {positions.length === 0 ? <p>No stakes yet. Find something in the <a href="#/">catalog</a>.</p> : (
         <div className="table-scroll">
-          <table>
+          <table className="stack-narrow">
             <thead><tr><th>Listing</th><th>Token</th><th>Stakes</th><th>Paid</th><th>Odds</th><th>Status</th><th>Action</th></tr></thead>
             <tbody>
               {positions.map((p) => {
-                const canCancel = p.status === "Open" && p.latestPurchase && p.latestPurchase.cancelDeadline > now;
+                const canCancel = p.status === "Open" && p.latestPurchase && !p.latestPurchase.cancelled && p.latestPurchase.cancelDeadline !== null && p.latestPurchase.cancelDeadline > now;
                 return (
                   <tr key={`${p.listingId}-${p.tokenId}`} data-testid="position-row" data-listing-id={p.listingId}>
-                    <td><a href={hrefListing(p.listingId)}>{p.name || `Listing #${p.listingId}`}</a></td>
-                    <td>#{p.tokenId}</td>
-                    <td data-testid="position-stakes">{formatCount(BigInt(p.stakes))}</td>
-                    <td>{money.format(p.paid)}</td>
-                    <td>{p.odds > 0 ? `1 in ${formatCount(Math.round(1 / p.odds))}` : "—"}</td>
-                    <td>{p.status}</td>
-                    <td>
+                    <td data-label="Listing"><a href={hrefListing(p.listingId)}>{p.name || `Listing #${p.listingId}`}</a></td>
+                    <td data-label="Token">#{p.tokenId}</td>
+                    <td data-label="Stakes" data-testid="position-stakes">{formatCount(BigInt(p.stakes))}</td>
+                    <td data-label="Paid">{money.format(p.paid)}</td>
+                    <td data-label="Odds">{p.odds > 0 ? `1 in ${formatCount(Math.round(1 / p.odds))}` : "—"}</td>
+                    <td data-label="Status">{STATUS_LABEL[p.status] ?? p.status}</td>
+                    <td data-label="Action" className="row-actions">
                       {BigInt(p.refundable) > 0n && <button type="button" data-testid="claim-refund" disabled={tx.busy} onClick={() => claim([p])}>Claim {money.format(p.refundable)}</button>}
                       {canCancel && (
-                        <button type="button" disabled={tx.busy} onClick={() => cancel(p)} title={`Your tier lets you cancel until ${formatTime(p.latestPurchase!.cancelDeadline)}`}>
-                          Cancel last purchase ({formatDuration(p.latestPurchase!.cancelDeadline - now)} left)
+                        <button type="button" data-testid="cancel-purchase" disabled={tx.busy} onClick={() => cancel(p)} title={`Your tier lets you cancel until ${formatTime(p.latestPurchase!.cancelDeadline!)}`}>
+                          Cancel last purchase ({plural(BigInt(p.latestPurchase!.count), "stake")}, {formatDuration(p.latestPurchase!.cancelDeadline! - now)} left)
                         </button>
                       )}
                     </td>
@@ -166,10 +180,26 @@ function Membership({ money, tokenId }: { money: Money; tokenId?: string }) {
         <div><dt>Refunds</dt><dd>{REFUND_MODES[Number(policy.refundMode)]}{Number(policy.refundMode) === 2 ? ` (${Number(policy.feeBps) / 100}% fee)` : ""}</dd></div>
         <div><dt>Rewards</dt><dd>{Number(policy.rewardBps) / 100}% of what you buy</dd></div>
         <div><dt>Next tier</dt><dd>{nextTier === 0n ? "you are at the top" : `#${nextTier}: needs ${needs.join(", ") || "nothing more"}`}</dd></div>
-        <div><dt>Reward credit</dt><dd>{money.format(rewards)}</dd></div>
+        <div><dt>Rewards to claim</dt><dd data-testid="rewards">{money.format(rewards)}</dd></div>
       </dl>
       {rewards > 0n && tokenId && (
-        <button type="button" disabled={tx.busy} onClick={() => tx.run("Claiming rewards", (p) => send(config, address!, { address: deployment!.membership, abi: ABI.membership, functionName: "claimRewards", args: [BigInt(tokenId)] }, p), () => `Rewards added as credit to bid token #${tokenId}.`)}>
+        <button
+          type="button"
+          data-testid="claim-rewards"
+          disabled={tx.busy}
+          onClick={() =>
+            tx.run(
+              "Claiming rewards",
+              async (p) => {
+                const receipt = await send(config, address!, { address: deployment!.membership, abi: ABI.membership, functionName: "claimRewards", args: [BigInt(tokenId)] }, p);
+                const [event] = parseEventLogs({ abi: ABI.membership, logs: receipt.logs, eventName: "RewardsClaimed" }) as unknown as { args: { amount: bigint } }[];
+                await m.refetch();
+                return event.args.amount;
+              },
+              (amount) => `Added ${money.format(amount)} of rewards as credit to bid token #${tokenId}.`,
+            )
+          }
+        >
           Add rewards to token #{tokenId}
         </button>
       )}
@@ -192,7 +222,7 @@ function Orders({ orders, money }: { orders: { orderId: string; role: string; li
         <ul className="orders">
           {orders.map((o) => (
             <li key={o.orderId} data-testid="order-row">
-              Order #{o.orderId} · you are the {o.role} · {o.status} · {money.format(o.amount)}
+              Order #{o.orderId} · you are the {o.role} · <span data-testid="order-row-status" data-status={o.status}>{spaced(o.status)}</span> · {money.format(o.amount)}
               {o.listingId !== null && <> · <a href={hrefListing(o.listingId)}>open</a></>}
             </li>
           ))}

@@ -28,7 +28,6 @@ export function BuyPanel({ listingId, listing, name, stakePrice, remaining }: { 
   const [mode, setMode] = useState<"stakes" | "spend">("stakes");
   const [text, setText] = useState("1");
   const [tokenChoice, setTokenChoice] = useState<string>("");
-  const [bought, setBought] = useState<Bought>();
   const tx = useTx();
   if (!money || !deployment) return null;
 
@@ -59,8 +58,9 @@ export function BuyPanel({ listingId, listing, name, stakePrice, remaining }: { 
           config,
           { listing, account: address!, tokenId, count, paymentToken: deployment.paymentToken.address, permit: deployment.paymentToken.permit },
           (s) => progress(STEP_TEXT[s]),
-        ).then((b) => (setBought(b), b)),
-      (b) => `Bought stakes #${formatCount(b.firstStake)}–#${formatCount(b.firstStake + b.count - 1n)} with bid token #${b.tokenId}.`,
+        ),
+      // The one message after a purchase: the stake numbers bought and the token holding them.
+      (b: Bought) => `Bought stakes #${formatCount(b.firstStake)} to #${formatCount(b.firstStake + b.count - 1n)} (bid token #${b.tokenId}).`,
     );
 
   return (
@@ -102,10 +102,7 @@ export function BuyPanel({ listingId, listing, name, stakePrice, remaining }: { 
         <button type="button" disabled={!!inputError} onClick={() => cart.add({ listingId, address: listing, name, count: Number(count) })}>Add to cart</button>
       </div>
       {deployment.paymentToken.permit && <p className="hint">{money.symbol} takes permits: a first purchase is one signature and one transaction.</p>}
-      <TxStatus state={tx} />
-      {bought && !tx.busy && !tx.error && (
-        <p className="bought" data-testid="bought">Your stake numbers: #{formatCount(bought.firstStake)} to #{formatCount(bought.firstStake + bought.count - 1n)} (bid token #{bought.tokenId.toString()}).</p>
-      )}
+      <TxStatus state={tx} doneTestId="bought" />
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { useConfig, useConnection } from "wagmi";
-import { formatCount } from "../../../core/format";
+import { stakeRange } from "../../../core/format";
 import { useBidTokens } from "../hooks/useBidTokens";
 import { cart, useCart } from "../hooks/useCart";
 import type { CartItem } from "../hooks/useCart";
@@ -32,6 +32,8 @@ export function CartDrawer({ open, onClose }: { open: boolean; onClose: () => vo
   const [states, setStates] = useState<Record<number, ItemState>>({});
   const [running, setRunning] = useState(false);
   const [mode, setMode] = useState<string>();
+  // Names of the items checked out, for the lines that stay after a bought item leaves the cart.
+  const [names, setNames] = useState<Record<number, string>>({});
   const closeRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (open) closeRef.current?.focus();
@@ -44,6 +46,7 @@ export function CartDrawer({ open, onClose }: { open: boolean; onClose: () => vo
     if (!address || !deployment) return;
     setRunning(true);
     setStates(Object.fromEntries(active.map((i) => [i.listingId, { state: "waiting" } as ItemState])));
+    setNames(Object.fromEntries(active.map((i) => [i.listingId, i.name || `Listing #${i.listingId}`])));
     const batch = await supportsBatch(config, address);
     setMode(batch ? "one batch (EIP-5792)" : "one purchase per listing");
     await checkout(
@@ -62,7 +65,9 @@ export function CartDrawer({ open, onClose }: { open: boolean; onClose: () => vo
   const done = Object.entries(states).filter(([id, s]) => s.state === "bought" && !items.some((i) => i.listingId === Number(id)));
 
   return (
-    <aside className="drawer" role="dialog" aria-modal="true" aria-labelledby="cart-title" data-testid="cart" onKeyDown={(e) => e.key === "Escape" && onClose()}>
+    <>
+    <div className="backdrop" aria-hidden onClick={onClose} />
+    <aside className="drawer" role="dialog" aria-modal="true" aria-labelledby="cart-title" data-testid="cart" onKeyDown={(e) => keepFocusInside(e, onClose)}>
       <div className="drawer-head">
         <h2 id="cart-title">Cart</h2>
         <button ref={closeRef} type="button" className="link" onClick={onClose} aria-label="Close the cart">Close ✕</button>
@@ -75,7 +80,8 @@ export function CartDrawer({ open, onClose }: { open: boolean; onClose: () => vo
         <ul className="cart-items done">
           {done.map(([id, s]) => s.state === "bought" && (
             <li key={id} data-testid="cart-item" data-listing-id={id} data-state="bought">
-              Listing #{id}: bought stakes #{formatCount(s.bought.firstStake)}–#{formatCount(s.bought.firstStake + s.bought.count - 1n)} ✓
+              <a href={hrefListing(Number(id))}>{names[Number(id)] ?? `Listing #${id}`}</a>
+              <span>✓ Bought stakes {stakeRange(s.bought.firstStake, s.bought.count)} (bid token #{s.bought.tokenId.toString()})</span>
             </li>
           ))}
         </ul>
@@ -107,7 +113,23 @@ export function CartDrawer({ open, onClose }: { open: boolean; onClose: () => vo
         </>
       )}
     </aside>
+    </>
   );
+}
+
+/** A modal keeps the keyboard inside: Escape closes it, Tab and Shift+Tab cycle through its controls. */
+function keepFocusInside(e: React.KeyboardEvent<HTMLElement>, onClose: () => void) {
+  if (e.key === "Escape") return onClose();
+  if (e.key !== "Tab") return;
+  const focusable = [...e.currentTarget.querySelectorAll<HTMLElement>("a[href], button:not([disabled]), input:not([disabled]), select:not([disabled])")];
+  if (focusable.length === 0) return;
+  const first = focusable[0];
+  const last = focusable[focusable.length - 1];
+  const wrapTo = e.shiftKey ? (document.activeElement === first ? last : undefined) : document.activeElement === last ? first : undefined;
+  if (wrapTo) {
+    e.preventDefault();
+    wrapTo.focus();
+  }
 }
 
 function CartRow({ item, state, disabled }: { item: CartItem; state?: ItemState; disabled: boolean }) {

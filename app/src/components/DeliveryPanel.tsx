@@ -3,7 +3,7 @@ import { useConfig, useConnection } from "wagmi";
 import { keccak256, toHex } from "viem";
 import type { Address, Hex } from "viem";
 import { readContract, signTypedData, waitForTransactionReceipt, writeContract } from "wagmi/actions";
-import { formatTime, shortAddress } from "../../../core/format";
+import { formatTime, shortAddress, spaced } from "../../../core/format";
 import { ABI } from "../lib/abis";
 import { useDeployment, useMoney } from "../hooks/useDeployment";
 import { useOrder } from "../hooks/useOrder";
@@ -76,7 +76,7 @@ export function DeliveryPanel({ orderId }: { orderId: bigint }) {
       <h2 id="delivery-title">Delivery</h2>
       <dl className="terms">
         <div><dt>Escrow order</dt><dd>#{orderId.toString()}</dd></div>
-        <div><dt>Status</dt><dd data-testid="order-status">{statusName}</dd></div>
+        <div><dt>Status</dt><dd data-testid="order-status" data-status={statusName}>{spaced(statusName ?? "")}</dd></div>
         <div><dt>Amount held</dt><dd>{money.format(order.amount)}</dd></div>
         <div><dt>Seller</dt><dd title={order.seller}>{shortAddress(order.seller)}</dd></div>
         <div><dt>Winner</dt><dd title={order.buyer}>{shortAddress(order.buyer)}</dd></div>
@@ -86,8 +86,11 @@ export function DeliveryPanel({ orderId }: { orderId: bigint }) {
         <div className="actions wrap">
           <button type="button" className="primary" data-testid="sign-authorization" disabled={tx.busy} onClick={sign}>Sign delivery authorization</button>
           <button type="button" disabled={tx.busy} onClick={() => tx.run("Releasing", (p) => send("release", [orderId], p), () => "Released: the seller is paid and the deed is yours.")}>I received it: release now</button>
-          <button type="button" disabled={tx.busy} onClick={() => tx.run("Taking cash", (p) => send("takeCash", [orderId], p), () => `You are owed ${money.format(order.amount)}: withdraw it from My account.`)}>Take {money.format(order.amount)} in cash instead</button>
-          <button type="button" disabled={tx.busy} onClick={() => tx.run("Opening a dispute", (p) => send("openDispute", [orderId], p), () => "Dispute opened: two of buyer, seller and arbiter decide.")}>Open a dispute</button>
+          {/* Once shipped the asset is on its way: the cash option is gone (the escrow refuses it). */}
+          {statusName === "AwaitingShipment" && (
+            <button type="button" data-testid="take-cash" disabled={tx.busy} onClick={() => tx.run("Taking cash", (p) => send("takeCash", [orderId], p), () => `You are owed ${money.format(order.paid)}: withdraw it from My account.`)}>Take {money.format(order.paid)} in cash instead</button>
+          )}
+          <button type="button" data-testid="open-dispute" disabled={tx.busy} onClick={() => tx.run("Opening a dispute", (p) => send("openDispute", [orderId], p), () => "Dispute opened: two of buyer, seller and arbiter decide.")}>Open a dispute</button>
         </div>
       )}
       {authorization && (
@@ -100,8 +103,8 @@ export function DeliveryPanel({ orderId }: { orderId: bigint }) {
         <div className="seller-actions">
           {statusName === "AwaitingShipment" && (
             <div className="inline-form">
-              <label className="field"><span>Tracking reference</span><input value={tracking} onChange={(e) => setTracking(e.target.value)} placeholder="e.g. DHL 1234567890" /></label>
-              <button type="button" disabled={tx.busy || !tracking} onClick={() => tx.run("Marking shipped", (p) => send("markShipped", [orderId, keccak256(toHex(tracking))], p), () => "Marked shipped.")}>Mark shipped</button>
+              <label className="field"><span>Tracking reference</span><input data-testid="tracking" value={tracking} onChange={(e) => setTracking(e.target.value)} placeholder="e.g. DHL 1234567890" /></label>
+              <button type="button" data-testid="mark-shipped" disabled={tx.busy || !tracking} onClick={() => tx.run("Marking shipped", (p) => send("markShipped", [orderId, keccak256(toHex(tracking.trim()))], p), () => `Marked shipped (tracking “${tracking.trim()}”): the winner has until the confirmation deadline to confirm or dispute.`)}>Mark shipped</button>
             </div>
           )}
           {open && (

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { usePublicClient } from "wagmi";
+import { getAddress } from "viem";
 import type { Address, PublicClient } from "viem";
 import { verifyDraw } from "../../../core/draw";
 import type { Verdict } from "../../../core/draw";
@@ -49,7 +50,7 @@ export function DrawPanel({ listing, draw, settled }: { listing: Address; draw: 
         {draw?.winningStake && <div><dt>Winning stake</dt><dd data-testid="winning-stake">#{formatCount(BigInt(draw.winningStake))}</dd></div>}
         {draw && draw.purchaseIndex !== null && <div><dt>Purchase</dt><dd>#{draw.purchaseIndex}</dd></div>}
         {draw?.tokenId && <div><dt>Bid token</dt><dd>#{draw.tokenId}</dd></div>}
-        {draw?.winner && <div><dt>Winner</dt><dd data-testid="winner" title={draw.winner}>{shortAddress(draw.winner)}</dd></div>}
+        {draw?.winner && <div><dt>Winner</dt><dd data-testid="winner" title={getAddress(draw.winner)}>{shortAddress(getAddress(draw.winner))}</dd></div>}
       </dl>
       {!draw && !settled && <p>The draw was requested; the catalog has not caught up with it yet.</p>}
       {(draw?.winner || settled) && (

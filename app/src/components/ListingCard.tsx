@@ -6,6 +6,8 @@ import { Countdown } from "./Countdown";
 import { ProgressBar } from "./ProgressBar";
 import { StatusBadge } from "./StatusBadge";
 
+const AFTER: Record<string, string> = { Drawing: "Drawing the winner…", Settled: "Winner drawn", Failed: "Failed: refunds open", Dissolved: "Dissolved: refunds open" };
+
 /** One search result: the terms a buyer compares (seeds/000 FIG. 7): price of a stake, stakes sold, odds. */
 export function ListingCard({ item, money, eager = false }: { item: CatalogItem; money: Money; eager?: boolean }) {
   return (
@@ -25,7 +27,7 @@ export function ListingCard({ item, money, eager = false }: { item: CatalogItem;
       </dl>
       <ProgressBar sold={BigInt(item.sold)} stakes={BigInt(item.stakes)} threshold={BigInt(item.threshold)} />
       <p className="card-foot">
-        {item.status === "Open" ? <Countdown deadline={item.deadline} opensAt={item.opensAt} /> : <span>{item.status}</span>}
+        {item.status === "Open" ? <Countdown deadline={item.deadline} opensAt={item.opensAt} /> : <span>{AFTER[item.status] ?? item.status}</span>}
       </p>
     </article>
   );

@@ -14,6 +14,7 @@ import { DrawPanel } from "./DrawPanel";
 import { PositionPanel } from "./PositionPanel";
 import { ProgressBar } from "./ProgressBar";
 import { StatusBadge } from "./StatusBadge";
+import { hrefCatalog } from "../hooks/useRoute";
 
 /** The listing's address by id, from the Marketplace itself (so the page works while the indexer catches up). */
 function useListingAddress(id: number): Address | undefined {
@@ -50,7 +51,7 @@ export function ListingPage({ id }: { id: number }) {
 
   return (
     <article className="listing" data-testid="listing-page" data-listing-id={id}>
-      <a href="#/" className="back">← Catalog</a>
+      <a href={hrefCatalog()} className="back">← Catalog</a>
       <div className="listing-head">
         <div className="listing-image">
           {d.image ? <img src={d.image} alt={d.name} width={640} height={400} /> : <div className="image-missing" aria-hidden>{d.name.slice(0, 1)}</div>}

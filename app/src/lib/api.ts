@@ -76,7 +76,7 @@ export interface Position {
   oddsPerStake: number;
   odds: number;
   refundable: string;
-  latestPurchase: null | { index: number; count: string; timestamp: number; cancelDeadline: number };
+  latestPurchase: null | { index: number; count: string; timestamp: number; cancelled: boolean; cancelDeadline: number | null };
 }
 
 export interface AccountView {
