@@ -5,9 +5,10 @@
  */
 import { parseEventLogs } from "viem";
 import type { Address, Hex } from "viem";
-import { readContract, signTypedData, simulateContract, waitForTransactionReceipt, writeContract } from "wagmi/actions";
+import { getPublicClient, readContract, signTypedData, simulateContract, waitForTransactionReceipt, writeContract } from "wagmi/actions";
 import type { Config } from "wagmi";
 import { ABI } from "./abis";
+import { permitTypedData, resolvePermitDomain, viemPermitReader, type ContractReader } from "../../../core/permit";
 
 export type Step = "checking" | "signing permit" | "approving" | "buying" | "confirming";
 
@@ -36,27 +37,21 @@ export function costOf(count: bigint, stakePrice: bigint, credit: bigint) {
   return { cost, creditUsed, walletPays: cost - creditUsed };
 }
 
+/**
+ * Signs an EIP-2612 permit for the listing. The domain comes from core/permit.ts, as in the tasks: ERC-5267 where the
+ * token has it, else name() and version() (Circle's USDC), checked against DOMAIN_SEPARATOR() before anything is signed.
+ */
 async function signPermit(config: Config, r: BuyRequest, value: bigint, deadline: bigint) {
-  const [domain, nonce] = await Promise.all([
-    readContract(config, { address: r.paymentToken, abi: ABI.erc20, functionName: "eip712Domain" }) as Promise<
-      readonly [Hex, string, string, bigint, Address, Hex, readonly bigint[]]
-    >,
+  const client = getPublicClient(config);
+  if (!client) throw new Error("no connection to the chain to read the token's permit domain");
+  const chainId = BigInt(await client.getChainId());
+  const [{ domain }, nonce] = await Promise.all([
+    resolvePermitDomain(viemPermitReader(client as unknown as ContractReader, r.paymentToken, chainId)),
     readContract(config, { address: r.paymentToken, abi: ABI.erc20, functionName: "nonces", args: [r.account] }) as Promise<bigint>,
   ]);
   const signature = await signTypedData(config, {
     account: r.account,
-    domain: { name: domain[1], version: domain[2], chainId: Number(domain[3]), verifyingContract: domain[4] },
-    types: {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    primaryType: "Permit",
-    message: { owner: r.account, spender: r.listing, value, nonce, deadline },
+    ...permitTypedData(domain, { owner: r.account, spender: r.listing, value, nonce, deadline }),
   });
   const v = Number(`0x${signature.slice(130, 132)}`);
   return { v: v < 27 ? v + 27 : v, r: `0x${signature.slice(2, 66)}` as Hex, s: `0x${signature.slice(66, 130)}` as Hex };
