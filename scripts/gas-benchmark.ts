@@ -23,9 +23,9 @@ import {
   openDirect,
   signPermit,
   USDC,
-} from "../test/fixtures.js";
+} from "./lib/fixtures.js";
 import { signRelease } from "./lib/authorization.js";
-import type { System } from "../test/fixtures.js";
+import type { System } from "./lib/fixtures.js";
 
 interface Row {
   operation: string;
