@@ -3,7 +3,7 @@
  * on a free port with the `config.json` that tells the page where the node and the catalog API are. One build serves
  * any ports, so tests and `npm run stack` only pay for the build when the sources changed.
  */
-import { createReadStream, existsSync, readdirSync, statSync } from "node:fs";
+import { createReadStream, existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { Server } from "node:http";
 import path from "node:path";
@@ -44,14 +44,27 @@ function newest(dir: string): number {
   return latest;
 }
 
-/** Builds the page unless app/dist is newer than its sources, core/ and the contracts' ABIs. */
+/** Written into app/dist after a production build: a build without it (or older than the sources) is redone. */
+const STAMP = path.join(DIST_DIR, "production-build");
+
+/** Builds the page unless app/dist holds a production build newer than its sources, core/ and the contracts' ABIs. */
 export async function buildPage(log: (line: string) => void = () => {}): Promise<void> {
-  const built = existsSync(path.join(DIST_DIR, "index.html")) ? statSync(path.join(DIST_DIR, "index.html")).mtimeMs : 0;
+  const built = existsSync(STAMP) ? statSync(STAMP).mtimeMs : 0;
   const sources = Math.max(newest(APP_DIR), newest(path.join(ROOT, "core")), newest(path.join(ROOT, "artifacts", "contracts")));
   if (built > sources) return;
   log("building the page (vite build)…");
   const { build } = await import("vite");
-  await build({ configFile: path.join(APP_DIR, "vite.config.ts"), logLevel: "warn" });
+  // Vite builds React's development code when NODE_ENV is anything but "production", and `hardhat test` sets it to
+  // "test": the page served to tests, the stack and the benchmark is always the production bundle.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = "production";
+  try {
+    await build({ configFile: path.join(APP_DIR, "vite.config.ts"), logLevel: "warn", mode: "production" });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
+  writeFileSync(STAMP, `${new Date().toISOString()}\n`);
 }
 
 /** Serves app/dist with `config.json` on `port` (127.0.0.1). */
