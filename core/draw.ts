@@ -95,7 +95,7 @@ export function verifyDraw(e: Evidence): Verdict {
     next = p.firstStake + p.count;
   });
   const numbered = purchases.reduce((s, p) => s + p.count, 0n);
-  check(contiguous, `${purchases.length} purchases form one contiguous range of stakes #1…#${numbered}`);
+  check(contiguous, purchases.length === 1 ? `1 purchase holds stakes #1…#${numbered}` : `${purchases.length} purchases form one contiguous range of stakes #1…#${numbered}`);
   // Cancelled purchases keep their numbers; the stakes still held are the rest.
   const cancelled = new Set((e.cancelled ?? []).map((i) => i.toString()));
   const cancelledValid = (e.cancelled ?? []).every((i) => i < BigInt(purchases.length)) && cancelled.size === (e.cancelled ?? []).length;

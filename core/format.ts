@@ -67,6 +67,7 @@ export function shortHex(hex: string | bigint): string {
 /** Odds of holding `stakes` of `total`: "1 in 71,000 (0.0014%)" or "1 in 5.92 (16.90%)". */
 export function formatOdds(stakes: bigint, total: bigint): string {
   if (stakes === 0n || total === 0n) return "no chance";
+  if (stakes >= total) return "certain (100%)";
   const oneIn = Number(total) / Number(stakes);
   const ratio = oneIn >= 100 ? formatCount(Math.round(oneIn)) : oneIn.toFixed(2);
   // Two decimals, or two significant digits for odds below 0.1%.

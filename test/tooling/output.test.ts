@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { expect } from "chai";
 import { buy, createListing, deployFixture, networkHelpers } from "../fixtures.js";
 import type { System } from "../fixtures.js";
-import { formatToken, formatUnitsPlain, parseToken, plural, stakeRange } from "../../core/format.js";
+import { formatOdds, formatToken, formatUnitsPlain, parseToken, plural, stakeRange } from "../../core/format.js";
 import { parsePositive, parseWhole } from "../../scripts/lib/args.js";
 import { expectOneLineFailure, runTask } from "./helpers.js";
 
@@ -29,6 +29,9 @@ describe("tooling: issue 15 output", () => {
       expect(plural(0, "refund")).to.equal("0 refunds");
       expect(stakeRange(181n, 1n)).to.equal("#181");
       expect(stakeRange(181n, 10n)).to.equal("#181–#190");
+      expect(formatOdds(1n, 150n)).to.equal("1 in 150 (0.67%)");
+      expect(formatOdds(1n, 1n)).to.equal("certain (100%)");
+      expect(formatOdds(0n, 10n)).to.equal("no chance");
     });
 
     it("formats and parses amounts with the token's own decimals (viem formatUnits/parseUnits), not USDC's", () => {
