@@ -1,6 +1,16 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {EscrowSettings} from "./EscrowSettings.sol";
+import {OfferBook} from "./OfferBook.sol";
+import {IDeliveryEscrow} from "./interfaces/IDeliveryEscrow.sol";
+import {IMembershipHooks} from "./interfaces/IMembershipHooks.sol";
+import {IMembership} from "./interfaces/IMembership.sol";
 import {Authorizations} from "./libraries/Authorizations.sol";
 import {CancellationReasons} from "./libraries/CancellationReasons.sol";
 import {Disputes} from "./libraries/Disputes.sol";
@@ -9,71 +19,34 @@ import {MembershipReports} from "./libraries/MembershipReports.sol";
 import {OneTimeCode} from "./libraries/OneTimeCode.sol";
 import {Orders} from "./libraries/Orders.sol";
 import {Payouts} from "./libraries/Payouts.sol";
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
-import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
-import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {IDeliveryEscrow} from "./interfaces/IDeliveryEscrow.sol";
-import {IMarketplace} from "./interfaces/IMarketplace.sol";
-import {IMembershipHooks} from "./interfaces/IMembershipHooks.sol";
-import {IMembership} from "./interfaces/IMembership.sol";
 
 /// @title DeliveryEscrow
 /// @notice Holds the price of every order (and the deed of a settled listing) until the buyer authorizes delivery;
 /// the seller is paid only then, and the buyer is refunded when the seller does not deliver (SPEC §4.5).
-/// @dev Thin entry points over internal libraries: `Orders` (an order's life before it ends), `Authorizations` (the
-/// seller's offer and the buyer's release signature), `OneTimeCode`, `Disputes`, `Payouts` (the books: every payout is
-/// credited and withdrawn by its owner) and `MembershipReports`. The ends of an order (release, refund, forfeit,
-/// split) are here, in `_release`, `_releaseOrForfeit`, `_refund` and `_resolve`. Roles are the marketplace's (admin,
-/// operator, and POLICY_ROLE for the membership contract).
+/// @dev Its settings are in `EscrowSettings` and the sellers' signed offers in `OfferBook`; the logic is in internal
+/// libraries: `Orders` (an order's life before it ends), `Authorizations` (offer and release signatures),
+/// `OneTimeCode`, `Disputes`, `Payouts` (the books: every payout is credited and withdrawn by its owner) and
+/// `MembershipReports`. The ends of an order (release, refund, forfeit, split) are here, in `_release`,
+/// `_releaseOrForfeit`, `_refund` and `_resolve`, on the hot paths.
 // One value per slot, each read on its own hot path.
 // solhint-disable-next-line max-states-count
-contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
+contract DeliveryEscrow is EscrowSettings, OfferBook, ReentrancyGuardTransient {
     using Orders for Order;
     using SafeERC20 for IERC20;
 
-    /// @notice The marketplace role that sets the ship and confirmation windows.
-    bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR_ROLE");
-    /// @notice The marketplace role that may cancel orders by policy (granted to the membership contract).
-    bytes32 public constant POLICY_ROLE = keccak256("POLICY_ROLE");
     /// @notice The buyer's authorization of delivery, signed with EIP-712 under this escrow's domain.
     // solhint-disable-next-line gas-small-strings
     bytes32 public constant RELEASE_TYPEHASH = keccak256(
         "Release(uint256 orderId,address seller,uint256 amount,uint256 deadline,uint256 nonce)"
     );
-    /// @notice The seller's offer of a direct order, signed with EIP-712 under this escrow's domain; `counter` is the
-    /// seller's offer counter when it signed.
-    // solhint-disable-next-line gas-small-strings
-    bytes32 public constant OFFER_TYPEHASH = keccak256(
-        "Offer(address seller,address buyer,bytes32 item,uint256 amount,uint256 shipWindow,uint256 upfrontBps,"
-        "uint256 expiry,uint256 nonce,uint256 counter)"
-    );
     /// @notice How long the arbiter has to settle a dispute before anyone may end it by its default outcome.
     uint256 public constant DISPUTE_TIMEOUT = Disputes.TIMEOUT;
-    /// @notice Highest platform fee of direct orders.
-    uint256 public constant MAX_DIRECT_FEE_BPS = 1_000;
     /// @notice Shortest one-time code in bytes: 128 bits, out of reach of an off-chain search of its public hash.
     uint256 public constant MIN_CODE_LENGTH = OneTimeCode.MIN_LENGTH;
     /// @notice Gas given to each membership report; a report that needs more fails alone and is recorded for replay.
     uint256 public constant REPORT_GAS = MembershipReports.GAS;
     /// @notice Gas kept back for recording a failed report (a new slot and the event carrying its calldata).
     uint256 public constant REPORT_RECORD_GAS = MembershipReports.RECORD_GAS;
-    /// @notice Bounds of the ship window.
-    uint256 public constant MIN_SHIP_WINDOW = 1 days;
-    /// @notice Bounds of the ship window (also the furthest ship-by time of a direct order).
-    uint256 public constant MAX_SHIP_WINDOW = 180 days;
-    /// @notice Bounds of the confirmation window.
-    uint256 public constant MIN_CONFIRM_WINDOW = 1 days;
-    /// @notice Bounds of the confirmation window.
-    uint256 public constant MAX_CONFIRM_WINDOW = 60 days;
-    /// @notice Bounds of the suspension period.
-    uint256 public constant MIN_SUSPENSION = 1 days;
-    /// @notice Bounds of the suspension period.
-    uint256 public constant MAX_SUSPENSION = 90 days;
-    /// @notice Upper bound of the failed-attempt limit.
-    uint256 public constant MAX_ATTEMPTS_LIMIT = 20;
 
     /// @notice Reason codes of the escrow's own cancellations (see `CancellationReasons`): the seller missed the
     /// ship-by time.
@@ -95,15 +68,6 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
 
     uint256 private constant _BPS = 10_000;
 
-    /// @dev One slot, read by every release and refund.
-    struct Config {
-        address membership;
-        uint8 maxAttempts;
-        uint32 suspensionPeriod;
-        uint32 confirmWindow;
-        uint16 directFeeBps;
-    }
-
     // solhint-disable-next-line gas-struct-packing
     struct CancelOffer {
         address by;
@@ -111,37 +75,26 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         uint8 reason;
     }
 
-    IMarketplace private immutable _MARKETPLACE;
     IERC20 private immutable _PAYMENT_TOKEN;
     IERC721 private immutable _DEED;
 
     uint256 private _orderCount;
-    uint256 private _shipWindow = 30 days;
     Payouts.Books private _books;
-    Config private _config = Config({
-        membership: address(0),
-        maxAttempts: 5,
-        suspensionPeriod: 7 days,
-        confirmWindow: 14 days,
-        directFeeBps: 0
-    });
-    address private _arbiter;
-    /// @dev Grows with every `setArbiter`, so that votes cast by an earlier arbiter stop counting.
-    uint32 private _arbiterTerm;
     mapping(uint256 orderId => Order) private _orders;
     mapping(address listing => uint256 orderId) private _listingOrders;
     mapping(address seller => mapping(address agent => bool)) private _agents;
     mapping(uint256 orderId => Disputes.State) private _votes;
     mapping(uint256 orderId => CancelOffer) private _cancelOffers;
-    mapping(address seller => uint256) private _offerCounters;
-    mapping(address seller => mapping(uint256 nonce => bool)) private _offerNonceUsed;
     MembershipReports.State private _reports;
 
     /// @param marketplace_ The marketplace whose listings open orders and whose roles govern this escrow.
     /// @param paymentToken The ERC-20 held.
     /// @param deed The asset-deed collection.
-    constructor(address marketplace_, address paymentToken, address deed) EIP712("Copurchase DeliveryEscrow", "1") {
-        _MARKETPLACE = IMarketplace(marketplace_);
+    constructor(
+        address marketplace_,
+        address paymentToken,
+        address deed
+    ) EscrowSettings(marketplace_) EIP712("Copurchase DeliveryEscrow", "1") {
         _PAYMENT_TOKEN = IERC20(paymentToken);
         _DEED = IERC721(deed);
     }
@@ -235,19 +188,6 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
                 (orderId, msg.sender, seller, amount, (amount * feeBps) / _BPS)
             )
         );
-    }
-
-    /// @inheritdoc IDeliveryEscrow
-    function cancelOffer(uint256 nonce) external {
-        if (_offerNonceUsed[msg.sender][nonce]) revert OfferNonceUsed(msg.sender, nonce);
-        _offerNonceUsed[msg.sender][nonce] = true;
-        emit OfferCancelled(msg.sender, nonce);
-    }
-
-    /// @inheritdoc IDeliveryEscrow
-    function incrementOfferCounter() external returns (uint256 counter) {
-        counter = ++_offerCounters[msg.sender];
-        emit OfferCounterIncremented(msg.sender, counter);
     }
 
     /// @inheritdoc IDeliveryEscrow
@@ -473,60 +413,6 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         MembershipReports.replay(_reports, _config.membership, orderId, report);
     }
 
-    // ---------------------------------------------------------------- configuration
-
-    /// @inheritdoc IDeliveryEscrow
-    function setShipWindow(uint256 window) external {
-        _checkRole(OPERATOR_ROLE);
-        _checkWindow(window, MIN_SHIP_WINDOW, MAX_SHIP_WINDOW);
-        _shipWindow = window;
-        emit ShipWindowSet(window);
-    }
-
-    /// @inheritdoc IDeliveryEscrow
-    function setConfirmWindow(uint256 window) external {
-        _checkRole(OPERATOR_ROLE);
-        _checkWindow(window, MIN_CONFIRM_WINDOW, MAX_CONFIRM_WINDOW);
-        _config.confirmWindow = uint32(window);
-        emit ConfirmWindowSet(window);
-    }
-
-    /// @inheritdoc IDeliveryEscrow
-    function setCodePolicy(uint8 maxAttempts, uint256 suspensionPeriod) external {
-        _checkRole(bytes32(0));
-        if (maxAttempts == 0 || maxAttempts > MAX_ATTEMPTS_LIMIT) revert MaxAttemptsOutOfRange(maxAttempts);
-        _checkWindow(suspensionPeriod, MIN_SUSPENSION, MAX_SUSPENSION);
-        _config.maxAttempts = maxAttempts;
-        _config.suspensionPeriod = uint32(suspensionPeriod);
-        emit CodePolicySet(maxAttempts, suspensionPeriod);
-    }
-
-    /// @inheritdoc IDeliveryEscrow
-    function setArbiter(address arbiter_) external {
-        _checkRole(bytes32(0));
-        if (arbiter_ == address(0)) revert ZeroAddress();
-        _arbiter = arbiter_;
-        ++_arbiterTerm;
-        emit ArbiterSet(arbiter_);
-    }
-
-    /// @inheritdoc IDeliveryEscrow
-    function setDirectFee(uint256 feeBps) external {
-        _checkRole(bytes32(0));
-        if (feeBps > MAX_DIRECT_FEE_BPS) revert DirectFeeTooHigh(feeBps, MAX_DIRECT_FEE_BPS);
-        _config.directFeeBps = uint16(feeBps);
-        emit DirectFeeSet(feeBps);
-    }
-
-    /// @inheritdoc IDeliveryEscrow
-    function bindMembership(address membership_) external {
-        // The marketplace wires its modules once and checks the membership has code (a call to an address without
-        // code would revert outside the try/catch that isolates reports).
-        if (msg.sender != address(_MARKETPLACE)) revert NotMarketplace(msg.sender);
-        _config.membership = membership_;
-        emit MembershipSet(membership_);
-    }
-
     // ---------------------------------------------------------------- views
 
     /// @inheritdoc IDeliveryEscrow
@@ -537,28 +423,8 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IDeliveryEscrow
-    function offerDigest(Offer calldata offer) external view returns (bytes32) {
-        return _offerDigest(offer, _offerCounters[offer.seller]);
-    }
-
-    /// @inheritdoc IDeliveryEscrow
-    function offerCounter(address seller) external view returns (uint256) {
-        return _offerCounters[seller];
-    }
-
-    /// @inheritdoc IDeliveryEscrow
-    function offerNonceUsed(address seller, uint256 nonce) external view returns (bool) {
-        return _offerNonceUsed[seller][nonce];
-    }
-
-    /// @inheritdoc IDeliveryEscrow
     function isFailedReport(bytes32 reportHash) external view returns (bool) {
         return _reports.failed[reportHash];
-    }
-
-    /// @inheritdoc IDeliveryEscrow
-    function directFeeBps() external view returns (uint256) {
-        return _config.directFeeBps;
     }
 
     /// @inheritdoc IDeliveryEscrow
@@ -597,38 +463,8 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IDeliveryEscrow
-    function shipWindow() external view returns (uint256) {
-        return _shipWindow;
-    }
-
-    /// @inheritdoc IDeliveryEscrow
-    function confirmWindow() external view returns (uint256) {
-        return _config.confirmWindow;
-    }
-
-    /// @inheritdoc IDeliveryEscrow
-    function codePolicy() external view returns (uint8, uint256) {
-        return (_config.maxAttempts, _config.suspensionPeriod);
-    }
-
-    /// @inheritdoc IDeliveryEscrow
-    function arbiter() external view returns (address) {
-        return _arbiter;
-    }
-
-    /// @inheritdoc IDeliveryEscrow
-    function membership() external view returns (address) {
-        return _config.membership;
-    }
-
-    /// @inheritdoc IDeliveryEscrow
     function orderCount() external view returns (uint256) {
         return _orderCount;
-    }
-
-    /// @inheritdoc IDeliveryEscrow
-    function marketplace() external view returns (address) {
-        return address(_MARKETPLACE);
     }
 
     // ---------------------------------------------------------------- the ends of an order
@@ -728,23 +564,8 @@ contract DeliveryEscrow is IDeliveryEscrow, EIP712, ReentrancyGuardTransient {
         );
     }
 
-    /// @dev Every field of Offer is static, so the struct encodes as its fields in order, as EIP-712 hashes them.
-    function _offerDigest(Offer calldata offer, uint256 counter) private view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(OFFER_TYPEHASH, offer, counter)));
-    }
-
-    function _checkRole(bytes32 role) private view {
-        if (!IAccessControl(address(_MARKETPLACE)).hasRole(role, msg.sender)) {
-            revert IAccessControl.AccessControlUnauthorizedAccount(msg.sender, role);
-        }
-    }
-
     function _requireSellerOrAgent(uint256 orderId, address seller) private view {
         if (msg.sender != seller && !_agents[seller][msg.sender]) revert NotSellerOrAgent(orderId, msg.sender);
-    }
-
-    function _checkWindow(uint256 value, uint256 min, uint256 max) private pure {
-        if (value < min || value > max) revert WindowOutOfRange(value, min, max);
     }
 
     function _orderOfCaller() private view returns (uint256 orderId, Order storage o) {

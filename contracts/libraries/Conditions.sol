@@ -85,10 +85,10 @@ library Conditions {
         // Cancellation rates are over concluded orders; a member without any has a rate of 0.
         uint256 rate = orders == 0 ? 0 : ((uint256(c.cancelledAsBuyer) + c.cancelledAsSeller) * _BPS) / orders;
         uint256 recent = type(uint256).max;
-        uint256 word;
+        uint256 packed;
         for (uint256 i = 0; i < end; ++i) {
-            if (i % _PER_WORD == 0) word = words[i / _PER_WORD];
-            uint256 packed = word >> ((i % _PER_WORD) * _BITS);
+            // Each word is read once and shifted one condition along per step.
+            packed = i % _PER_WORD == 0 ? words[i / _PER_WORD] : packed >> _BITS;
             IMembership.ConditionKind kind = IMembership.ConditionKind(uint8(packed >> 24));
             uint256 t = packed & _THRESHOLD_MASK;
             bool ok;
@@ -126,11 +126,12 @@ library Conditions {
     /// @param metSet The conditions met.
     /// @return tierId The tier.
     function bestTier(uint256[4] storage keys, uint256 count, uint256 metSet) internal view returns (uint256 tierId) {
+        if (count < 2) return 0;
         uint256 best;
-        uint256 word;
+        // Tier 0's key is never a candidate; each word is read once and shifted one tier along per step.
+        uint256 key = keys[0];
         for (uint256 i = 1; i < count; ++i) {
-            if (i == 1 || i % _TIERS_PER_WORD == 0) word = keys[i / _TIERS_PER_WORD];
-            uint256 key = word >> ((i % _TIERS_PER_WORD) * _TIER_KEY_BITS);
+            key = i % _TIERS_PER_WORD == 0 ? keys[i / _TIERS_PER_WORD] : key >> _TIER_KEY_BITS;
             uint256 required = key & type(uint32).max;
             if (required & metSet != required) continue;
             uint256 priority = (key >> 32) & type(uint16).max;
