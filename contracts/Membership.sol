@@ -1,21 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {MembershipRewards} from "./MembershipRewards.sol";
+import {IDeliveryEscrow} from "./interfaces/IDeliveryEscrow.sol";
+import {IListing} from "./interfaces/IListing.sol";
+import {IMembership} from "./interfaces/IMembership.sol";
 import {CancellationReasons} from "./libraries/CancellationReasons.sol";
 import {Conditions} from "./libraries/Conditions.sol";
-import {ExactTransfer} from "./libraries/ExactTransfer.sol";
 import {MemberCounters} from "./libraries/MemberCounters.sol";
 import {RecentSales} from "./libraries/RecentSales.sol";
-import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {IDeliveryEscrow} from "./interfaces/IDeliveryEscrow.sol";
-import {IMembership} from "./interfaces/IMembership.sol";
-import {IMarketplace} from "./interfaces/IMarketplace.sol";
-import {IBidToken} from "./interfaces/IBidToken.sol";
-import {IListing} from "./interfaces/IListing.sol";
 
 /// @title Membership
 /// @notice Dynamic membership tiers (SPEC §4.6, source document 001 FIG. 29). The escrow reports every completed or
@@ -28,13 +21,12 @@ import {IListing} from "./interfaces/IListing.sol";
 /// it completes and are reversed when it is cancelled.
 /// @dev Everything is bounded: at most 32 conditions and 16 tiers, and the recent-sales window is a ring of
 /// RECENT_DAYS daily counters in one slot. The packed words live in libraries, each with its bit layout drawn:
-/// `MemberCounters`, `RecentSales`, `Conditions` (conditions and tier keys). Roles are the marketplace's: its admin
-/// configures, REVIEWER_ROLE records reviews. Reward books: the payment-token balance always equals `rewardPool`.
+/// `MemberCounters`, `RecentSales`, `Conditions` (conditions and tier keys). The reward books and the role checks are
+/// in the `MembershipRewards` base. Roles are the marketplace's: its admin configures, REVIEWER_ROLE records reviews.
 // One value per slot, each read on its own hot path.
 // solhint-disable-next-line max-states-count
-contract Membership is IMembership, ReentrancyGuardTransient {
+contract Membership is MembershipRewards {
     using MemberCounters for mapping(address => uint256);
-    using SafeERC20 for IERC20;
 
     /// @notice The most conditions (bit set width).
     uint256 public constant MAX_CONDITIONS = Conditions.MAX;
@@ -48,10 +40,7 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     uint256 private constant _BPS = 10_000;
     uint256 private constant _THRESHOLD_MAX = (1 << 24) - 1;
 
-    IMarketplace private immutable _MARKETPLACE;
-    IBidToken private immutable _BID_TOKEN;
     address private immutable _ESCROW;
-    IERC20 private immutable _PAYMENT_TOKEN;
 
     /// @dev Conditions packed eight to a slot (see `Conditions`), read only up to the highest set id: a tier
     /// evaluation costs a few storage reads, so every report fits the escrow's gas cap.
@@ -69,28 +58,20 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     mapping(address member => uint256 word) private _counterWords;
     /// @dev A seller's ring of daily sales (see `RecentSales`).
     mapping(address seller => uint256 ring) private _recentSales;
-    mapping(address member => uint256) private _rewards;
     mapping(uint8 reason => ReasonRule) private _reasons;
     mapping(address seller => bool) private _autoRelist;
-    mapping(uint256 orderId => uint256) private _pendingRewards;
-    mapping(address member => uint256) private _claimable;
-    uint256 private _totalClaimable;
-    uint256 private _rewardPool;
-
-    modifier onlyAdmin() {
-        _checkRole(bytes32(0));
-        _;
-    }
 
     /// @param marketplace_ The marketplace whose roles govern this contract.
     /// @param bidToken The bid token, whose enrolled listings report stake cancellations.
     /// @param escrow_ The delivery escrow, which reports orders.
     /// @param defaultPolicy The default tier's policy.
-    constructor(address marketplace_, address bidToken, address escrow_, Policy memory defaultPolicy) {
-        _MARKETPLACE = IMarketplace(marketplace_);
-        _BID_TOKEN = IBidToken(bidToken);
+    constructor(
+        address marketplace_,
+        address bidToken,
+        address escrow_,
+        Policy memory defaultPolicy
+    ) MembershipRewards(marketplace_, bidToken) {
         _ESCROW = escrow_;
-        _PAYMENT_TOKEN = IERC20(IMarketplace(marketplace_).paymentToken());
         _checkPolicy(defaultPolicy);
         _tiers[0] = Tier({required: 0, priority: 0, exists: true, policy: defaultPolicy});
         _tierCount = 1;
@@ -206,43 +187,6 @@ contract Membership is IMembership, ReentrancyGuardTransient {
         emit CancellationRequested(orderId, msg.sender, reason, rule.party, refund.mode);
         // The escrow refunds and reports back (`onOrderCancelled`): counters, tiers, reward reversal, relisting.
         IDeliveryEscrow(_ESCROW).cancelByPolicy(orderId, rule.party, reason, refund);
-    }
-
-    // ---------------------------------------------------------------- rewards
-
-    /// @inheritdoc IMembership
-    function fundRewards(uint256 amount) external nonReentrant {
-        if (amount == 0) revert ZeroInput();
-        _rewardPool += amount;
-        emit RewardsFunded(msg.sender, amount);
-        ExactTransfer.pullExact(_PAYMENT_TOKEN, msg.sender, amount);
-    }
-
-    /// @inheritdoc IMembership
-    function claimRewards(uint256 tokenId) external nonReentrant returns (uint256 amount) {
-        if (IERC721(address(_BID_TOKEN)).ownerOf(tokenId) != msg.sender) revert NotTokenHolder(tokenId, msg.sender);
-        amount = _claimable[msg.sender];
-        if (amount == 0) revert NothingToClaim(msg.sender);
-        uint256 pool = _rewardPool;
-        if (amount > pool) revert RewardPoolShort(amount, pool);
-        _claimable[msg.sender] = 0;
-        _totalClaimable -= amount;
-        _rewardPool = pool - amount;
-        emit RewardsClaimed(msg.sender, tokenId, amount);
-        // topUp pulls exactly `amount` and checks what arrived; no allowance is left behind.
-        _PAYMENT_TOKEN.forceApprove(address(_BID_TOKEN), amount);
-        _BID_TOKEN.topUp(tokenId, amount);
-    }
-
-    /// @inheritdoc IMembership
-    function withdrawRewardSurplus(address to, uint256 amount) external onlyAdmin nonReentrant {
-        if (to == address(0) || amount == 0) revert ZeroInput();
-        uint256 pool = _rewardPool;
-        uint256 surplus = pool > _totalClaimable ? pool - _totalClaimable : 0;
-        if (amount > surplus) revert RewardPoolShort(amount, surplus);
-        _rewardPool = pool - amount;
-        emit RewardSurplusWithdrawn(to, amount);
-        _PAYMENT_TOKEN.safeTransfer(to, amount);
     }
 
     /// @inheritdoc IMembership
@@ -454,38 +398,8 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IMembership
-    function pendingReward(uint256 orderId) external view returns (uint256) {
-        return _pendingRewards[orderId];
-    }
-
-    /// @inheritdoc IMembership
-    function claimableRewards(address member) external view returns (uint256) {
-        return _claimable[member];
-    }
-
-    /// @inheritdoc IMembership
-    function rewardPool() external view returns (uint256) {
-        return _rewardPool;
-    }
-
-    /// @inheritdoc IMembership
-    function totalClaimable() external view returns (uint256) {
-        return _totalClaimable;
-    }
-
-    /// @inheritdoc IMembership
-    function rewardsEarned(address member) external view returns (uint256) {
-        return _rewards[member];
-    }
-
-    /// @inheritdoc IMembership
     function condition(uint256 conditionId) external view returns (Condition memory) {
         return Conditions.get(_conditionWords, conditionId);
-    }
-
-    /// @inheritdoc IMembership
-    function marketplace() external view returns (address) {
-        return address(_MARKETPLACE);
     }
 
     /// @inheritdoc IMembership
@@ -541,12 +455,6 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     function _checkPolicy(Policy memory policy) private pure {
         if (policy.feeBps > _BPS) revert BpsTooHigh(policy.feeBps);
         if (policy.rewardBps > _BPS) revert BpsTooHigh(policy.rewardBps);
-    }
-
-    function _checkRole(bytes32 role) private view {
-        if (!IAccessControl(address(_MARKETPLACE)).hasRole(role, msg.sender)) {
-            revert IAccessControl.AccessControlUnauthorizedAccount(msg.sender, role);
-        }
     }
 
     function _onlyEscrow() private view {
