@@ -3,7 +3,6 @@ pragma solidity 0.8.30;
 
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {IDeliveryEscrow} from "./interfaces/IDeliveryEscrow.sol";
-import {Authorizations} from "./libraries/Authorizations.sol";
 
 /// @title OfferBook
 /// @notice Sellers' signed offers of direct orders (EIP-712 `Offer` under the escrow's domain): each nonce opens at
