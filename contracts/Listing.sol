@@ -18,6 +18,7 @@ import {CancellationRules} from "./libraries/CancellationRules.sol";
 import {ListingSettlement} from "./libraries/ListingSettlement.sol";
 import {DissolutionVotes} from "./libraries/DissolutionVotes.sol";
 import {ListingBalance} from "./libraries/ListingBalance.sol";
+import {RefundModes} from "./libraries/RefundModes.sol";
 
 /// @title Listing
 /// @notice The per-listing DAO (agreements II and III): sells N equal stakes until Time-Date A, then either
@@ -311,7 +312,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
         );
         CancellationRules.checkTime(window, cutoff, position.lastPurchaseAt, Charter.deadline());
         c.mode = mode;
-        _splitRefund(c, position, charged, mode == IMembership.RefundMode.WalletMinusFee ? feeBps : 0);
+        _splitRefund(c, position, charged, RefundModes.feeRate(mode, feeBps));
 
         _log.cancel(purchaseIndex);
         position.stakes -= c.count;
@@ -329,10 +330,9 @@ contract Listing is IListing, ReentrancyGuardTransient {
         _state.write(state);
     }
 
-    /// @dev Prices a cancellation and splits its refund. The position's wallet-paid part (its value minus what credit
-    /// paid) is refunded to the wallet first, anything beyond it was paid from credit and goes back as credit; the
-    /// fee (tier fee, budget fee on the `charged` stakes) comes out of the wallet part first. Credit mode refunds
-    /// everything as credit.
+    /// @dev Prices a cancellation and splits its refund (see `RefundModes.split`). The position's wallet-paid part
+    /// (its value minus what credit paid) counts as paid from the wallet first, anything beyond it as paid from credit;
+    /// the fee is the tier fee, plus the budget fee on the `charged` stakes.
     function _splitRefund(
         Cancellation memory c,
         ListingState.Position memory position,
@@ -346,14 +346,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
         position.creditPaid -= uint96(creditPart);
         uint256 chargedBps = _max(tierBps, BUDGET_FEE_BPS);
         c.fee = ((amount - charged * price) * tierBps + charged * price * chargedBps) / 10_000;
-        if (c.mode == IMembership.RefundMode.Credit) {
-            c.toCredit = amount - c.fee;
-            return;
-        }
-        uint256 walletPart = amount - creditPart;
-        uint256 feeFromWallet = _min(c.fee, walletPart);
-        c.toWallet = walletPart - feeFromWallet;
-        c.toCredit = creditPart - (c.fee - feeFromWallet);
+        (c.toWallet, c.toCredit) = RefundModes.split(c.mode, amount, creditPart, c.fee);
     }
 
     /// @dev Hands `amount` back to token `tokenId` as credit (the listing's balance covers it: the caller collected

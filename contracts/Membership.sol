@@ -1,17 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {ExactTransfer} from "./libraries/ExactTransfer.sol";
-import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {MembershipRewards} from "./MembershipRewards.sol";
 import {IDeliveryEscrow} from "./interfaces/IDeliveryEscrow.sol";
-import {IMembership} from "./interfaces/IMembership.sol";
-import {IMarketplace} from "./interfaces/IMarketplace.sol";
-import {IBidToken} from "./interfaces/IBidToken.sol";
 import {IListing} from "./interfaces/IListing.sol";
+import {IMembership} from "./interfaces/IMembership.sol";
+import {CancellationReasons} from "./libraries/CancellationReasons.sol";
+import {Conditions} from "./libraries/Conditions.sol";
+import {MemberCounters} from "./libraries/MemberCounters.sol";
+import {RecentSales} from "./libraries/RecentSales.sol";
 
 /// @title Membership
 /// @notice Dynamic membership tiers (SPEC §4.6, source document 001 FIG. 29). The escrow reports every completed or
@@ -23,77 +20,58 @@ import {IListing} from "./interfaces/IListing.sol";
 /// marketplace's POLICY_ROLE). Rewards are booked when a direct order opens, become claimable as bid-token credit when
 /// it completes and are reversed when it is cancelled.
 /// @dev Everything is bounded: at most 32 conditions and 16 tiers, and the recent-sales window is a ring of
-/// RECENT_DAYS daily counters in one slot. Roles are the marketplace's: its admin configures, REVIEWER_ROLE
-/// records reviews. Reward books: the payment-token balance always equals `rewardPool`.
+/// RECENT_DAYS daily counters in one slot. The packed words live in libraries, each with its bit layout drawn:
+/// `MemberCounters`, `RecentSales`, `Conditions` (conditions and tier keys). The reward books and the role checks are
+/// in the `MembershipRewards` base. Roles are the marketplace's: its admin configures, REVIEWER_ROLE records reviews.
 // One value per slot, each read on its own hot path.
 // solhint-disable-next-line max-states-count
-contract Membership is IMembership, ReentrancyGuardTransient {
-    using SafeERC20 for IERC20;
+contract Membership is MembershipRewards {
+    using MemberCounters for mapping(address => uint256);
 
     /// @notice The most conditions (bit set width).
-    uint256 public constant MAX_CONDITIONS = 32;
+    uint256 public constant MAX_CONDITIONS = Conditions.MAX;
     /// @notice The most tiers, the default tier included.
-    uint256 public constant MAX_TIERS = 16;
+    uint256 public constant MAX_TIERS = Conditions.MAX_TIERS;
     /// @notice Length of the recent-sales window, in days.
-    uint256 public constant RECENT_DAYS = 10;
+    uint256 public constant RECENT_DAYS = RecentSales.DAYS;
     /// @notice The marketplace role that records reviews.
     bytes32 public constant REVIEWER_ROLE = keccak256("REVIEWER_ROLE");
 
     uint256 private constant _BPS = 10_000;
-    uint256 private constant _DAY_BITS = 32;
-    uint256 private constant _COUNT_BITS = 16;
-    uint256 private constant _COUNT_MASK = (1 << _COUNT_BITS) - 1;
-    uint256 private constant _CONDITIONS_PER_WORD = 8;
-    uint256 private constant _CONDITION_BITS = 32;
-    uint256 private constant _THRESHOLD_MASK = (1 << 24) - 1;
-    uint256 private constant _TIERS_PER_WORD = 4;
-    uint256 private constant _TIER_KEY_BITS = 64;
-    uint8 private constant _FIRST_FREE_REASON = 16;
-    uint8 private constant _REASON_DISPUTE_SPLIT = 4;
+    uint256 private constant _THRESHOLD_MAX = (1 << 24) - 1;
 
-    IMarketplace private immutable _MARKETPLACE;
-    IBidToken private immutable _BID_TOKEN;
     address private immutable _ESCROW;
-    IERC20 private immutable _PAYMENT_TOKEN;
 
-    /// @dev Conditions packed eight to a slot (8-bit kind, 24-bit threshold), read only up to the highest set id:
-    /// a tier evaluation costs a few storage reads, so every report fits the escrow's gas cap.
-    uint256[MAX_CONDITIONS / _CONDITIONS_PER_WORD] private _conditionWords;
+    /// @dev Conditions packed eight to a slot (see `Conditions`), read only up to the highest set id: a tier
+    /// evaluation costs a few storage reads, so every report fits the escrow's gas cap.
+    uint256[4] private _conditionWords;
     /// @dev These four share one slot, read once by every report.
     uint8 private _conditionEnd;
     uint8 private _tierCount;
     uint8 private _helpfulThreshold;
     uint32 private _stakeCancelCutoff;
     mapping(uint256 tierId => Tier) private _tiers;
-    /// @dev Every tier's required set (32 bits) and priority (16 bits), four tiers to a slot: a tier evaluation reads
+    /// @dev Every tier's required set and priority, four tiers to a slot (see `Conditions`): a tier evaluation reads
     /// four slots instead of fifteen Tier structs, so the worst configuration fits the escrow's report cap.
-    uint256[MAX_TIERS / _TIERS_PER_WORD] private _tierKeys;
-    /// @dev A member's Counters packed in one word (see `_encode`), written with a single store per report.
-    mapping(address member => uint256) private _counterWords;
-    /// @dev Low 32 bits: the day of the latest recorded sale; then RECENT_DAYS 16-bit counters, one per day % 10.
-    mapping(address seller => uint256) private _recentSales;
-    mapping(address member => uint256) private _rewards;
+    uint256[4] private _tierKeys;
+    /// @dev A member's Counters packed in one word (see `MemberCounters`), written with a single store per report.
+    mapping(address member => uint256 word) private _counterWords;
+    /// @dev A seller's ring of daily sales (see `RecentSales`).
+    mapping(address seller => uint256 ring) private _recentSales;
     mapping(uint8 reason => ReasonRule) private _reasons;
     mapping(address seller => bool) private _autoRelist;
-    mapping(uint256 orderId => uint256) private _pendingRewards;
-    mapping(address member => uint256) private _claimable;
-    uint256 private _totalClaimable;
-    uint256 private _rewardPool;
-
-    modifier onlyAdmin() {
-        _checkRole(bytes32(0));
-        _;
-    }
 
     /// @param marketplace_ The marketplace whose roles govern this contract.
     /// @param bidToken The bid token, whose enrolled listings report stake cancellations.
     /// @param escrow_ The delivery escrow, which reports orders.
     /// @param defaultPolicy The default tier's policy.
-    constructor(address marketplace_, address bidToken, address escrow_, Policy memory defaultPolicy) {
-        _MARKETPLACE = IMarketplace(marketplace_);
-        _BID_TOKEN = IBidToken(bidToken);
+    constructor(
+        address marketplace_,
+        address bidToken,
+        address escrow_,
+        Policy memory defaultPolicy
+    ) MembershipRewards(marketplace_, bidToken) {
         _ESCROW = escrow_;
-        _PAYMENT_TOKEN = IERC20(IMarketplace(marketplace_).paymentToken());
         _checkPolicy(defaultPolicy);
         _tiers[0] = Tier({required: 0, priority: 0, exists: true, policy: defaultPolicy});
         _tierCount = 1;
@@ -120,11 +98,8 @@ contract Membership is IMembership, ReentrancyGuardTransient {
             condition_.kind == ConditionKind.MaxCancellationRateBps ||
                 condition_.kind == ConditionKind.MinCancellationRateBps;
         if (isRate && condition_.threshold > _BPS) revert BpsTooHigh(condition_.threshold);
-        if (condition_.threshold > _THRESHOLD_MASK) revert ThresholdTooLarge(condition_.threshold);
-        uint256 word = conditionId / _CONDITIONS_PER_WORD;
-        uint256 shift = (conditionId % _CONDITIONS_PER_WORD) * _CONDITION_BITS;
-        uint256 packed = (uint256(condition_.kind) << 24) | condition_.threshold;
-        _conditionWords[word] = (_conditionWords[word] & ~(uint256(type(uint32).max) << shift)) | (packed << shift);
+        if (condition_.threshold > _THRESHOLD_MAX) revert ThresholdTooLarge(condition_.threshold);
+        Conditions.set(_conditionWords, conditionId, condition_.kind, condition_.threshold);
         if (conditionId >= _conditionEnd) _conditionEnd = uint8(conditionId + 1);
         emit ConditionSet(conditionId, condition_.kind, condition_.threshold);
     }
@@ -135,7 +110,9 @@ contract Membership is IMembership, ReentrancyGuardTransient {
         if (tierId >= MAX_TIERS || tierId > count) revert TierOutOfRange(tierId);
         if (tierId == 0 && required != 0) revert DefaultTierHasConditions();
         for (uint256 i = 0; i < MAX_CONDITIONS; ++i) {
-            if ((required >> i) & 1 == 1 && _condition(i).kind == ConditionKind.Unset) revert ConditionOutOfRange(i);
+            if ((required >> i) & 1 == 1 && Conditions.get(_conditionWords, i).kind == ConditionKind.Unset) {
+                revert ConditionOutOfRange(i);
+            }
         }
         // The default tier is the fallback, not a candidate: only the others compete on priority.
         if (tierId != 0) {
@@ -146,10 +123,7 @@ contract Membership is IMembership, ReentrancyGuardTransient {
         _checkPolicy(policy);
         Tier memory t = Tier({required: required, priority: priority, exists: true, policy: policy});
         _tiers[tierId] = t;
-        uint256 word = tierId / _TIERS_PER_WORD;
-        uint256 shift = (tierId % _TIERS_PER_WORD) * _TIER_KEY_BITS;
-        uint256 key = uint256(required) | (uint256(priority) << 32);
-        _tierKeys[word] = (_tierKeys[word] & ~(uint256(type(uint64).max) << shift)) | (key << shift);
+        Conditions.setTierKey(_tierKeys, tierId, required, priority);
         if (tierId == count) _tierCount = uint8(count + 1);
         emit TierSet(tierId, required, priority, policy);
     }
@@ -175,7 +149,7 @@ contract Membership is IMembership, ReentrancyGuardTransient {
 
     /// @inheritdoc IMembership
     function setReason(uint8 reason, bool enabled, Party party) external onlyAdmin {
-        if (reason < _FIRST_FREE_REASON) revert ReasonOutOfRange(reason);
+        if (reason < CancellationReasons.FIRST_FREE) revert ReasonOutOfRange(reason);
         _setReason(reason, enabled, party);
     }
 
@@ -202,7 +176,7 @@ contract Membership is IMembership, ReentrancyGuardTransient {
         Party initiator = byBuyer ? Party.Buyer : Party.Seller;
         if (rule.party != initiator && rule.party != Party.Both) revert ReasonBlamesOtherParty(reason, rule.party);
         // Then the initiator's tier, as it stands before this cancellation.
-        Policy memory policy = _tiers[_loadCounters(msg.sender).tier].policy;
+        Policy memory policy = _tiers[_counterWords.load(msg.sender).tier].policy;
         uint256 closesAt = uint256(o.openedAt) + policy.cancelWindow;
         if (policy.cancelWindow == 0 || block.timestamp > closesAt) revert CancelWindowClosed(orderId, closesAt);
         // The buyer's refund mode applies to its own cancellations; a seller's cancellation refunds in full.
@@ -215,46 +189,9 @@ contract Membership is IMembership, ReentrancyGuardTransient {
         IDeliveryEscrow(_ESCROW).cancelByPolicy(orderId, rule.party, reason, refund);
     }
 
-    // ---------------------------------------------------------------- rewards
-
-    /// @inheritdoc IMembership
-    function fundRewards(uint256 amount) external nonReentrant {
-        if (amount == 0) revert ZeroInput();
-        _rewardPool += amount;
-        emit RewardsFunded(msg.sender, amount);
-        ExactTransfer.pullExact(_PAYMENT_TOKEN, msg.sender, amount);
-    }
-
-    /// @inheritdoc IMembership
-    function claimRewards(uint256 tokenId) external nonReentrant returns (uint256 amount) {
-        if (IERC721(address(_BID_TOKEN)).ownerOf(tokenId) != msg.sender) revert NotTokenHolder(tokenId, msg.sender);
-        amount = _claimable[msg.sender];
-        if (amount == 0) revert NothingToClaim(msg.sender);
-        uint256 pool = _rewardPool;
-        if (amount > pool) revert RewardPoolShort(amount, pool);
-        _claimable[msg.sender] = 0;
-        _totalClaimable -= amount;
-        _rewardPool = pool - amount;
-        emit RewardsClaimed(msg.sender, tokenId, amount);
-        // topUp pulls exactly `amount` and checks what arrived; no allowance is left behind.
-        _PAYMENT_TOKEN.forceApprove(address(_BID_TOKEN), amount);
-        _BID_TOKEN.topUp(tokenId, amount);
-    }
-
-    /// @inheritdoc IMembership
-    function withdrawRewardSurplus(address to, uint256 amount) external onlyAdmin nonReentrant {
-        if (to == address(0) || amount == 0) revert ZeroInput();
-        uint256 pool = _rewardPool;
-        uint256 surplus = pool > _totalClaimable ? pool - _totalClaimable : 0;
-        if (amount > surplus) revert RewardPoolShort(amount, surplus);
-        _rewardPool = pool - amount;
-        emit RewardSurplusWithdrawn(to, amount);
-        _PAYMENT_TOKEN.safeTransfer(to, amount);
-    }
-
     /// @inheritdoc IMembership
     function register() external {
-        Counters memory c = _loadCounters(msg.sender);
+        Counters memory c = _counterWords.load(msg.sender);
         if (c.registered) revert AlreadyRegistered(msg.sender);
         c.registered = true;
         _store(msg.sender, c);
@@ -267,16 +204,16 @@ contract Membership is IMembership, ReentrancyGuardTransient {
         bool helpful = helpfulness >= _helpfulThreshold;
         emit ReviewRecorded(msg.sender, author, helpfulness, helpful);
         if (!helpful) return;
-        Counters memory c = _loadCounters(author);
+        Counters memory c = _counterWords.load(author);
         ++c.helpfulReviews;
         _store(author, c);
     }
 
     /// @inheritdoc IMembership
     function refresh(address member) external returns (uint256) {
-        Counters memory c = _loadCounters(member);
+        Counters memory c = _counterWords.load(member);
         _store(member, c);
-        return _loadCounters(member).tier;
+        return _counterWords.load(member).tier;
     }
 
     // ---------------------------------------------------------------- reports
@@ -331,14 +268,14 @@ contract Membership is IMembership, ReentrancyGuardTransient {
             emit RewardEarned(buyer, orderId, reward);
         }
         if (!_MARKETPLACE.isVerifiedSeller(seller)) return;
-        Counters memory b = _loadCounters(buyer);
+        Counters memory b = _counterWords.load(buyer);
         ++b.orders;
         ++b.completed;
         _store(buyer, b);
 
-        uint256 sales = _recordSale(seller);
+        uint256 sales = RecentSales.record(_recentSales, seller);
         emit RecentSaleRecorded(seller, sales);
-        Counters memory s = _loadCounters(seller);
+        Counters memory s = _counterWords.load(seller);
         ++s.orders;
         ++s.completed;
         _store(seller, s);
@@ -367,20 +304,20 @@ contract Membership is IMembership, ReentrancyGuardTransient {
             emit RewardReversed(buyer, orderId, reward);
         }
         if (!_MARKETPLACE.isVerifiedSeller(seller)) return;
-        Counters memory b = _loadCounters(buyer);
+        Counters memory b = _counterWords.load(buyer);
         ++b.orders;
         if (responsible == Party.Buyer || responsible == Party.Both) ++b.cancelledAsBuyer;
         _store(buyer, b);
-        Counters memory s = _loadCounters(seller);
+        Counters memory s = _counterWords.load(seller);
         ++s.orders;
         bool sellerCharged = responsible == Party.Seller || responsible == Party.Both;
         if (sellerCharged) ++s.cancelledAsSeller;
         _store(seller, s);
         if (
             !sellerCharged &&
-            reason != _REASON_DISPUTE_SPLIT &&
+            reason != CancellationReasons.DISPUTE_SPLIT &&
             _autoRelist[seller] &&
-            _tiers[_loadCounters(seller).tier].policy.autoRelist
+            _tiers[_counterWords.load(seller).tier].policy.autoRelist
         ) {
             IDeliveryEscrow.Order memory o = IDeliveryEscrow(_ESCROW).order(orderId);
             emit RelistRequested(seller, orderId, o.listing, o.deedId);
@@ -392,7 +329,7 @@ contract Membership is IMembership, ReentrancyGuardTransient {
         address buyer
     ) external returns (uint256 cancelWindow, uint256 cutoff, RefundMode refundMode, uint256 feeBps) {
         if (!_BID_TOKEN.isEnrolled(msg.sender)) revert NotAReporter(msg.sender);
-        Counters memory c = _loadCounters(buyer);
+        Counters memory c = _counterWords.load(buyer);
         // The cancellation is judged by the tier the buyer had when it asked.
         Policy storage policy = _tiers[c.tier].policy;
         (cancelWindow, cutoff, refundMode, feeBps) = (
@@ -409,32 +346,19 @@ contract Membership is IMembership, ReentrancyGuardTransient {
 
     /// @inheritdoc IMembership
     function tierFor(uint256 met) public view returns (uint256 tierId) {
-        uint256 best;
-        uint256 count = _tierCount;
-        uint256 word;
-        for (uint256 i = 1; i < count; ++i) {
-            if (i == 1 || i % _TIERS_PER_WORD == 0) word = _tierKeys[i / _TIERS_PER_WORD];
-            uint256 key = word >> ((i % _TIERS_PER_WORD) * _TIER_KEY_BITS);
-            uint256 required = key & type(uint32).max;
-            if (required & met != required) continue;
-            uint256 priority = (key >> 32) & type(uint16).max;
-            if (tierId == 0 || priority > best) {
-                tierId = i;
-                best = priority;
-            }
-        }
+        return Conditions.bestTier(_tierKeys, _tierCount, met);
     }
 
     /// @inheritdoc IMembership
     function conditionsMet(address member) public view returns (uint256) {
-        return _conditionsMet(member, _loadCounters(member));
+        return Conditions.metBy(_conditionWords, _conditionEnd, _counterWords.load(member), _recentSales, member);
     }
 
     /// @inheritdoc IMembership
     function status(
         address member
     ) external view returns (uint256 tierId, uint256 met, uint256 nextTier, uint256 missing) {
-        tierId = _loadCounters(member).tier;
+        tierId = _counterWords.load(member).tier;
         met = conditionsMet(member);
         uint256 current = tierId == 0 ? 0 : _tiers[tierId].priority;
         bool found;
@@ -450,26 +374,17 @@ contract Membership is IMembership, ReentrancyGuardTransient {
 
     /// @inheritdoc IMembership
     function policyOf(address member) external view returns (Policy memory) {
-        return _tiers[_loadCounters(member).tier].policy;
+        return _tiers[_counterWords.load(member).tier].policy;
     }
 
     /// @inheritdoc IMembership
     function countersOf(address member) external view returns (Counters memory) {
-        return _loadCounters(member);
+        return _counterWords.load(member);
     }
 
     /// @inheritdoc IMembership
-    function recentSales(address seller) public view returns (uint256 count) {
-        uint256 ring = _recentSales[seller];
-        uint256 latest = ring & type(uint32).max;
-        uint256 today = block.timestamp / 1 days;
-        // Days latest − 9 … latest are in the ring; only those after today − RECENT_DAYS count.
-        for (uint256 d = 0; d < RECENT_DAYS; ++d) {
-            if (latest < d) break;
-            uint256 day = latest - d;
-            if (day + RECENT_DAYS <= today) break;
-            count += (ring >> (_DAY_BITS + (day % RECENT_DAYS) * _COUNT_BITS)) & _COUNT_MASK;
-        }
+    function recentSales(address seller) external view returns (uint256 count) {
+        return RecentSales.count(_recentSales[seller]);
     }
 
     /// @inheritdoc IMembership
@@ -483,38 +398,8 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IMembership
-    function pendingReward(uint256 orderId) external view returns (uint256) {
-        return _pendingRewards[orderId];
-    }
-
-    /// @inheritdoc IMembership
-    function claimableRewards(address member) external view returns (uint256) {
-        return _claimable[member];
-    }
-
-    /// @inheritdoc IMembership
-    function rewardPool() external view returns (uint256) {
-        return _rewardPool;
-    }
-
-    /// @inheritdoc IMembership
-    function totalClaimable() external view returns (uint256) {
-        return _totalClaimable;
-    }
-
-    /// @inheritdoc IMembership
-    function rewardsEarned(address member) external view returns (uint256) {
-        return _rewards[member];
-    }
-
-    /// @inheritdoc IMembership
     function condition(uint256 conditionId) external view returns (Condition memory) {
-        return _condition(conditionId);
-    }
-
-    /// @inheritdoc IMembership
-    function marketplace() external view returns (address) {
-        return address(_MARKETPLACE);
+        return Conditions.get(_conditionWords, conditionId);
     }
 
     /// @inheritdoc IMembership
@@ -537,16 +422,17 @@ contract Membership is IMembership, ReentrancyGuardTransient {
     /// @dev Writes a member's counters after re-evaluating its tier; emits the counters and any tier change.
     function _store(address member, Counters memory c) private {
         uint256 before = c.tier;
-        uint256 next = tierFor(_conditionsMet(member, c));
+        uint256 met = Conditions.metBy(_conditionWords, _conditionEnd, c, _recentSales, member);
+        uint256 next = Conditions.bestTier(_tierKeys, _tierCount, met);
         c.tier = uint8(next);
-        _counterWords[member] = _encode(c);
+        _counterWords[member] = MemberCounters.encode(c);
         emit CountersUpdated(member, c);
         if (next != before) emit TierChanged(member, before, next);
     }
 
     /// @dev The reward `amount` earns at the buyer's current tier.
     function _rewardAtTier(address buyer, uint256 amount) private view returns (uint256) {
-        return (amount * _tiers[_loadCounters(buyer).tier].policy.rewardBps) / _BPS;
+        return (amount * _tiers[_counterWords.load(buyer).tier].policy.rewardBps) / _BPS;
     }
 
     /// @dev The platform's fee on a settled listing: what its stakes sold for above the price.
@@ -561,103 +447,14 @@ contract Membership is IMembership, ReentrancyGuardTransient {
         return a < b ? a : b;
     }
 
-    function _loadCounters(address member) private view returns (Counters memory c) {
-        uint256 w = _counterWords[member];
-        c.orders = uint32(w);
-        c.completed = uint32(w >> 32);
-        c.cancelledAsBuyer = uint32(w >> 64);
-        c.cancelledAsSeller = uint32(w >> 96);
-        c.stakeCancellations = uint32(w >> 128);
-        c.helpfulReviews = uint32(w >> 160);
-        c.tier = uint8(w >> 192);
-        c.registered = (w >> 200) & 1 == 1;
-    }
-
-    function _encode(Counters memory c) private pure returns (uint256 w) {
-        w =
-            uint256(c.orders) |
-            (uint256(c.completed) << 32) |
-            (uint256(c.cancelledAsBuyer) << 64) |
-            (uint256(c.cancelledAsSeller) << 96) |
-            (uint256(c.stakeCancellations) << 128) |
-            (uint256(c.helpfulReviews) << 160) |
-            (uint256(c.tier) << 192) |
-            (c.registered ? 1 << 200 : 0);
-    }
-
     function _setReason(uint8 reason, bool enabled, Party party) private {
         _reasons[reason] = ReasonRule(enabled, party);
         emit ReasonSet(reason, enabled, party);
     }
 
-    function _recordSale(address seller) private returns (uint256) {
-        uint256 ring = _recentSales[seller];
-        uint256 latest = ring & type(uint32).max;
-        uint256 today = block.timestamp / 1 days;
-        // Days between the latest sale and today are clear; a ring more than a window old is cleared whole.
-        if (today >= latest + RECENT_DAYS || ring == 0) {
-            ring = 0;
-        } else {
-            for (uint256 day = latest + 1; day <= today; ++day) {
-                ring &= ~(_COUNT_MASK << (_DAY_BITS + (day % RECENT_DAYS) * _COUNT_BITS));
-            }
-        }
-        uint256 shift = _DAY_BITS + (today % RECENT_DAYS) * _COUNT_BITS;
-        uint256 count = (ring >> shift) & _COUNT_MASK;
-        // A day's lane saturates instead of overflowing into the next day's.
-        if (count < _COUNT_MASK) ring += 1 << shift;
-        ring = (ring & ~uint256(type(uint32).max)) | today;
-        _recentSales[seller] = ring;
-        return recentSales(seller);
-    }
-
-    /// @dev Each counter a condition can test is computed once, before the loop (recent sales, which needs another
-    /// read, only when a condition asks for it), so 32 conditions cost little more than their four slots.
-    function _conditionsMet(address member, Counters memory c) private view returns (uint256 met) {
-        uint256 end = _conditionEnd;
-        if (end == 0) return 0;
-        uint256 orders = c.orders;
-        // Cancellation rates are over concluded orders; a member without any has a rate of 0.
-        uint256 rate = orders == 0 ? 0 : ((uint256(c.cancelledAsBuyer) + c.cancelledAsSeller) * _BPS) / orders;
-        uint256 recent = type(uint256).max;
-        uint256 word;
-        for (uint256 i = 0; i < end; ++i) {
-            if (i % _CONDITIONS_PER_WORD == 0) word = _conditionWords[i / _CONDITIONS_PER_WORD];
-            uint256 packed = word >> ((i % _CONDITIONS_PER_WORD) * _CONDITION_BITS);
-            ConditionKind kind = ConditionKind(uint8(packed >> 24));
-            uint256 t = packed & _THRESHOLD_MASK;
-            bool ok;
-            if (kind == ConditionKind.MinCompleted) ok = c.completed >= t;
-            else if (kind == ConditionKind.MaxCancellationRateBps) ok = rate <= t;
-            else if (kind == ConditionKind.MinCancellationRateBps)
-                ok = orders != 0 && rate >= t; // an abuser has a record
-            else if (kind == ConditionKind.MinRecentSales) {
-                if (recent == type(uint256).max) recent = recentSales(member);
-                ok = recent >= t;
-            } else if (kind == ConditionKind.MinHelpfulReviews) ok = c.helpfulReviews >= t;
-            else if (kind == ConditionKind.Registered) ok = c.registered;
-            else if (kind == ConditionKind.MinOrders) ok = orders >= t;
-            else if (kind == ConditionKind.MaxStakeCancellations) ok = c.stakeCancellations <= t;
-            if (ok) met |= 1 << i;
-        }
-    }
-
-    function _condition(uint256 conditionId) private view returns (Condition memory) {
-        uint256 packed =
-            _conditionWords[conditionId / _CONDITIONS_PER_WORD] >>
-                ((conditionId % _CONDITIONS_PER_WORD) * _CONDITION_BITS);
-        return Condition({kind: ConditionKind(uint8(packed >> 24)), threshold: uint64(packed & _THRESHOLD_MASK)});
-    }
-
     function _checkPolicy(Policy memory policy) private pure {
         if (policy.feeBps > _BPS) revert BpsTooHigh(policy.feeBps);
         if (policy.rewardBps > _BPS) revert BpsTooHigh(policy.rewardBps);
-    }
-
-    function _checkRole(bytes32 role) private view {
-        if (!IAccessControl(address(_MARKETPLACE)).hasRole(role, msg.sender)) {
-            revert IAccessControl.AccessControlUnauthorizedAccount(msg.sender, role);
-        }
     }
 
     function _onlyEscrow() private view {

@@ -4,10 +4,11 @@ pragma solidity ^0.8.27;
 /// @title IMembershipHooks
 /// @notice What the delivery escrow reports to the membership contract (SPEC §4.6): every direct order opened, every
 /// completed order and every cancelled one, with the party the cancellation is attributed to.
-/// @dev Reason codes the escrow uses itself: 1 ship-by missed, 2 refunded after suspension (too many wrong codes),
-/// 3 refunded by dispute, 4 split by dispute, 5 cash option taken, 6 dispute expired before shipment (nobody
-/// charged), 7 deposit forfeited (balance unpaid when the confirmation window ended). Codes 16 and above are given by the parties
-/// (cancellation by agreement) or by the policy role; their meaning belongs to the membership contract.
+/// @dev Reason codes (one set, `libraries/CancellationReasons.sol`): the escrow uses 1 ship-by missed, 2 refunded after
+/// suspension (too many wrong codes), 3 refunded by dispute, 4 split by dispute, 5 cash option taken, 6 dispute expired
+/// before shipment (nobody charged), 7 deposit forfeited (balance unpaid when the confirmation window ended). Codes 16
+/// and above are given by the parties (cancellation by agreement) or by the policy role; their meaning belongs to the
+/// membership contract.
 interface IMembershipHooks {
     /// @notice Who a cancellation is attributed to.
     enum Party {

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.27;
 
 import {IDeliveryEscrow} from "../interfaces/IDeliveryEscrow.sol";
+import {Orders} from "./Orders.sol";
 
 /// @title Disputes
 /// @notice The ballots of one disputed order: who voted what, and whether two votes now agree.
@@ -18,7 +19,49 @@ library Disputes {
         IDeliveryEscrow.OrderStatus disputedFrom;
     }
 
+    /// @notice How long the arbiter has to settle a dispute before anyone may end it by its default outcome.
+    uint256 internal constant TIMEOUT = 30 days;
+
     uint256 private constant _BPS = 10_000;
+
+    /// @notice Opens a dispute on an open order whose own clock has not decided it yet (a suspended order may be
+    /// disputed until it is refunded); the arbiter then has `TIMEOUT` to settle it.
+    /// @param self The order's ballots.
+    /// @param o The order.
+    /// @param orderId Its id.
+    /// @param arbiter The current arbiter (none: disputes are closed).
+    function open(State storage self, IDeliveryEscrow.Order storage o, uint256 orderId, address arbiter) internal {
+        Orders.requireParty(o, orderId);
+        IDeliveryEscrow.OrderStatus status = o.status;
+        if (status == IDeliveryEscrow.OrderStatus.Disputed) revert IDeliveryEscrow.WrongOrderStatus(orderId, status);
+        Orders.requireOpen(status, orderId);
+        // Once the ship-by time or the confirmation window is over, the order's own clock has decided it.
+        if (status != IDeliveryEscrow.OrderStatus.Suspended && block.timestamp > o.deadline) {
+            revert IDeliveryEscrow.DisputeWindowClosed(orderId, o.deadline);
+        }
+        if (arbiter == address(0)) revert IDeliveryEscrow.NoArbiter();
+        uint40 decideBy = uint40(block.timestamp + TIMEOUT);
+        o.status = IDeliveryEscrow.OrderStatus.Disputed;
+        o.deadline = decideBy;
+        self.disputedFrom = status;
+        emit IDeliveryEscrow.DisputeOpened(orderId, msg.sender, decideBy);
+    }
+
+    /// @notice Checks that a dispute's time is up and returns the state it interrupted, which decides its default
+    /// outcome (see `IDeliveryEscrow.settleExpiredDispute`).
+    /// @param self The order's ballots.
+    /// @param o The order.
+    /// @param orderId Its id.
+    /// @return from The status the dispute interrupted.
+    function expire(
+        State storage self,
+        IDeliveryEscrow.Order storage o,
+        uint256 orderId
+    ) internal view returns (IDeliveryEscrow.OrderStatus from) {
+        Orders.requireStatus(o.status, IDeliveryEscrow.OrderStatus.Disputed, orderId);
+        if (block.timestamp <= o.deadline) revert IDeliveryEscrow.DisputeNotExpired(orderId, o.deadline);
+        return self.disputedFrom;
+    }
 
     /// @notice Checks a vote and returns the seller's share it stands for (10,000 bps for Release, 0 for Refund).
     function ballot(

@@ -9,7 +9,8 @@ import {CappedCall} from "./CappedCall.sol";
 /// gas-hungry membership contract cannot block a release or a refund: the failure is recorded (by hash of its
 /// calldata) for a replay with more gas and emitted, with the calldata, so nothing it carried is lost. No return
 /// data is copied, so there is no return bomb either.
-/// @dev `State` is one mapping, so it occupies the slot the escrow's `_failedReports` mapping always had.
+/// @dev Internal functions, compiled into the escrow, which calls `send` directly from each of its three report sites
+/// (no wrapper between them, so a report costs one internal call).
 library MembershipReports {
     struct State {
         mapping(bytes32 reportHash => bool) failed;
