@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
+import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IListing} from "./interfaces/IListing.sol";
 import {IMarketplace} from "./interfaces/IMarketplace.sol";
@@ -370,7 +371,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
 
     /// @inheritdoc IListing
     function charter() external view onlyClone returns (uint256 listingId, Terms memory terms) {
-        return Charter.decode();
+        return abi.decode(Clones.fetchCloneArgs(address(this)), (uint256, Terms));
     }
 
     /// @inheritdoc IListing

@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.27;
 
-import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
-import {IListing} from "../interfaces/IListing.sol";
-
 /// @title Charter
 /// @notice Reads a listing clone's charter, `abi.encode(listingId, IListing.Terms)`, from the clone's immutable
 /// arguments (OpenZeppelin `Clones.cloneWithImmutableArgs`: they follow the 45-byte EIP-1167 code), by name.
 /// @dev The hot paths need four or five fields of the twelve-word charter: copying one word costs ~110 gas, decoding
 /// the whole charter ~1,000. Each field is one 32-byte word; the charter was validated at approval, so every word
-/// fits its declared type.
+/// fits its declared type. `Listing.charter()` decodes the whole charter itself: an internal function returning the
+/// `Terms` struct would allocate it twice in memory (~300 gas on every external read).
 ///
 ///     code offset   word  field
 ///     45 +  0 × 32    0   listingId
@@ -129,17 +127,4 @@ library Charter {
         value = v != 0;
     }
     // solhint-enable no-inline-assembly
-
-    /// @notice The whole charter, decoded (for the paths that need most of it).
-    /// @return listingId The marketplace's id for the listing.
-    /// @return all The terms.
-    function decode() internal view returns (uint256 listingId, IListing.Terms memory all) {
-        return abi.decode(Clones.fetchCloneArgs(address(this)), (uint256, IListing.Terms));
-    }
-
-    /// @notice The terms alone, decoded.
-    /// @return all The terms.
-    function terms() internal view returns (IListing.Terms memory all) {
-        (, all) = abi.decode(Clones.fetchCloneArgs(address(this)), (uint256, IListing.Terms));
-    }
 }

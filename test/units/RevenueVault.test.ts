@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { buy, createListing, deployFixture, ethers, fulfil, networkHelpers, USDC } from "./fixtures.js";
-import type { System, Terms } from "./fixtures.js";
+import { buy, createListing, deployFixture, ethers, fulfil, networkHelpers, USDC } from "../fixtures.js";
+import type { System, Terms } from "../fixtures.js";
 import {
   AssetDeed__factory,
   BidToken__factory,
@@ -10,7 +10,7 @@ import {
   Marketplace__factory,
   MpBlacklistToken__factory,
   RevenueVault__factory,
-} from "../typechain-types/index.js";
+} from "../../typechain-types/index.js";
 
 const Status = { Open: 0n, Drawing: 1n, Settled: 2n, Failed: 3n, Dissolved: 4n };
 const CONTENT = ethers.id("asset documents");

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { buy, createListing, DAY, defaultTerms, deployFixture, ethers, fulfil, networkHelpers, USDC } from "./fixtures.js";
-import type { System, Terms } from "./fixtures.js";
+import { buy, createListing, DAY, defaultTerms, deployFixture, ethers, fulfil, networkHelpers, USDC } from "../fixtures.js";
+import type { System, Terms } from "../fixtures.js";
 import {
   AssetDeed__factory,
   BidToken__factory,
@@ -10,8 +10,8 @@ import {
   Listing__factory,
   Marketplace__factory,
   RevenueVault__factory,
-} from "../typechain-types/index.js";
-import type { IMarketplace, Listing, Marketplace } from "../typechain-types/index.js";
+} from "../../typechain-types/index.js";
+import type { IMarketplace, Listing, Marketplace } from "../../typechain-types/index.js";
 
 const Status = { Open: 0n, Drawing: 1n, Settled: 2n, Failed: 3n, Dissolved: 4n };
 const Failure = { ThresholdNotMet: 0n, SellerRevoked: 1n, RandomnessTimedOut: 2n };

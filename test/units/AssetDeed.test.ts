@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { buy, createListing, deployFixture, ethers, fulfil, networkHelpers, USDC } from "./fixtures.js";
-import type { System } from "./fixtures.js";
+import { buy, createListing, deployFixture, ethers, fulfil, networkHelpers, USDC } from "../fixtures.js";
+import type { System } from "../fixtures.js";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 
 const CONTENT = ethers.id("asset documents");
