@@ -168,7 +168,7 @@ contract Membership is MembershipRewards {
         if (!byBuyer && msg.sender != o.seller) revert NotAParty(orderId, msg.sender);
         // Static rules: before shipment only (afterwards the parties agree or dispute in the escrow) …
         if (o.status != IDeliveryEscrow.OrderStatus.AwaitingShipment) {
-            revert CancellationClosed(orderId, uint256(o.status));
+            revert OrderNotCancellable(orderId, uint256(o.status));
         }
         // … and a known reason that charges the initiator: nobody blames the other party alone unilaterally.
         ReasonRule memory rule = _reasons[reason];

@@ -76,6 +76,8 @@ export const SENTENCES: Record<string, (a: ErrorArgs, fmt: AmountFormatter) => s
   CancellationCapReached: (a) =>
     `this listing already has ${formatCount(a[0])} stakes cancelled against ${formatCount(a[1])} held: cancelling more would leave cancelled stakes outnumbering both the held stakes and T`,
   CancellationClosed: (a) => `cancellations closed at ${when(a[0])}, the cut-off before Time-Date A`,
+  OrderNotCancellable: (a) =>
+    `escrow order #${a[0]} is ${ORDER_STATUS[Number(a[1])] ?? a[1]}: only an order awaiting shipment can be cancelled alone (the parties can still agree to cancel, or dispute)`,
   CancellationWindowPassed: (a) =>
     `your tier's cancellation window for this purchase ended at ${when(a[0])} (membership:status shows your tier's window)`,
   NothingToRefund: (a) => `bid token #${a[0]} has nothing to refund on this listing (it never bought here, or was already refunded)`,

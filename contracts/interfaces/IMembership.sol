@@ -126,7 +126,7 @@ interface IMembership is IMembershipHooks {
     /// (nothing once shipped, disputed, suspended or closed; the parties may still agree in the escrow).
     /// @param orderId The order.
     /// @param status Its state (IDeliveryEscrow.OrderStatus).
-    error CancellationClosed(uint256 orderId, uint256 status);
+    error OrderNotCancellable(uint256 orderId, uint256 status);
     /// @notice Thrown for a reason code that is not enabled.
     /// @param reason The code.
     error UnknownReason(uint8 reason);

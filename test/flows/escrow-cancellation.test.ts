@@ -181,7 +181,7 @@ describe("Escrow cancellation by tier policy", () => {
         .withArgs(id, sys.stranger.address);
       await sys.escrow.connect(sys.bob).markShipped(id, ethers.id("track"));
       await expect(m.connect(sys.alice).requestCancellation(id, Reason.ChangedMind, 0))
-        .to.be.revertedWithCustomError(m, "CancellationClosed")
+        .to.be.revertedWithCustomError(m, "OrderNotCancellable")
         .withArgs(id, Status.Shipped);
       // Once shipped, the parties can still agree in the escrow.
       await sys.escrow.connect(sys.alice).agreeToCancel(id, Party.Both, 20);
@@ -191,7 +191,7 @@ describe("Escrow cancellation by tier policy", () => {
       const released = await order();
       await sys.escrow.connect(sys.alice).release(released);
       await expect(m.connect(sys.alice).requestCancellation(released, Reason.ChangedMind, 0))
-        .to.be.revertedWithCustomError(m, "CancellationClosed")
+        .to.be.revertedWithCustomError(m, "OrderNotCancellable")
         .withArgs(released, Status.Released);
       await expect(m.connect(sys.alice).requestCancellation(99, Reason.ChangedMind, 0))
         .to.be.revertedWithCustomError(m, "NotAParty")

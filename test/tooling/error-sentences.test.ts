@@ -61,4 +61,18 @@ describe("tooling: one sentence for every contract error", () => {
       }
     });
   }
+
+  it("one error name means one thing: no two contracts declare a name with other arguments (sentences are keyed by name)", () => {
+    const seen = new Map<string, string>();
+    const clashes: string[] = [];
+    for (const [name, factory] of Object.entries(CONTRACTS)) {
+      new Interface(factory.abi).forEachError((e) => {
+        const signature = e.format("sighash");
+        const earlier = seen.get(e.name);
+        if (earlier !== undefined && earlier !== signature) clashes.push(`${name}: ${signature} vs ${earlier}`);
+        seen.set(e.name, signature);
+      });
+    }
+    expect(clashes).to.deep.equal([]);
+  });
 });

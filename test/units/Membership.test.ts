@@ -396,7 +396,7 @@ describe("Membership (unit)", () => {
         .withArgs(id, opened + 3_600n);
       await sys.escrow.connect(sys.bob).markShipped(id, ethers.id("tracking"));
       await expect(m.connect(sys.bob).requestCancellation(id, 18, 0))
-        .to.be.revertedWithCustomError(m, "CancellationClosed")
+        .to.be.revertedWithCustomError(m, "OrderNotCancellable")
         .withArgs(id, 3n); // Shipped
     });
   });
