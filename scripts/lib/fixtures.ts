@@ -373,3 +373,16 @@ export async function openDirect(sys: System, o: DirectOrder) {
   });
   return sys.escrow.connect(o.buyer).openOrder(offer, signature, o.codeHash ?? ethers.ZeroHash, o.codeLength ?? 0);
 }
+
+/** A membership tier policy for tests: the deployed default (1 h window, wallet refunds, no fee or reward), overridden. */
+export const tierPolicy = (over: Partial<Record<string, unknown>> = {}) => ({
+  cancelWindow: 3_600,
+  refundMode: 0, // IMembership.RefundMode.Wallet
+  feeBps: 0,
+  rewardBps: 0,
+  autoRelist: false,
+  ...over,
+});
+
+/** A bit mask with the given condition ids set. */
+export const conditionBits = (...ids: number[]) => ids.reduce((m, i) => m | (1 << i), 0);

@@ -9,6 +9,7 @@ import {
   networkHelpers,
   openDirect,
   USDC,
+  tierPolicy as policy,
 } from "../fixtures.js";
 import type { System } from "../fixtures.js";
 
@@ -25,14 +26,6 @@ const Kind = { MinCancellationRateBps: 3, Registered: 6 };
 const Reason = { ChangedMind: 16, Mistake: 17, OutOfStock: 18, CannotShip: 19, Terms: 20 };
 const AMOUNT = 100n * USDC;
 
-const policy = (over: Partial<Record<string, unknown>> = {}) => ({
-  cancelWindow: 3_600,
-  refundMode: Mode.Wallet,
-  feeBps: 0,
-  rewardBps: 0,
-  autoRelist: false,
-  ...over,
-});
 
 describe("Escrow cancellation by tier policy", () => {
   let sys: System;

@@ -6,6 +6,8 @@ import {
   networkHelpers,
   openDirect,
   USDC,
+  tierPolicy as policy,
+  conditionBits as bits,
 } from "../fixtures.js";
 import type { System } from "../fixtures.js";
 
@@ -28,15 +30,6 @@ enum Party {
   Seller,
   Both,
 }
-const policy = (over: Partial<Record<string, unknown>> = {}) => ({
-  cancelWindow: 3_600,
-  refundMode: 0,
-  feeBps: 0,
-  rewardBps: 0,
-  autoRelist: false,
-  ...over,
-});
-const bits = (...ids: number[]) => ids.reduce((m, i) => m | (1 << i), 0);
 
 describe("Membership tiers and policies", () => {
   let sys: System;

@@ -10,6 +10,8 @@ import {
   networkHelpers,
   openDirect,
   USDC,
+  tierPolicy as policy,
+  conditionBits as bits,
 } from "../fixtures.js";
 import type { System } from "../fixtures.js";
 import { CONDITION_KIND, PARTY, REFUND_MODE } from "../../core/enums.js";
@@ -26,15 +28,6 @@ const Party = Object.fromEntries(PARTY.map((p, i) => [p, i])) as Record<(typeof 
 const Mode = Object.fromEntries(REFUND_MODE.map((m, i) => [m, i])) as Record<(typeof REFUND_MODE)[number], number>;
 const ADMIN_ROLE = ethers.ZeroHash;
 
-const policy = (over: Partial<Record<string, unknown>> = {}) => ({
-  cancelWindow: 3_600,
-  refundMode: Mode.Wallet,
-  feeBps: 0,
-  rewardBps: 0,
-  autoRelist: false,
-  ...over,
-});
-const bits = (...ids: number[]) => ids.reduce((m, i) => m | (1 << i), 0);
 
 describe("Membership (unit)", () => {
   let sys: System;
