@@ -647,6 +647,19 @@ contract LifecycleHandler is CommonBase, StdUtils, StdAssertions {
             l.buy(tokenId, b.count);
             return false;
         }
+        if (tokenId != 0 && _lanesFull(tokenId, address(l))) {
+            // A token holds at most MAX_OPEN_POSITIONS open positions; a fifth listing is refused, not absorbed.
+            vm.expectRevert(
+                abi.encodeWithSignature(
+                    "TooManyOpenPositions(uint256,uint256)",
+                    tokenId,
+                    _BID_TOKEN.MAX_OPEN_POSITIONS()
+                )
+            );
+            vm.prank(buyer);
+            l.buy(tokenId, b.count);
+            return false;
+        }
         b.credit = tokenId == 0 ? 0 : _BOOKS.credit(tokenId);
         b.spent = b.credit < b.cost ? b.credit : b.cost;
         b.wallet = _USDC.balanceOf(buyer);
@@ -1019,6 +1032,16 @@ contract LifecycleHandler is CommonBase, StdUtils, StdAssertions {
             if (_BID_TOKEN.ownerOf(t) == actor) return t;
         }
         return 0;
+    }
+
+    /// @dev True when `tokenId` already holds the most open positions a token may and none of them is on `listing`.
+    function _lanesFull(uint256 tokenId, address listing) private view returns (bool) {
+        address[] memory open = _BID_TOKEN.openPositions(tokenId);
+        if (open.length < _BID_TOKEN.MAX_OPEN_POSITIONS()) return false;
+        for (uint256 i; i < open.length; ++i) {
+            if (open[i] == listing) return false;
+        }
+        return true;
     }
 
     /// @dev True for about one seed in `oneIn` (hashed: fuzzers favour edge values).
