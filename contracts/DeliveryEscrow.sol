@@ -3,16 +3,14 @@ pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {EscrowSettings} from "./EscrowSettings.sol";
 import {OfferBook} from "./OfferBook.sol";
+import {OrderEnds} from "./OrderEnds.sol";
 import {IDeliveryEscrow} from "./interfaces/IDeliveryEscrow.sol";
 import {IMembershipHooks} from "./interfaces/IMembershipHooks.sol";
 import {IMembership} from "./interfaces/IMembership.sol";
 import {Authorizations} from "./libraries/Authorizations.sol";
-import {CancellationReasons} from "./libraries/CancellationReasons.sol";
 import {Disputes} from "./libraries/Disputes.sol";
 import {ExactTransfer} from "./libraries/ExactTransfer.sol";
 import {MembershipReports} from "./libraries/MembershipReports.sol";
@@ -23,14 +21,12 @@ import {Payouts} from "./libraries/Payouts.sol";
 /// @title DeliveryEscrow
 /// @notice Holds the price of every order (and the deed of a settled listing) until the buyer authorizes delivery;
 /// the seller is paid only then, and the buyer is refunded when the seller does not deliver (SPEC §4.5).
-/// @dev Its settings are in `EscrowSettings` and the sellers' signed offers in `OfferBook`; the logic is in internal
-/// libraries: `Orders` (an order's life before it ends), `Authorizations` (offer and release signatures),
-/// `OneTimeCode`, `Disputes`, `Payouts` (the books: every payout is credited and withdrawn by its owner) and
-/// `MembershipReports`. The ends of an order (release, refund, forfeit, split) are here, in `_release`,
-/// `_releaseOrForfeit`, `_refund` and `_resolve`, on the hot paths.
-// One value per slot, each read on its own hot path.
-// solhint-disable-next-line max-states-count
-contract DeliveryEscrow is EscrowSettings, OfferBook, ReentrancyGuardTransient {
+/// @dev Built on two bases, `EscrowSettings` under `OrderEnds` (the ends of an order: release, refund, forfeit,
+/// split, each with its membership report) and `OfferBook` (sellers' signed offers). The steps before an order ends
+/// are in internal libraries: `Orders` (opening, shipment, status checks), `Authorizations` (offer and release
+/// signatures), `OneTimeCode`, `Disputes` and `Payouts` (the books: every payout is credited and withdrawn by its
+/// owner).
+contract DeliveryEscrow is OrderEnds, OfferBook, ReentrancyGuardTransient {
     using Orders for Order;
     using SafeERC20 for IERC20;
 
@@ -48,26 +44,6 @@ contract DeliveryEscrow is EscrowSettings, OfferBook, ReentrancyGuardTransient {
     /// @notice Gas kept back for recording a failed report (a new slot and the event carrying its calldata).
     uint256 public constant REPORT_RECORD_GAS = MembershipReports.RECORD_GAS;
 
-    /// @notice Reason codes of the escrow's own cancellations (see `CancellationReasons`): the seller missed the
-    /// ship-by time.
-    uint8 public constant REASON_SHIP_BY_MISSED = CancellationReasons.SHIP_BY_MISSED;
-    /// @notice Refunded after a suspension.
-    uint8 public constant REASON_SUSPENDED = CancellationReasons.SUSPENDED;
-    /// @notice Refunded by dispute.
-    uint8 public constant REASON_DISPUTE_REFUND = CancellationReasons.DISPUTE_REFUND;
-    /// @notice Split by dispute.
-    uint8 public constant REASON_DISPUTE_SPLIT = CancellationReasons.DISPUTE_SPLIT;
-    /// @notice Cash option taken.
-    uint8 public constant REASON_CASH_OPTION = CancellationReasons.CASH_OPTION;
-    /// @notice A dispute opened before shipment expired without a decision (nobody charged).
-    uint8 public constant REASON_DISPUTE_EXPIRED = CancellationReasons.DISPUTE_EXPIRED;
-    /// @notice The balance was still unpaid when the confirmation window ended: the deposit is forfeited.
-    uint8 public constant REASON_BALANCE_UNPAID = CancellationReasons.BALANCE_UNPAID;
-    /// @notice First reason code free for agreements and policies.
-    uint8 public constant FIRST_FREE_REASON = CancellationReasons.FIRST_FREE;
-
-    uint256 private constant _BPS = 10_000;
-
     // solhint-disable-next-line gas-struct-packing
     struct CancelOffer {
         address by;
@@ -76,16 +52,13 @@ contract DeliveryEscrow is EscrowSettings, OfferBook, ReentrancyGuardTransient {
     }
 
     IERC20 private immutable _PAYMENT_TOKEN;
-    IERC721 private immutable _DEED;
 
     uint256 private _orderCount;
-    Payouts.Books private _books;
     mapping(uint256 orderId => Order) private _orders;
     mapping(address listing => uint256 orderId) private _listingOrders;
     mapping(address seller => mapping(address agent => bool)) private _agents;
     mapping(uint256 orderId => Disputes.State) private _votes;
     mapping(uint256 orderId => CancelOffer) private _cancelOffers;
-    MembershipReports.State private _reports;
 
     /// @param marketplace_ The marketplace whose listings open orders and whose roles govern this escrow.
     /// @param paymentToken The ERC-20 held.
@@ -94,9 +67,8 @@ contract DeliveryEscrow is EscrowSettings, OfferBook, ReentrancyGuardTransient {
         address marketplace_,
         address paymentToken,
         address deed
-    ) EscrowSettings(marketplace_) EIP712("Copurchase DeliveryEscrow", "1") {
+    ) OrderEnds(marketplace_, deed) EIP712("Copurchase DeliveryEscrow", "1") {
         _PAYMENT_TOKEN = IERC20(paymentToken);
-        _DEED = IERC721(deed);
     }
 
     // ---------------------------------------------------------------- opening
@@ -115,7 +87,7 @@ contract DeliveryEscrow is EscrowSettings, OfferBook, ReentrancyGuardTransient {
         Order storage o = _orders[orderId];
         o.status = OrderStatus.AwaitingDraw;
         // The window is snapshotted here so that assignment reads one slot; it becomes a time there.
-        o.deadline = uint40(_shipWindow);
+        o.dueAt = uint40(_shipWindow);
         o.seller = seller;
         o.amount = uint96(amount);
         o.listing = msg.sender;
@@ -131,20 +103,18 @@ contract DeliveryEscrow is EscrowSettings, OfferBook, ReentrancyGuardTransient {
 
     /// @inheritdoc IDeliveryEscrow
     function assignBuyer(address buyer) external nonReentrant {
-        (uint256 orderId, Order storage o) = _orderOfCaller();
-        Orders.requireStatus(o.status, OrderStatus.AwaitingDraw, orderId);
+        (uint256 orderId, Order storage o) = _drawOrderOfCaller();
         if (buyer == address(0)) revert InvalidOrder();
-        uint40 shipBy = uint40(block.timestamp + o.deadline);
+        uint40 shipBy = uint40(block.timestamp + o.dueAt);
         o.buyer = buyer;
         o.status = OrderStatus.AwaitingShipment;
-        o.deadline = shipBy;
+        o.dueAt = shipBy;
         emit BuyerAssigned(orderId, buyer, shipBy);
     }
 
     /// @inheritdoc IDeliveryEscrow
     function voidOrder() external nonReentrant {
-        (uint256 orderId, Order storage o) = _orderOfCaller();
-        Orders.requireStatus(o.status, OrderStatus.AwaitingDraw, orderId);
+        (uint256 orderId, Order storage o) = _drawOrderOfCaller();
         o.status = OrderStatus.Voided;
         uint256 amount = o.amount;
         _books.totalHeld -= amount;
@@ -281,7 +251,7 @@ contract DeliveryEscrow is EscrowSettings, OfferBook, ReentrancyGuardTransient {
     function releaseUnchallenged(uint256 orderId) external nonReentrant {
         Order storage o = _orders[orderId];
         Orders.requireStatus(o.status, OrderStatus.Shipped, orderId);
-        if (block.timestamp <= o.deadline) revert ConfirmWindowOpen(orderId, o.deadline);
+        if (block.timestamp <= o.dueAt) revert ConfirmWindowOpen(orderId, o.dueAt);
         _releaseOrForfeit(orderId, o, ReleaseMethod.Unchallenged);
     }
 
@@ -289,7 +259,7 @@ contract DeliveryEscrow is EscrowSettings, OfferBook, ReentrancyGuardTransient {
     function refundUnshipped(uint256 orderId) external nonReentrant {
         Order storage o = _orders[orderId];
         Orders.requireStatus(o.status, OrderStatus.AwaitingShipment, orderId);
-        if (block.timestamp <= o.deadline) revert ShipByNotPassed(orderId, o.deadline);
+        if (block.timestamp <= o.dueAt) revert ShipByNotPassed(orderId, o.dueAt);
         _refund(orderId, o, OrderStatus.Refunded, IMembershipHooks.Party.Seller, REASON_SHIP_BY_MISSED);
     }
 
@@ -297,7 +267,7 @@ contract DeliveryEscrow is EscrowSettings, OfferBook, ReentrancyGuardTransient {
     function refundSuspended(uint256 orderId) external nonReentrant {
         Order storage o = _orders[orderId];
         Orders.requireStatus(o.status, OrderStatus.Suspended, orderId);
-        if (block.timestamp < o.deadline) revert SuspensionNotOver(orderId, o.deadline);
+        if (block.timestamp < o.dueAt) revert SuspensionNotOver(orderId, o.dueAt);
         _refund(orderId, o, OrderStatus.Refunded, IMembershipHooks.Party.Seller, REASON_SUSPENDED);
     }
 
@@ -467,110 +437,17 @@ contract DeliveryEscrow is EscrowSettings, OfferBook, ReentrancyGuardTransient {
         return _orderCount;
     }
 
-    // ---------------------------------------------------------------- the ends of an order
-
-    /// @dev Credits the seller and hands the deed to the buyer. Every release path ends here.
-    function _release(uint256 orderId, Order storage o, ReleaseMethod method) private {
-        uint256 amount = o.amount;
-        address seller = o.seller;
-        address listing = o.listing;
-        if (o.paid != amount) revert BalanceDue(orderId, amount - o.paid);
-        o.status = OrderStatus.Released;
-        address buyer = o.buyer;
-        uint256 fee;
-        if (listing == address(0)) {
-            // Direct orders pay the platform fee snapshotted at opening (settlement orders paid the markup).
-            fee = (amount * o.feeBps) / _BPS;
-            if (fee != 0) _books.feesHeld += fee;
-        }
-        _books.owed[seller] += amount - fee;
-        emit OrderReleased(orderId, seller, amount, method);
-        if (fee != 0) emit PlatformFeeCharged(orderId, fee);
-        // A plain transfer: no receiver callback can re-enter or block the release.
-        if (listing != address(0)) _DEED.transferFrom(address(this), buyer, o.deedId);
-        MembershipReports.send(
-            _reports,
-            _config.membership,
-            orderId,
-            abi.encodeCall(IMembershipHooks.onOrderCompleted, (orderId, buyer, seller, amount, fee, listing))
-        );
-    }
-
-    /// @dev A shipped order whose time is up: released if paid in full, else the seller keeps the deposit and the
-    /// buyer, who neither paid nor disputed in time, is charged with the cancellation. So every shipped order ends.
-    function _releaseOrForfeit(uint256 orderId, Order storage o, ReleaseMethod method) private {
-        uint256 paid = o.paid;
-        uint256 amount = o.amount;
-        if (paid == amount) {
-            _release(orderId, o, method);
-            return;
-        }
-        address seller = o.seller;
-        o.status = OrderStatus.Split;
-        _books.owed[seller] += paid;
-        emit DepositForfeited(orderId, paid, amount - paid);
-        // Only direct orders carry a deposit, so there is no deed to move.
-        _reportCancelled(orderId, o.buyer, seller, IMembershipHooks.Party.Buyer, REASON_BALANCE_UNPAID);
-    }
-
-    /// @dev Credits the buyer what it paid and returns the deed to the seller. Every refund path ends here, except
-    /// `cancelByPolicy`'s Credit and WalletMinusFee modes (`Payouts.refundByMode`).
-    function _refund(
-        uint256 orderId,
-        Order storage o,
-        OrderStatus status,
-        IMembershipHooks.Party responsible,
-        uint8 reason
-    ) private {
-        o.status = status;
-        uint256 paid = o.paid;
-        address buyer = o.buyer;
-        address seller = o.seller;
-        _books.owed[buyer] += paid;
-        emit OrderRefunded(orderId, buyer, paid, responsible, reason);
-        if (o.listing != address(0)) _DEED.transferFrom(address(this), seller, o.deedId);
-        _reportCancelled(orderId, buyer, seller, responsible, reason);
-    }
-
-    /// @dev Two equal votes settle a dispute.
-    function _resolve(uint256 orderId, Order storage o, Outcome outcome, uint16 sellerBps) private {
-        if (outcome == Outcome.Release) {
-            emit DisputeResolved(orderId, outcome, o.paid, 0);
-            _release(orderId, o, ReleaseMethod.Dispute);
-        } else if (outcome == Outcome.Refund) {
-            emit DisputeResolved(orderId, outcome, 0, o.paid);
-            _refund(orderId, o, OrderStatus.Refunded, IMembershipHooks.Party.Seller, REASON_DISPUTE_REFUND);
-        } else {
-            Payouts.split(_books, o, orderId, sellerBps, _DEED);
-            _reportCancelled(orderId, o.buyer, o.seller, IMembershipHooks.Party.Both, REASON_DISPUTE_SPLIT);
-        }
-    }
-
     // ---------------------------------------------------------------- internals
-
-    /// @dev The report of every cancellation, refund and split.
-    function _reportCancelled(
-        uint256 orderId,
-        address buyer,
-        address seller,
-        IMembershipHooks.Party responsible,
-        uint8 reason
-    ) private {
-        MembershipReports.send(
-            _reports,
-            _config.membership,
-            orderId,
-            abi.encodeCall(IMembershipHooks.onOrderCancelled, (orderId, buyer, seller, responsible, reason))
-        );
-    }
 
     function _requireSellerOrAgent(uint256 orderId, address seller) private view {
         if (msg.sender != seller && !_agents[seller][msg.sender]) revert NotSellerOrAgent(orderId, msg.sender);
     }
 
-    function _orderOfCaller() private view returns (uint256 orderId, Order storage o) {
+    /// @dev The calling listing's order, which must still await its draw (assignment and voiding, once each).
+    function _drawOrderOfCaller() private view returns (uint256 orderId, Order storage o) {
         orderId = _listingOrders[msg.sender];
         if (orderId == 0) revert NoOrderForListing(msg.sender);
         o = _orders[orderId];
+        if (o.status != OrderStatus.AwaitingDraw) revert WrongOrderStatus(orderId, o.status);
     }
 }

@@ -22,6 +22,13 @@ export const ORDER_STATUS = [
   "Split",
   "CashedOut",
 ] as const;
+/** What an order's `dueAt` means in each status that has a clock (IDeliveryEscrow.Order). */
+export const ORDER_DUE_AT: Partial<Record<(typeof ORDER_STATUS)[number], string>> = {
+  AwaitingShipment: "ship by",
+  Shipped: "confirm by",
+  Disputed: "arbiter decides by",
+  Suspended: "refundable from",
+};
 export const UPKEEP_ACTION = ["None", "Settle", "Finalize", "Expire", "Retire", "OpenSeries"] as const;
 export const SERIES_STATUS = ["None", "Proposed", "Approved", "Active", "Completed", "Cancelled"] as const;
 /** IMembership.ConditionKind, RefundMode and IMembershipHooks.Party by index, as the contracts name them. */

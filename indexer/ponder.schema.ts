@@ -181,7 +181,7 @@ export const order = onchainTable(
     amount: t.bigint().notNull(),
     paid: t.bigint().notNull(),
     deedId: t.bigint().notNull(),
-    deadline: t.bigint().notNull(), // shipBy until shipped, then confirmBy
+    dueAt: t.bigint().notNull(), // when the current status's time runs out (core/enums ORDER_DUE_AT)
     shipBy: t.bigint(),
     confirmBy: t.bigint(),
     openedAt: t.bigint().notNull(),

@@ -49,9 +49,10 @@ interface IDeliveryEscrow {
     /// the fee and the opening time).
     /// @param buyer The buyer (the winner of a settlement order; zero while its draw is pending).
     /// @param status The state.
-    /// @param deadline What the state waits for: the ship-by time (AwaitingShipment), the end of the confirmation
-    /// window (Shipped), the time a refund becomes possible (Suspended), the end of the arbiter's time (Disputed,
-    /// see `settleExpiredDispute`); while awaiting the draw, the ship window in seconds snapshotted at opening.
+    /// @param dueAt When the current status's time runs out: the ship-by time (AwaitingShipment), the end of the
+    /// confirmation window (Shipped), the time a refund becomes possible (Suspended), the end of the arbiter's time
+    /// (Disputed, see `settleExpiredDispute`). While awaiting the draw there is no clock yet: it holds the ship window
+    /// in seconds, snapshotted at settlement, which `assignBuyer` turns into the ship-by time (one slot on that path).
     /// @param failedAttempts Wrong one-time codes submitted so far.
     /// @param codeLength Declared length in bytes of the committed one-time code (0: no code).
     /// @param nonce Authorization nonce; the buyer bumps it to revoke signatures handed out.
@@ -69,7 +70,7 @@ interface IDeliveryEscrow {
     struct Order {
         address buyer;
         OrderStatus status;
-        uint40 deadline;
+        uint40 dueAt;
         uint8 failedAttempts;
         uint8 codeLength;
         uint32 nonce;

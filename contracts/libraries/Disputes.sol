@@ -36,13 +36,13 @@ library Disputes {
         if (status == IDeliveryEscrow.OrderStatus.Disputed) revert IDeliveryEscrow.WrongOrderStatus(orderId, status);
         Orders.requireOpen(status, orderId);
         // Once the ship-by time or the confirmation window is over, the order's own clock has decided it.
-        if (status != IDeliveryEscrow.OrderStatus.Suspended && block.timestamp > o.deadline) {
-            revert IDeliveryEscrow.DisputeWindowClosed(orderId, o.deadline);
+        if (status != IDeliveryEscrow.OrderStatus.Suspended && block.timestamp > o.dueAt) {
+            revert IDeliveryEscrow.DisputeWindowClosed(orderId, o.dueAt);
         }
         if (arbiter == address(0)) revert IDeliveryEscrow.NoArbiter();
         uint40 decideBy = uint40(block.timestamp + TIMEOUT);
         o.status = IDeliveryEscrow.OrderStatus.Disputed;
-        o.deadline = decideBy;
+        o.dueAt = decideBy;
         self.disputedFrom = status;
         emit IDeliveryEscrow.DisputeOpened(orderId, msg.sender, decideBy);
     }
@@ -59,7 +59,7 @@ library Disputes {
         uint256 orderId
     ) internal view returns (IDeliveryEscrow.OrderStatus from) {
         Orders.requireStatus(o.status, IDeliveryEscrow.OrderStatus.Disputed, orderId);
-        if (block.timestamp <= o.deadline) revert IDeliveryEscrow.DisputeNotExpired(orderId, o.deadline);
+        if (block.timestamp <= o.dueAt) revert IDeliveryEscrow.DisputeNotExpired(orderId, o.dueAt);
         return self.disputedFrom;
     }
 

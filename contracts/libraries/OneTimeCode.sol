@@ -50,7 +50,7 @@ library OneTimeCode {
         if (attempts >= maxAttempts) {
             uint40 refundableAt = uint40(block.timestamp + suspensionPeriod);
             self.status = IDeliveryEscrow.OrderStatus.Suspended;
-            self.deadline = refundableAt;
+            self.dueAt = refundableAt;
             emit IDeliveryEscrow.OrderSuspended(orderId, refundableAt);
         }
     }

@@ -6,12 +6,10 @@ import {IDeliveryEscrow} from "../interfaces/IDeliveryEscrow.sol";
 /// @title Orders
 /// @notice An escrow order's life before it ends: the checks of a settlement order's terms, a direct order's opening,
 /// shipment, the cash option's conditions, and the status checks of every step. The ends themselves (release,
-/// refund, split) move money and stay in the escrow, as do the settlement order's opening and the winner's assignment
-/// (on the settle and finalize paths, where a library call would cost gas).
+/// refund, split) are the escrow's base `OrderEnds`; the settlement order's opening and the winner's assignment stay
+/// in the escrow (on the settle and finalize paths, where every jump costs gas).
 /// @dev Internal functions over `IDeliveryEscrow.Order` (the layout the `order` view returns), compiled into the
-/// escrow. `Order.deadline` is the one clock of the current status: while awaiting the draw, the ship window in
-/// seconds; then the ship-by time (AwaitingShipment), the end of the confirmation window (Shipped), the time a
-/// refund becomes possible (Suspended) or the end of the arbiter's time (Disputed).
+/// escrow. `Order.dueAt` is the one clock of the current status (see `IDeliveryEscrow.Order`).
 library Orders {
     /// @dev Bit `s` set for every open status `s`: AwaitingShipment, Shipped, Disputed, Suspended.
     uint256 private constant _OPEN =
@@ -50,7 +48,7 @@ library Orders {
     ) internal {
         self.buyer = msg.sender;
         self.status = IDeliveryEscrow.OrderStatus.AwaitingShipment;
-        self.deadline = shipBy;
+        self.dueAt = shipBy;
         self.seller = seller;
         self.amount = uint96(amount);
         self.paid = uint96(upfront);
@@ -71,11 +69,11 @@ library Orders {
     ) internal {
         if (msg.sender != self.seller) revert IDeliveryEscrow.NotSeller(orderId, msg.sender);
         requireStatus(self.status, IDeliveryEscrow.OrderStatus.AwaitingShipment, orderId);
-        if (block.timestamp > self.deadline) revert IDeliveryEscrow.ShipByPassed(orderId, self.deadline);
+        if (block.timestamp > self.dueAt) revert IDeliveryEscrow.ShipByPassed(orderId, self.dueAt);
         if (trackingHash == bytes32(0)) revert IDeliveryEscrow.InvalidOrder();
         uint40 confirmBy = uint40(block.timestamp + confirmWindow);
         self.status = IDeliveryEscrow.OrderStatus.Shipped;
-        self.deadline = confirmBy;
+        self.dueAt = confirmBy;
         self.trackingHash = trackingHash;
         emit IDeliveryEscrow.OrderShipped(orderId, trackingHash, confirmBy);
     }

@@ -62,9 +62,9 @@ async function syncOrder(context: Context, orderId: bigint, block: { number: big
     amount: o.amount,
     paid: o.paid,
     deedId: o.deedId,
-    deadline: BigInt(o.deadline),
-    shipBy: o.status === 2 ? BigInt(o.deadline) : null,
-    confirmBy: shipped ? BigInt(o.deadline) : null,
+    dueAt: BigInt(o.dueAt),
+    shipBy: o.status === 2 ? BigInt(o.dueAt) : null,
+    confirmBy: shipped ? BigInt(o.dueAt) : null,
     openedAt: BigInt(o.openedAt),
     updatedAt: block.timestamp,
   };

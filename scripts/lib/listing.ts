@@ -4,7 +4,7 @@ import type { ContractTransactionReceipt } from "ethers";
 import type { IListing, Listing } from "../../typechain-types/index.js";
 import type { Context } from "./context.js";
 import { assetMetadata } from "../../core/assets.js";
-import { FAILURE_REASON, LISTING_STATUS, ORDER_STATUS, UPKEEP_ACTION, UserError } from "./errors.js";
+import { FAILURE_REASON, LISTING_STATUS, ORDER_DUE_AT, ORDER_STATUS, UPKEEP_ACTION, UserError } from "./errors.js";
 import { formatCount, formatDuration, formatOdds, formatTime, plural, progressBar, shortAddress, shortHex, table } from "./format.js";
 import { say, DAY, send, eventsIn, eventIn, purchasesOf } from "./tx.js";
 
@@ -235,7 +235,9 @@ export async function listingStatus(ctx: Context, args: { listing: string; accou
     const order = await ctx.sys.escrow.order(orderId);
     winner = order.buyer;
     if (ready) say(`   winner      ${shortAddress(order.buyer)} — stake #${formatCount(stake)} on bid token #${tokenId} (purchase #${purchaseIndex})`);
-    say(`   escrow      order #${orderId}: ${ORDER_STATUS[Number(order.status)]}, ${m.format(order.amount)}${order.deadline > 0n && order.status === 2n ? `, ship by ${formatTime(order.deadline)}` : ""}`);
+    const orderStatus = ORDER_STATUS[Number(order.status)];
+    const due = ORDER_DUE_AT[orderStatus] ? `, ${ORDER_DUE_AT[orderStatus]} ${formatTime(order.dueAt)}` : "";
+    say(`   escrow      order #${orderId}: ${orderStatus}, ${m.format(order.amount)}${due}`);
   }
 
   if (args.token !== undefined && args.token > 0n && refunds) {

@@ -305,7 +305,7 @@ describe("listing life cycle (core)", () => {
       await fulfil(sys, listing, 0n);
       await listing.finalize();
       const orderId = await listing.escrowOrderId();
-      const { deadline: shipBy } = await sys.escrow.order(orderId);
+      const { dueAt: shipBy } = await sys.escrow.order(orderId);
       await expect(sys.escrow.connect(sys.alice).refundUnshipped(orderId))
         .to.be.revertedWithCustomError(sys.escrow, "ShipByNotPassed")
         .withArgs(orderId, shipBy);

@@ -73,7 +73,7 @@ describe("Escrow and membership hardening (issue 12)", () => {
       // Disputed before shipment: the seller could not ship during the dispute, so the refund charges nobody.
       const unshipped = await direct(sys);
       await sys.escrow.connect(sys.alice).openDispute(unshipped);
-      const decideBy = (await sys.escrow.order(unshipped)).deadline;
+      const decideBy = (await sys.escrow.order(unshipped)).dueAt;
       expect(decideBy).to.equal((await now()) + 30n * BigInt(DAY));
       await expect(sys.escrow.connect(sys.stranger).settleExpiredDispute(unshipped))
         .to.be.revertedWithCustomError(sys.escrow, "DisputeNotExpired")
@@ -222,7 +222,7 @@ describe("Escrow and membership hardening (issue 12)", () => {
     it("lateDispute: no dispute once the confirmation window has passed, so the unchallenged release goes through", async () => {
       const orderId = await direct(sys);
       await sys.escrow.connect(sys.seller).markShipped(orderId, ethers.id("trk"));
-      const confirmBy = (await sys.escrow.order(orderId)).deadline;
+      const confirmBy = (await sys.escrow.order(orderId)).dueAt;
       await networkHelpers.time.increaseTo(confirmBy + 1n);
       await expect(sys.escrow.connect(sys.alice).openDispute(orderId))
         .to.be.revertedWithCustomError(sys.escrow, "DisputeWindowClosed")

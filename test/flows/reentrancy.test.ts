@@ -136,7 +136,7 @@ describe("re-entrancy through token hooks and NFT callbacks (A13)", () => {
     expect((await sys.escrow.order(orderId)).buyer).to.equal(attackerAddress);
     // The seller never ships: the winner takes P back, then withdraws it and tries to withdraw again from the hook.
     await networkHelpers.time.increaseTo(
-      (await sys.escrow.order(orderId)).deadline + 1n,
+      (await sys.escrow.order(orderId)).dueAt + 1n,
     );
     const escrow = await sys.escrow.getAddress();
     await attacker.execute(

@@ -581,8 +581,8 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         (Listing l, ) = _pick(listingSeed, _isAwaitingShipment);
         (uint256 orderId, IDeliveryEscrow.Order memory o) = _orderOf(l);
         if (orderId == 0 || o.status != IDeliveryEscrow.OrderStatus.AwaitingShipment) return;
-        if (block.timestamp > o.deadline) {
-            vm.expectRevert(abi.encodeWithSelector(IDeliveryEscrow.ShipByPassed.selector, orderId, o.deadline));
+        if (block.timestamp > o.dueAt) {
+            vm.expectRevert(abi.encodeWithSelector(IDeliveryEscrow.ShipByPassed.selector, orderId, o.dueAt));
         } else {
             ++calls["markShipped"];
         }
@@ -611,8 +611,8 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         (Listing l, ) = _pick(listingSeed, _isAwaitingShipment);
         (uint256 orderId, IDeliveryEscrow.Order memory o) = _orderOf(l);
         if (orderId == 0 || o.status != IDeliveryEscrow.OrderStatus.AwaitingShipment) return;
-        if (block.timestamp <= o.deadline) {
-            vm.expectRevert(abi.encodeWithSelector(IDeliveryEscrow.ShipByNotPassed.selector, orderId, o.deadline));
+        if (block.timestamp <= o.dueAt) {
+            vm.expectRevert(abi.encodeWithSelector(IDeliveryEscrow.ShipByNotPassed.selector, orderId, o.dueAt));
             vm.prank(o.buyer);
             _ESCROW.refundUnshipped(orderId);
             return;

@@ -158,7 +158,7 @@ contract EscrowHandler is CommonBase, StdUtils, StdAssertions {
 
     function markShipped(uint256 seed) external {
         (uint256 id, IDeliveryEscrow.Order memory o) = _pick(seed, _bit(IDeliveryEscrow.OrderStatus.AwaitingShipment));
-        if (id == 0 || block.timestamp > o.deadline) return;
+        if (id == 0 || block.timestamp > o.dueAt) return;
         vm.prank(_SELLER);
         _ESCROW.markShipped(id, keccak256(abi.encode("trk", id)));
         ++calls["markShipped"];
@@ -197,14 +197,14 @@ contract EscrowHandler is CommonBase, StdUtils, StdAssertions {
 
     function releaseUnchallenged(uint256 seed) external {
         (uint256 id, IDeliveryEscrow.Order memory o) = _pick(seed, _bit(IDeliveryEscrow.OrderStatus.Shipped));
-        if (id == 0 || block.timestamp <= o.deadline) return;
+        if (id == 0 || block.timestamp <= o.dueAt) return;
         _endShipped(id, o, abi.encodeCall(IDeliveryEscrow.releaseUnchallenged, (id)));
         ++calls[o.paid == o.amount ? "releaseUnchallenged" : "depositForfeited"];
     }
 
     function refundUnshipped(uint256 seed) external {
         (uint256 id, IDeliveryEscrow.Order memory o) = _pick(seed, _bit(IDeliveryEscrow.OrderStatus.AwaitingShipment));
-        if (id == 0 || block.timestamp <= o.deadline) return;
+        if (id == 0 || block.timestamp <= o.dueAt) return;
         // Permissionless: a keeper (here the handler) ends it.
         _refundedBy(o, abi.encodeCall(IDeliveryEscrow.refundUnshipped, (id)), address(this));
         ++calls["refundUnshipped"];
@@ -215,7 +215,7 @@ contract EscrowHandler is CommonBase, StdUtils, StdAssertions {
     function settleExpiredDispute(uint256 seed) external {
         (uint256 id, IDeliveryEscrow.Order memory o) = _pick(seed, _bit(IDeliveryEscrow.OrderStatus.Disputed));
         if (id == 0) return;
-        if (block.timestamp <= o.deadline) vm.warp(uint256(o.deadline) + 1);
+        if (block.timestamp <= o.dueAt) vm.warp(uint256(o.dueAt) + 1);
         bytes memory call_ = abi.encodeCall(IDeliveryEscrow.settleExpiredDispute, (id));
         if (_disputedFrom[id] == IDeliveryEscrow.OrderStatus.Shipped) {
             _endShipped(id, o, call_);
@@ -229,7 +229,7 @@ contract EscrowHandler is CommonBase, StdUtils, StdAssertions {
         (uint256 id, IDeliveryEscrow.Order memory o) = _pick(seed, _bit(IDeliveryEscrow.OrderStatus.Suspended));
         if (id == 0) return;
         // The suspension period passes (suspensions are rare, so the run would seldom wait for one).
-        if (block.timestamp < o.deadline) vm.warp(o.deadline);
+        if (block.timestamp < o.dueAt) vm.warp(o.dueAt);
         _refundedBy(o, abi.encodeCall(IDeliveryEscrow.refundSuspended, (id)), address(this));
         ++calls["refundSuspended"];
     }
@@ -256,8 +256,8 @@ contract EscrowHandler is CommonBase, StdUtils, StdAssertions {
         (uint256 id, IDeliveryEscrow.Order memory o) = _pick(seed, mask);
         if (id == 0) return;
         vm.prank(bySeller ? _SELLER : o.buyer);
-        if (o.status != IDeliveryEscrow.OrderStatus.Suspended && block.timestamp > o.deadline) {
-            vm.expectRevert(abi.encodeWithSelector(IDeliveryEscrow.DisputeWindowClosed.selector, id, o.deadline));
+        if (o.status != IDeliveryEscrow.OrderStatus.Suspended && block.timestamp > o.dueAt) {
+            vm.expectRevert(abi.encodeWithSelector(IDeliveryEscrow.DisputeWindowClosed.selector, id, o.dueAt));
             _ESCROW.openDispute(id);
             ++calls["lateDisputeRefused"];
             return;

@@ -92,7 +92,7 @@ contract EscrowInvariantsTest is SystemSetup {
         for (uint256 i; i < handler.orderCount(); ++i) {
             IDeliveryEscrow.Order memory o = escrow.order(handler.orderAt(i));
             if (!_holds(o.status) || o.status == IDeliveryEscrow.OrderStatus.AwaitingDraw) continue;
-            assertLe(o.deadline, block.timestamp + longest, "open order without a bounded end");
+            assertLe(o.dueAt, block.timestamp + longest, "open order without a bounded end");
         }
     }
 

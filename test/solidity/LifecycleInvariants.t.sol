@@ -342,7 +342,7 @@ contract LifecycleInvariantsTest is SystemDeployment {
             if (id == 0) continue;
             IDeliveryEscrow.Order memory o = escrow.order(id);
             if (!_open(o.status) || o.status == IDeliveryEscrow.OrderStatus.AwaitingDraw) continue;
-            assertLe(o.deadline, block.timestamp + escrow.DISPUTE_TIMEOUT(), "open order without a bounded end");
+            assertLe(o.dueAt, block.timestamp + escrow.DISPUTE_TIMEOUT(), "open order without a bounded end");
         }
     }
 

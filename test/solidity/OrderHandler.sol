@@ -74,7 +74,7 @@ contract OrderHandler is CommonBase, StdUtils, StdAssertions {
 
     function markShipped(uint256 seed) external {
         (uint256 id, IDeliveryEscrow.Order memory o, ) = _pick(seed, _bit(IDeliveryEscrow.OrderStatus.AwaitingShipment));
-        if (id == 0 || block.timestamp > o.deadline) return;
+        if (id == 0 || block.timestamp > o.dueAt) return;
         vm.prank(_SELLER);
         _ESCROW.markShipped(id, keccak256(abi.encode("trk", id)));
         _BOOKS.hit("markShipped");
@@ -142,12 +142,12 @@ contract OrderHandler is CommonBase, StdUtils, StdAssertions {
     function openDispute(uint256 seed, bool bySeller) external {
         (uint256 id, IDeliveryEscrow.Order memory o, ) = _pick(seed, _OPEN & ~_bit(IDeliveryEscrow.OrderStatus.Disputed));
         if (id == 0) return;
-        if (o.status != IDeliveryEscrow.OrderStatus.Suspended && block.timestamp > o.deadline) {
-            vm.expectRevert(abi.encodeWithSelector(IDeliveryEscrow.DisputeWindowClosed.selector, id, o.deadline));
+        if (o.status != IDeliveryEscrow.OrderStatus.Suspended && block.timestamp > o.dueAt) {
+            vm.expectRevert(abi.encodeWithSelector(IDeliveryEscrow.DisputeWindowClosed.selector, id, o.dueAt));
         }
         vm.prank(bySeller ? _SELLER : o.buyer);
         _ESCROW.openDispute(id);
-        if (o.status != IDeliveryEscrow.OrderStatus.Suspended && block.timestamp > o.deadline) return;
+        if (o.status != IDeliveryEscrow.OrderStatus.Suspended && block.timestamp > o.dueAt) return;
         _disputedFrom[id] = o.status;
         _BOOKS.hit("openDispute");
     }
@@ -193,7 +193,7 @@ contract OrderHandler is CommonBase, StdUtils, StdAssertions {
     function settleExpiredDispute(uint256 seed) external {
         (uint256 id, IDeliveryEscrow.Order memory o, address l) = _pick(seed, _bit(IDeliveryEscrow.OrderStatus.Disputed));
         if (id == 0) return;
-        if (block.timestamp <= o.deadline) vm.warp(uint256(o.deadline) + 1);
+        if (block.timestamp <= o.dueAt) vm.warp(uint256(o.dueAt) + 1);
         _settleExpired(id, o, l);
         _BOOKS.hit("settleExpiredDispute");
     }
@@ -285,7 +285,7 @@ contract OrderHandler is CommonBase, StdUtils, StdAssertions {
 
     function refundUnshipped(uint256 seed) external {
         (uint256 id, IDeliveryEscrow.Order memory o, ) = _pick(seed, _bit(IDeliveryEscrow.OrderStatus.AwaitingShipment));
-        if (id == 0 || block.timestamp <= o.deadline) return;
+        if (id == 0 || block.timestamp <= o.dueAt) return;
         _ESCROW.refundUnshipped(id);
         _refunded(o, IMembershipHooks.Party.Seller, IDeliveryEscrow.OrderStatus.Refunded, id);
         _BOOKS.hit("refundUnshipped");
@@ -293,7 +293,7 @@ contract OrderHandler is CommonBase, StdUtils, StdAssertions {
 
     function releaseUnchallenged(uint256 seed) external {
         (uint256 id, IDeliveryEscrow.Order memory o, address l) = _pick(seed, _bit(IDeliveryEscrow.OrderStatus.Shipped));
-        if (id == 0 || block.timestamp <= o.deadline) return;
+        if (id == 0 || block.timestamp <= o.dueAt) return;
         _ESCROW.releaseUnchallenged(id);
         _released(id, o, l);
         _BOOKS.hit("releaseUnchallenged");
@@ -302,7 +302,7 @@ contract OrderHandler is CommonBase, StdUtils, StdAssertions {
     function refundSuspended(uint256 seed) external {
         (uint256 id, IDeliveryEscrow.Order memory o, ) = _pick(seed, _bit(IDeliveryEscrow.OrderStatus.Suspended));
         if (id == 0) return;
-        if (block.timestamp < o.deadline) vm.warp(o.deadline);
+        if (block.timestamp < o.dueAt) vm.warp(o.dueAt);
         _ESCROW.refundSuspended(id);
         _refunded(o, IMembershipHooks.Party.Seller, IDeliveryEscrow.OrderStatus.Refunded, id);
         _BOOKS.hit("refundSuspended");

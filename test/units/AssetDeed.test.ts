@@ -158,7 +158,7 @@ describe("AssetDeed", () => {
       await fulfil(sys, listing, 0n);
       await listing.finalize();
       const orderId = await listing.escrowOrderId();
-      const { deadline: shipBy } = await sys.escrow.order(orderId);
+      const { dueAt: shipBy } = await sys.escrow.order(orderId);
       await networkHelpers.time.increaseTo(shipBy + 1n);
       await expect(sys.escrow.connect(sys.alice).refundUnshipped(orderId))
         .to.emit(sys.deed, "Transfer")

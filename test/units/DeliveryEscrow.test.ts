@@ -158,7 +158,7 @@ describe("DeliveryEscrow (unit)", () => {
       expect(order.paid).to.equal(terms.price);
       expect(order.listing).to.equal(await listing.getAddress());
       expect(order.status).to.equal(OrderStatus.AwaitingShipment);
-      expect(order.deadline).to.equal((await now()) + (await sys.escrow.shipWindow()));
+      expect(order.dueAt).to.equal((await now()) + (await sys.escrow.shipWindow()));
       expect(await sys.escrow.orderOfListing(await listing.getAddress())).to.equal(orderId);
       expect(await sys.deed.ownerOf(terms.deedId)).to.equal(await sys.escrow.getAddress());
       await expectBooks(sys);
@@ -249,7 +249,7 @@ describe("DeliveryEscrow (unit)", () => {
       const { orderId } = await drawn(sys);
       await sys.escrow.setShipWindow(100 * DAY);
       const order = await sys.escrow.order(orderId);
-      expect(order.deadline).to.be.lessThanOrEqual((await now()) + BigInt(10 * DAY));
+      expect(order.dueAt).to.be.lessThanOrEqual((await now()) + BigInt(10 * DAY));
     });
   });
 
@@ -344,7 +344,7 @@ describe("DeliveryEscrow (unit)", () => {
         .and.to.emit(sys.escrow, "CodeCommitted")
         .withArgs(1n, CODE_HASH, 32);
       const o = await sys.escrow.order(1n);
-      expect([o.buyer, o.seller, o.amount, o.paid, o.listing, o.status, o.deadline, o.codeHash, o.codeLength]).to.deep.equal([
+      expect([o.buyer, o.seller, o.amount, o.paid, o.listing, o.status, o.dueAt, o.codeHash, o.codeLength]).to.deep.equal([
         sys.alice.address,
         sys.seller.address,
         PRICE,
@@ -567,7 +567,7 @@ describe("DeliveryEscrow (unit)", () => {
         .to.emit(sys.escrow, "OrderSuspended")
         .withArgs(orderId, refundableAt);
       const o = await sys.escrow.order(orderId);
-      expect([o.status, o.failedAttempts, o.deadline]).to.deep.equal([OrderStatus.Suspended, 3n, refundableAt]);
+      expect([o.status, o.failedAttempts, o.dueAt]).to.deep.equal([OrderStatus.Suspended, 3n, refundableAt]);
       // Even the right code is refused now.
       await expect(sys.escrow.connect(sys.seller).releaseWithCode(orderId, CODE))
         .to.be.revertedWithCustomError(sys.escrow, "WrongOrderStatus")
@@ -618,7 +618,7 @@ describe("DeliveryEscrow (unit)", () => {
         .to.be.revertedWithCustomError(sys.escrow, "WrongOrderStatus")
         .withArgs(orderId, OrderStatus.AwaitingShipment);
       await sys.escrow.connect(sys.seller).markShipped(orderId, ethers.id("trk"));
-      const { deadline: confirmBy, trackingHash } = await sys.escrow.order(orderId);
+      const { dueAt: confirmBy, trackingHash } = await sys.escrow.order(orderId);
       expect(trackingHash).to.equal(ethers.id("trk"));
       await expect(sys.escrow.connect(sys.stranger).releaseUnchallenged(orderId))
         .to.be.revertedWithCustomError(sys.escrow, "ConfirmWindowOpen")

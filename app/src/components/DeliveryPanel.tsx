@@ -4,6 +4,7 @@ import { keccak256, toHex } from "viem";
 import type { Address, Hex } from "viem";
 import { readContract, signTypedData, waitForTransactionReceipt, writeContract } from "wagmi/actions";
 import { formatTime, shortAddress, spaced } from "../../../core/format";
+import { ORDER_DUE_AT } from "../../../core/enums";
 import { ABI } from "../lib/abis";
 import { useDeployment, useMoney } from "../hooks/useDeployment";
 import { useOrder } from "../hooks/useOrder";
@@ -46,6 +47,7 @@ export function DeliveryPanel({ orderId }: { orderId: bigint }) {
   if (!order || !deployment || !money) return null;
   const escrow = deployment.escrow;
   const open = ["AwaitingShipment", "Shipped"].includes(statusName ?? "");
+  const dueLabel = statusName && ORDER_DUE_AT[statusName];
 
   const send = async (functionName: string, args: readonly unknown[], progress: (p: string) => void) => {
     progress("Confirm in your wallet…");
@@ -80,7 +82,7 @@ export function DeliveryPanel({ orderId }: { orderId: bigint }) {
         <div><dt>Amount held</dt><dd>{money.format(order.amount)}</dd></div>
         <div><dt>Seller</dt><dd title={order.seller}>{shortAddress(order.seller)}</dd></div>
         <div><dt>Winner</dt><dd title={order.buyer}>{shortAddress(order.buyer)}</dd></div>
-        {order.deadline > 0 && <div><dt>{statusName === "Shipped" ? "Confirm by" : "Ship by"}</dt><dd>{formatTime(order.deadline)}</dd></div>}
+        {dueLabel && <div><dt>{dueLabel[0].toUpperCase() + dueLabel.slice(1)}</dt><dd data-testid="order-due-at">{formatTime(order.dueAt)}</dd></div>}
       </dl>
       {isBuyer && open && (
         <div className="actions wrap">

@@ -8,7 +8,8 @@ import { useDeployment } from "./useDeployment";
 export interface Order {
   buyer: Address;
   status: number;
-  deadline: number;
+  /** When the current status's time runs out (ORDER_DUE_AT names it per status). */
+  dueAt: number;
   nonce: number;
   seller: Address;
   amount: bigint;
