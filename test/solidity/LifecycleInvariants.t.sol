@@ -11,6 +11,7 @@ import {IDeliveryEscrow} from "../../contracts/interfaces/IDeliveryEscrow.sol";
 import {SystemDeployment} from "./SystemDeployment.sol";
 import {LifecycleBooks} from "./LifecycleBooks.sol";
 import {LifecycleHandler} from "./LifecycleHandler.sol";
+import {ListingHandlerBase} from "./ListingHandlerBase.sol";
 import {OrderHandler} from "./OrderHandler.sol";
 
 /// @title Lifecycle invariants
@@ -117,7 +118,7 @@ contract LifecycleInvariantsTest is SystemDeployment {
         s[5] = LifecycleHandler.buy.selector;
         s[6] = LifecycleHandler.buyAgain.selector;
         s[7] = LifecycleHandler.buyAsOperator.selector;
-        s[8] = LifecycleHandler.transferToken.selector;
+        s[8] = ListingHandlerBase.transferToken.selector;
         s[9] = LifecycleHandler.topUp.selector;
         s[10] = LifecycleHandler.cancelPurchase.selector;
         s[11] = LifecycleHandler.register.selector;
@@ -133,7 +134,7 @@ contract LifecycleInvariantsTest is SystemDeployment {
         s[21] = LifecycleHandler.reconfigureVrf.selector;
         s[22] = LifecycleHandler.donate.selector;
         s[23] = LifecycleHandler.toggleSeller.selector;
-        s[24] = LifecycleHandler.togglePause.selector;
+        s[24] = ListingHandlerBase.togglePause.selector;
         s[25] = LifecycleHandler.warpAndUpkeep.selector;
         s[26] = LifecycleHandler.buy.selector;
         s[27] = LifecycleHandler.buyAgain.selector;

@@ -8,6 +8,7 @@ import {IMarketplace} from "../../contracts/interfaces/IMarketplace.sol";
 import {IDeliveryEscrow} from "../../contracts/interfaces/IDeliveryEscrow.sol";
 import {SystemSetup} from "./SystemSetup.sol";
 import {CopurchaseHandler} from "./CopurchaseHandler.sol";
+import {ListingHandlerBase} from "./ListingHandlerBase.sol";
 
 /// @title System invariants
 /// @notice Random actors drive two listings through every path (buy, vote, dissolve, settle, draw, expire,
@@ -100,7 +101,7 @@ contract SystemInvariantsTest is SystemSetup {
         selectors[0] = CopurchaseHandler.buy.selector;
         selectors[1] = CopurchaseHandler.buyWithNewToken.selector;
         selectors[2] = CopurchaseHandler.sellerTriesToBuy.selector;
-        selectors[3] = CopurchaseHandler.transferToken.selector;
+        selectors[3] = ListingHandlerBase.transferToken.selector;
         selectors[4] = CopurchaseHandler.voteToDissolve.selector;
         selectors[5] = CopurchaseHandler.voteAll.selector;
         selectors[6] = CopurchaseHandler.withdrawDissolutionVote.selector;
@@ -117,7 +118,7 @@ contract SystemInvariantsTest is SystemSetup {
         selectors[17] = CopurchaseHandler.escrowWithdraw.selector;
         selectors[18] = CopurchaseHandler.collect.selector;
         selectors[19] = CopurchaseHandler.vaultWithdraw.selector;
-        selectors[20] = CopurchaseHandler.togglePause.selector;
+        selectors[20] = ListingHandlerBase.togglePause.selector;
         selectors[21] = CopurchaseHandler.toggleSeller.selector;
         selectors[22] = CopurchaseHandler.buyAgain.selector;
         selectors[23] = CopurchaseHandler.buyOther.selector;

@@ -1,15 +1,9 @@
 import { expect } from "chai";
 import { buy, createListing, deployFixture, ethers, fulfil, networkHelpers, USDC } from "../fixtures.js";
 import type { System } from "../fixtures.js";
-import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { impersonate } from "../helpers.js";
 
 const CONTENT = ethers.id("asset documents");
-
-async function impersonate(address: string): Promise<HardhatEthersSigner> {
-  await networkHelpers.impersonateAccount(address);
-  await networkHelpers.setBalance(address, 10n ** 20n);
-  return ethers.getSigner(address);
-}
 
 describe("AssetDeed", () => {
   let sys: System;
