@@ -3,8 +3,11 @@
  * test/fixtures.ts). Nothing outside test/ imports this file.
  */
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { ethers, networkHelpers } from "./fixtures.js";
-import type { System } from "./fixtures.js";
+import { expect } from "chai";
+import { buy, createListing, ethers, fulfil, networkHelpers } from "./fixtures.js";
+import type { System, Terms } from "./fixtures.js";
+import type { Listing } from "../typechain-types/index.js";
+import { LISTING_STATUS } from "../core/enums.js";
 import {
   AssetDeed__factory,
   BidToken__factory,
@@ -17,6 +20,49 @@ import {
 /** The current block's timestamp. */
 export async function latest() {
   return BigInt(await networkHelpers.time.latest());
+}
+
+/** The index of the listing's latest purchase. */
+export async function lastPurchaseIndex(listing: Listing) {
+  const [, purchases] = await listing.sales();
+  return purchases - 1n;
+}
+
+/** The listing a series runs now. */
+export async function currentListing(sys: System, seriesId: bigint): Promise<Listing> {
+  return Listing__factory.connect((await sys.series.seriesOf(seriesId)).current, sys.admin);
+}
+
+/** Fails `listing` below its threshold: Time-Date A passes, anyone settles. Returns the deadline. */
+export async function failAtDeadline(listing: Listing) {
+  const deadline = (await listing.charter())[1].deadline;
+  await networkHelpers.time.increaseTo(deadline);
+  await listing.settle();
+  expect(await listing.status()).to.equal(BigInt(LISTING_STATUS.indexOf("Failed")));
+  return deadline;
+}
+
+/**
+ * A listing run to a drawn winner: `buyer` (alice) buys `stakes` (150), Time-Date A, settle, the VRF mock answers
+ * `word` (7), finalize. Returns the listing, its terms and its escrow order.
+ */
+export async function drawnListing(
+  sys: System,
+  o: { buyer?: HardhatEthersSigner; stakes?: bigint; word?: bigint; terms?: Partial<Terms> } = {},
+) {
+  const { listing, terms } = await createListing(sys, o.terms);
+  await buy(sys, listing, o.buyer ?? sys.alice, o.stakes ?? 150n);
+  await networkHelpers.time.increaseTo(terms.deadline);
+  await listing.settle();
+  await fulfil(sys, listing, o.word ?? 7n);
+  await listing.finalize();
+  return { listing, terms, orderId: await listing.escrowOrderId() };
+}
+
+/** `from` approves and tops up bid token `tokenId` with `amount`. */
+export async function topUp(sys: System, from: HardhatEthersSigner, tokenId: bigint, amount: bigint) {
+  await sys.usdc.connect(from).approve(await sys.bidToken.getAddress(), amount);
+  return sys.bidToken.connect(from).topUp(tokenId, amount);
 }
 
 /** A signer for `address` (a contract, usually), funded with 100 ETH for gas. */

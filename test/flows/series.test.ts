@@ -13,8 +13,7 @@ import {
   USDC,
 } from "../fixtures.js";
 import type { SeriesTemplate, System } from "../fixtures.js";
-import { Listing__factory } from "../../typechain-types/index.js";
-import type { Listing } from "../../typechain-types/index.js";
+import { currentListing, failAtDeadline } from "../helpers.js";
 
 const SeriesStatus = { None: 0n, Proposed: 1n, Approved: 2n, Active: 3n, Completed: 4n, Cancelled: 5n };
 const ListingStatus = { Open: 0n, Drawing: 1n, Settled: 2n, Failed: 3n, Dissolved: 4n };
@@ -27,17 +26,6 @@ const approvedSeries = (sys: System, n: number, overrides: Partial<SeriesTemplat
 const registeredSeries = (sys: System, n: number, overrides: Partial<SeriesTemplate> = {}) =>
   createSeries(sys, n, overrides);
 
-async function currentListing(sys: System, seriesId: bigint): Promise<Listing> {
-  return Listing__factory.connect((await sys.series.seriesOf(seriesId)).current, sys.admin);
-}
-
-/** Runs a listing to Failed: nobody buys, Time-Date A passes, anyone settles. */
-async function failIt(listing: Listing) {
-  const deadline = (await listing.charter())[1].deadline;
-  await networkHelpers.time.increaseTo(deadline);
-  await listing.settle();
-  expect(await listing.status()).to.equal(ListingStatus.Failed);
-}
 
 describe("recurring listings (ListingSeries)", () => {
   let sys: System;
@@ -276,7 +264,7 @@ describe("recurring listings (ListingSeries)", () => {
       await expect(sys.series.connect(sys.stranger).openNextInSeries(seriesId))
         .to.be.revertedWithCustomError(sys.series, "PreviousListingRunning")
         .withArgs(seriesId, firstAddress, ListingStatus.Open);
-      await failIt(first);
+      await failAtDeadline(first);
       // The deed came back to the seller with the failure; the next deed is still in custody.
       expect(await sys.deed.ownerOf(deedIds[0])).to.equal(sys.seller.address);
       const deadline = (await first.charter())[1].deadline;
@@ -357,13 +345,13 @@ describe("recurring listings (ListingSeries)", () => {
 
     it("completes with the last listing; opening more reverts SeriesExhausted", async () => {
       const { seriesId, template: t } = await registeredSeries(sys, 2, { gap: 0n });
-      await failIt(await currentListing(sys, seriesId));
+      await failAtDeadline(await currentListing(sys, seriesId));
       const tx = sys.series.openNextInSeries(seriesId);
       await expect(tx).to.emit(sys.series, "SeriesCompleted").withArgs(seriesId);
       const s = await sys.series.seriesOf(seriesId);
       expect([s.status, s.opened]).to.deep.equal([SeriesStatus.Completed, 2n]);
       expect(await sys.series.activeSeriesCount()).to.equal(0n);
-      await failIt(await currentListing(sys, seriesId));
+      await failAtDeadline(await currentListing(sys, seriesId));
       await networkHelpers.time.increase(BigInt(t.duration));
       await expect(sys.series.openNextInSeries(seriesId))
         .to.be.revertedWithCustomError(sys.series, "SeriesExhausted")
@@ -399,7 +387,7 @@ describe("recurring listings (ListingSeries)", () => {
       const { seriesId } = await registeredSeries(sys, 2, { gap: 0n });
       const first = await currentListing(sys, seriesId);
       await sys.marketplace.revokeSeller(sys.seller.address, ethers.id("fraud"));
-      await failIt(first);
+      await failAtDeadline(first);
       expect(await first.status()).to.equal(ListingStatus.Failed);
       await expect(sys.series.connect(sys.stranger).openNextInSeries(seriesId))
         .to.be.revertedWithCustomError(sys.series, "SellerRevoked")
@@ -416,7 +404,7 @@ describe("recurring listings (ListingSeries)", () => {
     it("pause stops openings (MarketplacePaused) and the upkeep's series work; unpause resumes", async () => {
       const { seriesId } = await registeredSeries(sys, 2, { gap: 0n });
       const first = await currentListing(sys, seriesId);
-      await failIt(first);
+      await failAtDeadline(first);
       const [, retire] = await sys.marketplace.checkUpkeep.staticCall("0x");
       await sys.marketplace.performUpkeep(retire);
       await sys.marketplace.pause();
@@ -456,7 +444,7 @@ describe("recurring listings (ListingSeries)", () => {
 
     it("an application the operator rejects mid-series is never due; cancelling returns its deed", async () => {
       const { seriesId, applicationIds, deedIds } = await registeredSeries(sys, 2, { gap: 0n });
-      await failIt(await currentListing(sys, seriesId));
+      await failAtDeadline(await currentListing(sys, seriesId));
       await sys.marketplace.rejectApplication(applicationIds[1], ethers.id("recall"));
       expect(await sys.series.isDue(seriesId)).to.equal(false);
       await expect(sys.series.openNextInSeries(seriesId))
@@ -487,7 +475,7 @@ describe("recurring listings (ListingSeries)", () => {
       expect(await first.status()).to.equal(ListingStatus.Open);
       await buy(sys, first, sys.alice, 3n);
 
-      await failIt(first);
+      await failAtDeadline(first);
       await expect(sys.series.openNextInSeries(seriesId))
         .to.be.revertedWithCustomError(sys.series, "WrongSeriesStatus")
         .withArgs(seriesId, SeriesStatus.Cancelled);

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { buy, createListing, deployFixture, ethers, fulfil, networkHelpers, USDC } from "../fixtures.js";
 import type { System } from "../fixtures.js";
-import { impersonate } from "../helpers.js";
+import { drawnListing, impersonate } from "../helpers.js";
 
 const CONTENT = ethers.id("asset documents");
 
@@ -145,12 +145,7 @@ describe("AssetDeed", () => {
     });
 
     it("back to the seller when delivery is refunded", async () => {
-      const { listing, terms } = await createListing(sys);
-      await buy(sys, listing, sys.alice, 100n);
-      await networkHelpers.time.increaseTo(terms.deadline);
-      await listing.settle();
-      await fulfil(sys, listing, 0n);
-      await listing.finalize();
+      const { listing, terms } = await drawnListing(sys, { stakes: 100n, word: 0n });
       const orderId = await listing.escrowOrderId();
       const { deadline: shipBy } = await sys.escrow.order(orderId);
       await networkHelpers.time.increaseTo(shipBy + 1n);

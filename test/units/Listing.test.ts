@@ -13,7 +13,7 @@ import {
   USDC,
 } from "../fixtures.js";
 import type { System, Terms } from "../fixtures.js";
-import { deployWithoutMembership, impersonate, latest } from "../helpers.js";
+import { deployWithoutMembership, impersonate, lastPurchaseIndex, latest } from "../helpers.js";
 import type { Listing } from "../../typechain-types/index.js";
 import { LISTING_STATUS, REFUND_MODE } from "../../core/enums.js";
 
@@ -28,11 +28,6 @@ const HOUR = 3_600;
 /** The Marketplace's default draw timeout and settlement grace (Ignition module defaults). */
 const DRAW_TIMEOUT = DAY;
 const GRACE = 7 * DAY;
-
-/** The last purchase's index. */
-async function lastIndex(listing: Listing) {
-  return (await listing.sales())[1] - 1n;
-}
 
 describe("Listing (unit)", () => {
   let sys: System;
@@ -442,7 +437,7 @@ describe("Listing (unit)", () => {
     it("refunds the token's latest purchase to the wallet; the stakes are for sale again", async () => {
       await buy(sys, listing, sys.bob, 50n);
       const a = await buy(sys, listing, sys.alice, 30n);
-      const index = await lastIndex(listing);
+      const index = await lastPurchaseIndex(listing);
       const tx = listing.connect(sys.alice).cancelPurchase(index);
       await expect(tx)
         .to.emit(listing, "PurchaseCancelled")
@@ -507,7 +502,7 @@ describe("Listing (unit)", () => {
       expect((await l.wiring())[4]).to.equal(ethers.ZeroAddress);
       await buy(plain, l, sys.bob, 50n);
       const a = await buy(plain, l, sys.alice, 30n);
-      const index = await lastIndex(l);
+      const index = await lastPurchaseIndex(l);
       const snapshot = async () => ({
         wallet: await sys.usdc.balanceOf(sys.alice.address),
         held: await sys.usdc.balanceOf(await l.getAddress()),

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { buy, createListing, deployFixture, ethers, fulfil, networkHelpers, USDC } from "../fixtures.js";
+import { buy, createListing, deployFixture, ethers, networkHelpers, USDC } from "../fixtures.js";
 import type { System, Terms } from "../fixtures.js";
-import { deployWithoutMembership } from "../helpers.js";
+import { deployWithoutMembership, drawnListing } from "../helpers.js";
 import { Listing__factory, MpBlacklistToken__factory } from "../../typechain-types/index.js";
 
 const Status = { Open: 0n, Drawing: 1n, Settled: 2n, Failed: 3n, Dissolved: 4n };
@@ -12,12 +12,7 @@ type Recipient = { account: string; shareBps: bigint };
 
 /** Runs a listing to Settled: `sold` stakes bought by Alice, the word arrives, finalize. */
 async function settled(sys: System, sold = 120n, overrides: Partial<Terms> = {}) {
-  const created = await createListing(sys, overrides);
-  await buy(sys, created.listing, sys.alice, sold);
-  await networkHelpers.time.increaseTo(created.terms.deadline);
-  await created.listing.settle();
-  await fulfil(sys, created.listing, 0n);
-  await created.listing.finalize();
+  const created = await drawnListing(sys, { stakes: sold, word: 0n, terms: overrides });
   const markup = sold * BigInt(created.terms.stakePrice) - BigInt(created.terms.price);
   return { ...created, address: await created.listing.getAddress(), markup };
 }
