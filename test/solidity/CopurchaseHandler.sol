@@ -108,7 +108,12 @@ contract CopurchaseHandler is ListingHandlerBase {
         Listing[] memory listings_,
         address[] memory actors_,
         uint256[] memory keys_
-    ) ListingHandlerBase(Core(s.usdc, s.marketplace, s.bidToken, s.deed, s.escrow, s.vault, s.admin, s.seller), actors_) {
+    )
+        ListingHandlerBase(
+            Core(s.usdc, s.marketplace, s.bidToken, s.deed, s.escrow, s.vault, s.admin, s.seller),
+            actors_
+        )
+    {
         _COORDINATOR = s.coordinator;
         _OPERATIONS = s.operations;
         _DONATIONS = s.donations;
@@ -610,18 +615,10 @@ contract CopurchaseHandler is ListingHandlerBase {
                 break;
             }
         }
-        uint256 amount = _ESCROW.owedTo(who);
-        if (amount == 0) {
-            vm.expectRevert(abi.encodeWithSelector(IDeliveryEscrow.NothingToWithdraw.selector, who));
-            vm.prank(who);
-            _ESCROW.withdraw(who);
-            return;
-        }
-        uint256 before = _USDC.balanceOf(who);
-        vm.prank(who);
-        assertEq(_ESCROW.withdraw(who), amount);
+        bytes4 nothing = IDeliveryEscrow.NothingToWithdraw.selector;
+        uint256 amount = _withdrawOwed(_ESCROW.owedTo, _ESCROW.withdraw, nothing, who);
+        if (amount == 0) return;
         ghostEscrow -= amount;
-        assertEq(_USDC.balanceOf(who), before + amount);
         ++calls["escrowWithdraw"];
     }
 
@@ -650,19 +647,31 @@ contract CopurchaseHandler is ListingHandlerBase {
         address who = whoSeed % 2 == 0 ? _OPERATIONS : _DONATIONS;
         if (_VAULT.owedTo(who) == 0) who = who == _OPERATIONS ? _DONATIONS : _OPERATIONS;
         if (_VAULT.owedTo(who) == 0 && _gate(whoSeed, 2)) who = whoSeed % 2 == 0 ? _OPERATIONS : _DONATIONS;
-        uint256 amount = _VAULT.owedTo(who);
+        uint256 amount = _withdrawOwed(_VAULT.owedTo, _VAULT.withdraw, IRevenueVault.NothingToWithdraw.selector, who);
+        if (amount == 0) return;
+        ghostVault -= amount;
+        ++calls["vaultWithdraw"];
+    }
+
+    /// @dev `who` pulls what a contract (the escrow or the vault) owes it: all of it reaches its wallet, or, owed
+    /// nothing, the withdrawal reverts with the contract's `NothingToWithdraw(who)`. Returns the amount.
+    function _withdrawOwed(
+        function(address) external view returns (uint256) owedTo,
+        function(address) external returns (uint256) withdraw,
+        bytes4 nothingToWithdraw,
+        address who
+    ) private returns (uint256 amount) {
+        amount = owedTo(who);
         if (amount == 0) {
-            vm.expectRevert(abi.encodeWithSelector(IRevenueVault.NothingToWithdraw.selector, who));
+            vm.expectRevert(abi.encodeWithSelector(nothingToWithdraw, who));
             vm.prank(who);
-            _VAULT.withdraw(who);
-            return;
+            withdraw(who);
+            return 0;
         }
         uint256 before = _USDC.balanceOf(who);
         vm.prank(who);
-        assertEq(_VAULT.withdraw(who), amount);
-        ghostVault -= amount;
+        assertEq(withdraw(who), amount);
         assertEq(_USDC.balanceOf(who), before + amount);
-        ++calls["vaultWithdraw"];
     }
 
     // ================================================================ actions: operators

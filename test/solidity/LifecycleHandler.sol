@@ -99,7 +99,12 @@ contract LifecycleHandler is ListingHandlerBase {
     constructor(
         System memory s,
         address[] memory actors_
-    ) ListingHandlerBase(Core(s.usdc, s.marketplace, s.bidToken, s.deed, s.escrow, s.vault, s.admin, s.seller), actors_) {
+    )
+        ListingHandlerBase(
+            Core(s.usdc, s.marketplace, s.bidToken, s.deed, s.escrow, s.vault, s.admin, s.seller),
+            actors_
+        )
+    {
         _MEMBERSHIP = s.membership;
         _SERIES = s.series;
         _BOOKS = s.books;

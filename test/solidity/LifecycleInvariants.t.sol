@@ -68,17 +68,10 @@ contract LifecycleInvariantsTest is SystemDeployment {
 
         vm.prank(seller);
         deed.setApprovalForAll(address(listingSeries), true);
-        address[] memory actors = new address[](ACTORS);
-        uint256[] memory keys = new uint256[](ACTORS);
-        for (uint256 i; i < ACTORS; ++i) {
-            (actors[i], keys[i]) = makeAddrAndKey(string.concat("member", vm.toString(i)));
-            usdc.mint(actors[i], FUNDING);
-            minted += FUNDING;
-            vm.startPrank(actors[i]);
-            usdc.approve(address(bidToken), type(uint256).max);
-            usdc.approve(address(membership), type(uint256).max);
-            vm.stopPrank();
-        }
+        address[] memory spenders = new address[](2);
+        (spenders[0], spenders[1]) = (address(bidToken), address(membership));
+        (address[] memory actors, uint256[] memory keys) = _fundedAccounts("member", ACTORS, FUNDING, spenders);
+        minted = ACTORS * FUNDING;
 
         LifecycleHandler.System memory sys = LifecycleHandler.System({
             usdc: usdc,
