@@ -3,6 +3,7 @@ import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs
 import {
   buy,
   createSeries,
+  defaultTerms,
   DAY,
   deployFixture,
   ethers,
@@ -208,20 +209,9 @@ describe("recurring listings (ListingSeries)", () => {
       await sys.series.connect(sys.seller).cancelSeries(seriesId, ethers.ZeroHash);
 
       const other = await createSeries(sys, 1, { startsAt: BigInt(await networkHelpers.time.latest()) + BigInt(DAY) });
-      const now = BigInt(await networkHelpers.time.latest());
-      const single = {
-        seller: sys.seller.address,
-        deedId: other.deedIds[0],
-        price: 1_000n * USDC,
-        stakePrice: 10n * USDC,
-        stakeCount: 200n,
-        threshold: 100n,
-        opensAt: now,
-        deadline: now + 7n * BigInt(DAY),
-        category: 1n,
-        drawAtSellOut: false,
+      const single = await defaultTerms(sys, other.deedIds[0], {
         contentHash: await sys.deed.contentHash(other.deedIds[0]),
-      };
+      });
       await sys.marketplace.approveListing(other.applicationIds[0], single);
       await expect(sys.marketplace.connect(sys.seller).acceptTerms(other.applicationIds[0], single))
         .to.be.revertedWithCustomError(sys.deed, "ERC721IncorrectOwner")
@@ -231,20 +221,7 @@ describe("recurring listings (ListingSeries)", () => {
 
     it("only the series module may open series listings on the Marketplace", async () => {
       const { deedIds, applicationIds } = await submitAssets(sys, 1);
-      const now = BigInt(await networkHelpers.time.latest());
-      const terms = {
-        seller: sys.seller.address,
-        deedId: deedIds[0],
-        price: 1_000n * USDC,
-        stakePrice: 10n * USDC,
-        stakeCount: 200n,
-        threshold: 100n,
-        opensAt: now,
-        deadline: now + 7n * BigInt(DAY),
-        category: 1n,
-        drawAtSellOut: false,
-        contentHash: ethers.id("car-0"),
-      };
+      const terms = await defaultTerms(sys, deedIds[0], { contentHash: ethers.id("car-0") });
       await expect(sys.marketplace.connect(sys.seller).openSeriesListing(applicationIds[0], terms))
         .to.be.revertedWithCustomError(sys.marketplace, "NotSeriesModule")
         .withArgs(sys.seller.address);

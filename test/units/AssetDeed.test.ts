@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { buy, createListing, deployFixture, ethers, fulfil, networkHelpers, USDC } from "../fixtures.js";
+import { buy, createListing, defaultTerms, deployFixture, ethers, fulfil, networkHelpers } from "../fixtures.js";
 import type { System } from "../fixtures.js";
-import { drawnListing, impersonate } from "../helpers.js";
+import { drawnListing, impersonate, latest } from "../helpers.js";
 
 const CONTENT = ethers.id("asset documents");
 
@@ -161,20 +161,7 @@ describe("AssetDeed", () => {
         .map((l) => sys.marketplace.interface.parseLog(l))
         .find((e) => e?.name === "AssetSubmitted")!;
       const { applicationId, deedId } = event.args;
-      const now = BigInt(await networkHelpers.time.latest());
-      const terms = {
-        seller: sys.seller.address,
-        deedId,
-        price: 1_000n * USDC,
-        stakePrice: 10n * USDC,
-        stakeCount: 200n,
-        threshold: 100n,
-        opensAt: now,
-        deadline: now + 86_400n,
-        category: 1n,
-        drawAtSellOut: false,
-        contentHash: CONTENT,
-      };
+      const terms = await defaultTerms(sys, deedId, { deadline: (await latest()) + 86_400n, contentHash: CONTENT });
       await sys.marketplace.approveListing(applicationId, terms);
       await sys.deed.connect(sys.seller).transferFrom(sys.seller.address, sys.bob.address, deedId);
       await expect(sys.marketplace.connect(sys.seller).acceptTerms(applicationId, terms))

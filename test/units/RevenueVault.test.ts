@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { buy, createListing, deployFixture, ethers, networkHelpers, USDC } from "../fixtures.js";
+import { buy, createListing, defaultTerms, deployFixture, ethers, networkHelpers, USDC } from "../fixtures.js";
 import type { System, Terms } from "../fixtures.js";
-import { deployWithoutMembership, drawnListing } from "../helpers.js";
+import { deployWithoutMembership, drawnListing, latest } from "../helpers.js";
 import { Listing__factory, MpBlacklistToken__factory } from "../../typechain-types/index.js";
 
 const Status = { Open: 0n, Drawing: 1n, Settled: 2n, Failed: 3n, Dissolved: 4n };
@@ -44,20 +44,10 @@ async function blacklistSystem(sys: System, recipients: HardhatEthersSigner[]) {
   await vault.setRecipients(shares);
   const receipt = await (await marketplace.connect(sys.seller).submitAsset("ipfs://bl", CONTENT)).wait();
   const submitted = receipt!.logs.map((l) => marketplace.interface.parseLog(l)).find((e) => e?.name === "AssetSubmitted")!;
-  const now = BigInt(await networkHelpers.time.latest());
-  const terms = {
-    seller: sys.seller.address,
-    deedId: submitted.args.deedId,
-    price: 1_000n * USDC,
-    stakePrice: 10n * USDC,
-    stakeCount: 200n,
-    threshold: 100n,
-    opensAt: now,
-    deadline: now + 86_400n,
-    category: 1n,
-    drawAtSellOut: false,
+  const terms = await defaultTerms(sys, submitted.args.deedId, {
+    deadline: (await latest()) + 86_400n,
     contentHash: CONTENT,
-  };
+  });
   await marketplace.approveListing(submitted.args.applicationId, terms);
   await marketplace.connect(sys.seller).acceptTerms(submitted.args.applicationId, terms);
   const listing = Listing__factory.connect(await marketplace.listingAt(1), sys.admin);
@@ -69,7 +59,7 @@ async function blacklistSystem(sys: System, recipients: HardhatEthersSigner[]) {
   const { requestId } = await marketplace.drawOf(await listing.getAddress());
   await sys.coordinator.fulfillRandomWordsWithOverride(requestId, mp, [3n]);
   await listing.finalize();
-  return { token, marketplace, vault, listing, shares, markup: 150n * 10n * USDC - terms.price };
+  return { token, marketplace, vault, listing, shares, markup: 150n * 10n * USDC - BigInt(terms.price) };
 }
 
 describe("RevenueVault", () => {
