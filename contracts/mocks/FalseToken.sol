@@ -2,33 +2,21 @@
 pragma solidity 0.8.30;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {TestUsd} from "./TestUsd.sol";
 
 /// @title FalseToken
 /// @notice Test-only 6-decimals token that, once switched, answers `transfer` and `transferFrom` with `false`
 /// instead of reverting and moves nothing, as some early ERC-20s do (attack class A19).
-contract FalseToken is ERC20 {
+contract FalseToken is TestUsd {
     /// @notice Whether transfers fail by returning false.
     bool public failing;
 
-    constructor() ERC20("False USD", "FUSD") {}
-
-    /// @notice Mints test tokens to anyone.
-    /// @param to Receiver.
-    /// @param amount Units.
-    function mint(address to, uint256 amount) external {
-        _mint(to, amount);
-    }
+    constructor() TestUsd("False USD", "FUSD") {}
 
     /// @notice Switches the failure mode.
     /// @param value Whether transfers return false.
     function setFailing(bool value) external {
         failing = value;
-    }
-
-    /// @notice USDC's decimals.
-    /// @return 6.
-    function decimals() public pure override returns (uint8) {
-        return 6;
     }
 
     /// @inheritdoc ERC20

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {TestUsd} from "./TestUsd.sol";
 
 /// @notice Implemented by accounts that want to hear about their transfers (the ERC-777 pattern).
 interface ITransferHook {
@@ -15,28 +15,15 @@ interface ITransferHook {
 /// @title HookToken
 /// @notice Test-only 6-decimals token that calls a registered account's hook before each of its transfers, the
 /// way ERC-777 and some bridged tokens do: the re-entrancy surface attack class A13 is about.
-contract HookToken is ERC20 {
+contract HookToken is TestUsd {
     /// @notice Accounts whose hook is called.
     mapping(address account => bool) public hooked;
 
-    constructor() ERC20("Hook USD", "HUSD") {}
-
-    /// @notice Mints test tokens to anyone.
-    /// @param to Receiver.
-    /// @param amount Units.
-    function mint(address to, uint256 amount) external {
-        _mint(to, amount);
-    }
+    constructor() TestUsd("Hook USD", "HUSD") {}
 
     /// @notice Registers the caller's hook.
     function registerHook() external {
         hooked[msg.sender] = true;
-    }
-
-    /// @notice USDC's decimals.
-    /// @return 6.
-    function decimals() public pure override returns (uint8) {
-        return 6;
     }
 
     function _update(address from, address to, uint256 value) internal override {

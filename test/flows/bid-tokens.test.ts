@@ -12,6 +12,7 @@ import {
   USDC,
 } from "../fixtures.js";
 import type { System } from "../fixtures.js";
+import { failAtDeadline, topUp } from "../helpers.js";
 import type { Listing } from "../../typechain-types/index.js";
 
 /** SPEC §4.3: supply in tranches, vanity ids, credit, positions and the recycling treasury. */
@@ -40,24 +41,8 @@ const cheapListing = (sys: System, overrides = {}) =>
     ...overrides,
   });
 
-async function topUp(
-  sys: System,
-  from: System["alice"],
-  tokenId: bigint,
-  amount: bigint,
-) {
-  await sys.usdc
-    .connect(from)
-    .approve(await sys.bidToken.getAddress(), amount);
-  return sys.bidToken.connect(from).topUp(tokenId, amount);
-}
-
 /** Fails `listing` at its deadline (threshold not met). */
-async function fail(listing: Listing) {
-  const deadline = (await listing.charter())[1].deadline;
-  await networkHelpers.time.increaseTo(deadline);
-  await listing.settle();
-}
+const fail = failAtDeadline;
 
 /** Settles, answers and finalizes `listing`; waits for the deadline unless it sold out and draws at sell-out. */
 async function settleWith(sys: System, listing: Listing) {

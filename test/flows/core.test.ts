@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { buy, createListing, DAY, deployFixture, ethers, fulfil, networkHelpers, signPermit, USDC } from "../fixtures.js";
 import type { System } from "../fixtures.js";
+import { drawnListing } from "../helpers.js";
 import type { Listing } from "../../typechain-types/index.js";
 
 const Status = { Open: 0n, Drawing: 1n, Settled: 2n, Failed: 3n, Dissolved: 4n };
@@ -298,13 +299,7 @@ describe("listing life cycle (core)", () => {
 
   describe("delivery escrow", () => {
     it("refunds the winner and returns the deed when the seller does not ship in time", async () => {
-      const { listing, terms } = await createListing(sys);
-      await buy(sys, listing, sys.alice, 150n);
-      await networkHelpers.time.increaseTo(terms.deadline);
-      await listing.settle();
-      await fulfil(sys, listing, 0n);
-      await listing.finalize();
-      const orderId = await listing.escrowOrderId();
+      const { listing, terms, orderId } = await drawnListing(sys, { word: 0n });
       const { dueAt: shipBy } = await sys.escrow.order(orderId);
       await expect(sys.escrow.connect(sys.alice).refundUnshipped(orderId))
         .to.be.revertedWithCustomError(sys.escrow, "ShipByNotPassed")

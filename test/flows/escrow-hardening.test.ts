@@ -2,17 +2,15 @@ import { expect } from "chai";
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import {
-  buy,
-  createListing,
   DAY,
   deployFixture,
   ethers,
-  fulfil,
   networkHelpers,
   openDirect,
   USDC,
 } from "../fixtures.js";
 import type { System } from "../fixtures.js";
+import { drawnListing, latest } from "../helpers.js";
 import { signOffer } from "../../scripts/lib/offer.js";
 import { Listing__factory } from "../../typechain-types/index.js";
 
@@ -34,7 +32,6 @@ const policy = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-const now = async () => BigInt(await networkHelpers.time.latest());
 
 async function direct(sys: System, o: { buyer?: HardhatEthersSigner; upfrontBps?: bigint; code?: boolean } = {}) {
   const tx = await openDirect(sys, {
@@ -50,16 +47,8 @@ async function direct(sys: System, o: { buyer?: HardhatEthersSigner; upfrontBps?
   return opened.args.orderId as bigint;
 }
 
-async function drawn(sys: System) {
-  const { listing, terms } = await createListing(sys);
-  await buy(sys, listing, sys.alice, 150n);
-  await networkHelpers.time.increaseTo(terms.deadline);
-  await listing.settle();
-  const orderId = await listing.escrowOrderId();
-  await fulfil(sys, listing, 7n);
-  await listing.finalize();
-  return { terms, orderId };
-}
+/** A listing run to a drawn winner (alice holds every stake); returns the order id and terms. */
+const drawn = (sys: System) => drawnListing(sys);
 
 describe("Escrow and membership hardening (issue 12)", () => {
   let sys: System;
@@ -74,7 +63,7 @@ describe("Escrow and membership hardening (issue 12)", () => {
       const unshipped = await direct(sys);
       await sys.escrow.connect(sys.alice).openDispute(unshipped);
       const decideBy = (await sys.escrow.order(unshipped)).dueAt;
-      expect(decideBy).to.equal((await now()) + 30n * BigInt(DAY));
+      expect(decideBy).to.equal((await latest()) + 30n * BigInt(DAY));
       await expect(sys.escrow.connect(sys.stranger).settleExpiredDispute(unshipped))
         .to.be.revertedWithCustomError(sys.escrow, "DisputeNotExpired")
         .withArgs(unshipped, decideBy);
@@ -129,7 +118,7 @@ describe("Escrow and membership hardening (issue 12)", () => {
       await sys.membership.setCondition(0, { kind: Kind.MinCancellationRateBps, threshold: 7_000 });
       await sys.membership.setTier(1, 1, 100, policy({ cancelWindow: 0 }));
       await sys.usdc.connect(sys.stranger).approve(await sys.escrow.getAddress(), PRICE);
-      const terms = { amount: 1n, shipWindow: BigInt(DAY), expiry: (await now()) + 3_600n, nonce: 1n };
+      const terms = { amount: 1n, shipWindow: BigInt(DAY), expiry: (await latest()) + 3_600n, nonce: 1n };
       // The stranger signs an "offer" in the seller's name: the signature is not the seller's.
       const forged = await signOffer(sys.escrow, sys.stranger, terms);
       forged.offer.seller = sys.seller.address;

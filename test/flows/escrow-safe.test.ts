@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { signOffer } from "../../scripts/lib/offer.js";
-import { buy, createListing, DAY, deployFixture, ethers, fulfil, networkHelpers, USDC } from "../fixtures.js";
+import { DAY, deployFixture, ethers, networkHelpers, USDC } from "../fixtures.js";
+import { drawnListing } from "../helpers.js";
 import { deploySafe, execSafe, signAsSafe } from "../safe.js";
 
 const PRICE = 1_000n * USDC;
@@ -72,12 +73,7 @@ describe("delivery escrow with Safe multisigs", () => {
 
   it("the arbiter is a 2-of-3 Safe: its executed vote and the winner's refund the order and return the deed", async () => {
     const { sys, arbiter } = await networkHelpers.loadFixture(safesFixture);
-    const { listing, terms } = await createListing(sys);
-    await buy(sys, listing, sys.alice, 150n);
-    await networkHelpers.time.increaseTo(terms.deadline);
-    await listing.settle();
-    await fulfil(sys, listing, 3n);
-    await listing.finalize();
+    const { listing, terms } = await drawnListing(sys, { word: 3n });
     const orderId = await listing.escrowOrderId();
     await sys.escrow.connect(sys.alice).openDispute(orderId);
     await sys.escrow.connect(sys.seller).vote(orderId, Outcome.Release, 0);
@@ -107,12 +103,7 @@ describe("delivery escrow with Safe multisigs", () => {
 
   it("the Safe arbiter and the seller release a disputed settlement order: deed to the winner", async () => {
     const { sys, arbiter } = await networkHelpers.loadFixture(safesFixture);
-    const { listing, terms } = await createListing(sys);
-    await buy(sys, listing, sys.bob, 150n);
-    await networkHelpers.time.increaseTo(terms.deadline);
-    await listing.settle();
-    await fulfil(sys, listing, 1n);
-    await listing.finalize();
+    const { listing, terms } = await drawnListing(sys, { buyer: sys.bob, word: 1n });
     const orderId = await listing.escrowOrderId();
     await sys.escrow.connect(sys.seller).markShipped(orderId, ethers.id("trk"));
     await sys.escrow.connect(sys.bob).openDispute(orderId);

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { buy, createListing, deployFixture, ethers, networkHelpers, signPermit, USDC } from "../fixtures.js";
 import type { System } from "../fixtures.js";
+import { lastPurchaseIndex, topUp } from "../helpers.js";
 import type { Listing } from "../../typechain-types/index.js";
 
 /** Issue 12, items 1–4: the weaknesses an independent review found in listings and bid tokens, each closed. */
@@ -19,15 +20,6 @@ const policy = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-async function latestIndex(listing: Listing) {
-  const [, purchases] = await listing.sales();
-  return purchases - 1n;
-}
-
-async function topUp(sys: System, from: System["alice"], tokenId: bigint, amount: bigint) {
-  await sys.usdc.connect(from).approve(await sys.bidToken.getAddress(), amount);
-  await sys.bidToken.connect(from).topUp(tokenId, amount);
-}
 
 describe("Hardening: listings and bid tokens (issue 12)", () => {
   let sys: System;
@@ -44,7 +36,7 @@ describe("Hardening: listings and bid tokens (issue 12)", () => {
       await buy(sys, listing, sys.bob, 100n); // others hold stakes: the cycles stay well inside the free budget
       const token = await buy(sys, listing, sys.alice, 5n);
       for (let cycle = 0; cycle < 3; ++cycle) {
-        await listing.connect(sys.alice).cancelPurchase(await latestIndex(listing));
+        await listing.connect(sys.alice).cancelPurchase(await lastPurchaseIndex(listing));
         await buy(sys, listing, sys.alice, 5n, token);
       }
       expect(await sys.bidToken.openPositions(token)).to.deep.equal([address]);
@@ -105,7 +97,7 @@ describe("Hardening: listings and bid tokens (issue 12)", () => {
     it("a stranger who buys T stakes and cancels them at once pays the budget fee on half the budget", async () => {
       await buy(sys, listing, sys.bob, 20n);
       const stranger = await buy(sys, listing, sys.stranger, 100n); // T stakes
-      const index = await latestIndex(listing);
+      const index = await lastPurchaseIndex(listing);
       // Budget max(20 held, T = 100) = 100: the first 50 cancelled stakes are free, the other 50 pay 10 %.
       const fee = (50n * 10n * USDC * 1_000n) / 10_000n;
       const tx = listing.connect(sys.stranger).cancelPurchase(index);
@@ -119,9 +111,9 @@ describe("Hardening: listings and bid tokens (issue 12)", () => {
 
     it("cancelling within the free half leaves every other holder's cancellation possible", async () => {
       const bob = await buy(sys, listing, sys.bob, 20n);
-      const bobIndex = await latestIndex(listing);
+      const bobIndex = await lastPurchaseIndex(listing);
       await buy(sys, listing, sys.stranger, 50n);
-      await listing.connect(sys.stranger).cancelPurchase(await latestIndex(listing)); // 50 of 100: free
+      await listing.connect(sys.stranger).cancelPurchase(await lastPurchaseIndex(listing)); // 50 of 100: free
       expect(await listing.cancellations()).to.deep.equal([50n, 0n]);
       // Bob is not blocked: his 20 stakes go beyond the free half and pay the budget fee on those 20.
       const fee = (20n * 10n * USDC * 1_000n) / 10_000n;
@@ -133,9 +125,9 @@ describe("Hardening: listings and bid tokens (issue 12)", () => {
     it("a stranger with two addresses pays the same budget fee as with one", async () => {
       await buy(sys, listing, sys.bob, 20n);
       const first = await buy(sys, listing, sys.stranger, 50n);
-      const firstIndex = await latestIndex(listing);
+      const firstIndex = await lastPurchaseIndex(listing);
       const second = await buy(sys, listing, sys.carol, 50n); // the stranger's second address
-      const secondIndex = await latestIndex(listing);
+      const secondIndex = await lastPurchaseIndex(listing);
       await expect(listing.connect(sys.stranger).cancelPurchase(firstIndex))
         .to.emit(listing, "PurchaseCancelled")
         .withArgs(firstIndex, first, sys.stranger.address, 50n, 500n * USDC, 0n, 0n, Mode.Wallet);
@@ -163,7 +155,7 @@ describe("Hardening: listings and bid tokens (issue 12)", () => {
       await topUp(sys, sys.bob, token, 25n * USDC); // reward-like credit, not Alice's money
       await sys.usdc.connect(sys.alice).approve(await listing.getAddress(), 15n * USDC);
       await listing.connect(sys.alice).buy(token, 4n); // 40 USDC: 25 of credit, 15 from the wallet
-      const index = await latestIndex(listing);
+      const index = await lastPurchaseIndex(listing);
       // Wallet paid 25 in all (10 + 15): the 40 USDC refund is 25 to the wallet and 15 back as credit.
       const tx = listing.connect(sys.alice).cancelPurchase(index);
       await expect(tx)
@@ -214,7 +206,7 @@ describe("Hardening: listings and bid tokens (issue 12)", () => {
       const token = await buy(sys, listing, sys.alice, 1n);
       await topUp(sys, sys.bob, token, 50n * USDC);
       await listing.connect(sys.alice).buy(token, 5n); // all from credit
-      const index = await latestIndex(listing);
+      const index = await lastPurchaseIndex(listing);
       // The position's wallet paid 10 USDC, credit 50: of the 50 USDC cancelled, 10 are the wallet's and 40 the
       // credit's; the 5 USDC fee comes out of the wallet part, so 5 go to the wallet and 40 back as credit.
       const tx = listing.connect(sys.alice).cancelPurchase(index);

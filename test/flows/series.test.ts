@@ -3,6 +3,7 @@ import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs
 import {
   buy,
   createSeries,
+  defaultTerms,
   DAY,
   deployFixture,
   ethers,
@@ -13,8 +14,7 @@ import {
   USDC,
 } from "../fixtures.js";
 import type { SeriesTemplate, System } from "../fixtures.js";
-import { Listing__factory } from "../../typechain-types/index.js";
-import type { Listing } from "../../typechain-types/index.js";
+import { currentListing, failAtDeadline } from "../helpers.js";
 
 const SeriesStatus = { None: 0n, Proposed: 1n, Approved: 2n, Active: 3n, Completed: 4n, Cancelled: 5n };
 const ListingStatus = { Open: 0n, Drawing: 1n, Settled: 2n, Failed: 3n, Dissolved: 4n };
@@ -27,17 +27,6 @@ const approvedSeries = (sys: System, n: number, overrides: Partial<SeriesTemplat
 const registeredSeries = (sys: System, n: number, overrides: Partial<SeriesTemplate> = {}) =>
   createSeries(sys, n, overrides);
 
-async function currentListing(sys: System, seriesId: bigint): Promise<Listing> {
-  return Listing__factory.connect((await sys.series.seriesOf(seriesId)).current, sys.admin);
-}
-
-/** Runs a listing to Failed: nobody buys, Time-Date A passes, anyone settles. */
-async function failIt(listing: Listing) {
-  const deadline = (await listing.charter())[1].deadline;
-  await networkHelpers.time.increaseTo(deadline);
-  await listing.settle();
-  expect(await listing.status()).to.equal(ListingStatus.Failed);
-}
 
 describe("recurring listings (ListingSeries)", () => {
   let sys: System;
@@ -220,20 +209,9 @@ describe("recurring listings (ListingSeries)", () => {
       await sys.series.connect(sys.seller).cancelSeries(seriesId, ethers.ZeroHash);
 
       const other = await createSeries(sys, 1, { startsAt: BigInt(await networkHelpers.time.latest()) + BigInt(DAY) });
-      const now = BigInt(await networkHelpers.time.latest());
-      const single = {
-        seller: sys.seller.address,
-        deedId: other.deedIds[0],
-        price: 1_000n * USDC,
-        stakePrice: 10n * USDC,
-        stakeCount: 200n,
-        threshold: 100n,
-        opensAt: now,
-        deadline: now + 7n * BigInt(DAY),
-        category: 1n,
-        drawAtSellOut: false,
+      const single = await defaultTerms(sys, other.deedIds[0], {
         contentHash: await sys.deed.contentHash(other.deedIds[0]),
-      };
+      });
       await sys.marketplace.approveListing(other.applicationIds[0], single);
       await expect(sys.marketplace.connect(sys.seller).acceptTerms(other.applicationIds[0], single))
         .to.be.revertedWithCustomError(sys.deed, "ERC721IncorrectOwner")
@@ -243,20 +221,7 @@ describe("recurring listings (ListingSeries)", () => {
 
     it("only the series module may open series listings on the Marketplace", async () => {
       const { deedIds, applicationIds } = await submitAssets(sys, 1);
-      const now = BigInt(await networkHelpers.time.latest());
-      const terms = {
-        seller: sys.seller.address,
-        deedId: deedIds[0],
-        price: 1_000n * USDC,
-        stakePrice: 10n * USDC,
-        stakeCount: 200n,
-        threshold: 100n,
-        opensAt: now,
-        deadline: now + 7n * BigInt(DAY),
-        category: 1n,
-        drawAtSellOut: false,
-        contentHash: ethers.id("car-0"),
-      };
+      const terms = await defaultTerms(sys, deedIds[0], { contentHash: ethers.id("car-0") });
       await expect(sys.marketplace.connect(sys.seller).openSeriesListing(applicationIds[0], terms))
         .to.be.revertedWithCustomError(sys.marketplace, "NotSeriesModule")
         .withArgs(sys.seller.address);
@@ -276,7 +241,7 @@ describe("recurring listings (ListingSeries)", () => {
       await expect(sys.series.connect(sys.stranger).openNextInSeries(seriesId))
         .to.be.revertedWithCustomError(sys.series, "PreviousListingRunning")
         .withArgs(seriesId, firstAddress, ListingStatus.Open);
-      await failIt(first);
+      await failAtDeadline(first);
       // The deed came back to the seller with the failure; the next deed is still in custody.
       expect(await sys.deed.ownerOf(deedIds[0])).to.equal(sys.seller.address);
       const deadline = (await first.charter())[1].deadline;
@@ -357,13 +322,13 @@ describe("recurring listings (ListingSeries)", () => {
 
     it("completes with the last listing; opening more reverts SeriesExhausted", async () => {
       const { seriesId, template: t } = await registeredSeries(sys, 2, { gap: 0n });
-      await failIt(await currentListing(sys, seriesId));
+      await failAtDeadline(await currentListing(sys, seriesId));
       const tx = sys.series.openNextInSeries(seriesId);
       await expect(tx).to.emit(sys.series, "SeriesCompleted").withArgs(seriesId);
       const s = await sys.series.seriesOf(seriesId);
       expect([s.status, s.opened]).to.deep.equal([SeriesStatus.Completed, 2n]);
       expect(await sys.series.activeSeriesCount()).to.equal(0n);
-      await failIt(await currentListing(sys, seriesId));
+      await failAtDeadline(await currentListing(sys, seriesId));
       await networkHelpers.time.increase(BigInt(t.duration));
       await expect(sys.series.openNextInSeries(seriesId))
         .to.be.revertedWithCustomError(sys.series, "SeriesExhausted")
@@ -399,7 +364,7 @@ describe("recurring listings (ListingSeries)", () => {
       const { seriesId } = await registeredSeries(sys, 2, { gap: 0n });
       const first = await currentListing(sys, seriesId);
       await sys.marketplace.revokeSeller(sys.seller.address, ethers.id("fraud"));
-      await failIt(first);
+      await failAtDeadline(first);
       expect(await first.status()).to.equal(ListingStatus.Failed);
       await expect(sys.series.connect(sys.stranger).openNextInSeries(seriesId))
         .to.be.revertedWithCustomError(sys.series, "SellerRevoked")
@@ -416,7 +381,7 @@ describe("recurring listings (ListingSeries)", () => {
     it("pause stops openings (MarketplacePaused) and the upkeep's series work; unpause resumes", async () => {
       const { seriesId } = await registeredSeries(sys, 2, { gap: 0n });
       const first = await currentListing(sys, seriesId);
-      await failIt(first);
+      await failAtDeadline(first);
       const [, retire] = await sys.marketplace.checkUpkeep.staticCall("0x");
       await sys.marketplace.performUpkeep(retire);
       await sys.marketplace.pause();
@@ -456,7 +421,7 @@ describe("recurring listings (ListingSeries)", () => {
 
     it("an application the operator rejects mid-series is never due; cancelling returns its deed", async () => {
       const { seriesId, applicationIds, deedIds } = await registeredSeries(sys, 2, { gap: 0n });
-      await failIt(await currentListing(sys, seriesId));
+      await failAtDeadline(await currentListing(sys, seriesId));
       await sys.marketplace.rejectApplication(applicationIds[1], ethers.id("recall"));
       expect(await sys.series.isDue(seriesId)).to.equal(false);
       await expect(sys.series.openNextInSeries(seriesId))
@@ -487,7 +452,7 @@ describe("recurring listings (ListingSeries)", () => {
       expect(await first.status()).to.equal(ListingStatus.Open);
       await buy(sys, first, sys.alice, 3n);
 
-      await failIt(first);
+      await failAtDeadline(first);
       await expect(sys.series.openNextInSeries(seriesId))
         .to.be.revertedWithCustomError(sys.series, "WrongSeriesStatus")
         .withArgs(seriesId, SeriesStatus.Cancelled);

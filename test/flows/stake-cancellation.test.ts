@@ -10,6 +10,7 @@ import {
   USDC,
 } from "../fixtures.js";
 import type { System } from "../fixtures.js";
+import { lastPurchaseIndex } from "../helpers.js";
 import type { Listing } from "../../typechain-types/index.js";
 
 /** SPEC §4.6 applied to stakes: cancel within the tier's window, never in the cut-off; refunds by tier mode. */
@@ -38,8 +39,7 @@ async function buyIndexed(
   tokenId = 0n,
 ) {
   const token = await buy(sys, listing, who, count, tokenId);
-  const [, purchases] = await listing.sales();
-  return { token, index: purchases - 1n };
+  return { token, index: await lastPurchaseIndex(listing) };
 }
 
 describe("Stake cancellation", () => {

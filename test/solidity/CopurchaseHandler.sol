@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {CommonBase} from "forge-std/Base.sol";
-import {StdUtils} from "forge-std/StdUtils.sol";
-import {StdAssertions} from "forge-std/StdAssertions.sol";
 import {VRFCoordinatorV2_5Mock} from "@chainlink/contracts/src/v0.8/vrf/mocks/VRFCoordinatorV2_5Mock.sol";
 import {Marketplace} from "../../contracts/Marketplace.sol";
 import {BidToken} from "../../contracts/BidToken.sol";
@@ -17,13 +14,14 @@ import {IListing} from "../../contracts/interfaces/IListing.sol";
 import {IBidToken} from "../../contracts/interfaces/IBidToken.sol";
 import {IDeliveryEscrow} from "../../contracts/interfaces/IDeliveryEscrow.sol";
 import {IRevenueVault} from "../../contracts/interfaces/IRevenueVault.sol";
+import {ListingHandlerBase} from "./ListingHandlerBase.sol";
 
 /// @title CopurchaseHandler
 /// @notice Test-only invariant handler: random actors buy, vote, transfer tokens and claim refunds on a few
 /// listings while time passes, settlement, the VRF mock, finalization, expiry, the escrow and the vault run.
 /// @dev Every action either skips when its precondition does not hold, or predicts the exact custom error and
 /// asserts it with `vm.expectRevert`, so that `failOnRevert` reports any unexpected revert as a failure.
-contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
+contract CopurchaseHandler is ListingHandlerBase {
     struct System {
         MockUSDC usdc;
         VRFCoordinatorV2_5Mock coordinator;
@@ -55,25 +53,14 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
 
     uint256 private constant MAX_BUY = 25;
 
-    MockUSDC private immutable _USDC;
     VRFCoordinatorV2_5Mock private immutable _COORDINATOR;
-    Marketplace private immutable _MARKETPLACE;
-    BidToken private immutable _BID_TOKEN;
-    AssetDeed private immutable _DEED;
-    DeliveryEscrow private immutable _ESCROW;
-    RevenueVault private immutable _VAULT;
-    address private immutable _ADMIN;
-    address private immutable _SELLER;
     address private immutable _OPERATIONS;
     address private immutable _DONATIONS;
 
     bytes32 private constant _PERMIT_TYPEHASH =
         keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
 
-    Listing[] private _listings;
-    address[] private _actors;
     mapping(address actor => uint256) private _keys;
-    uint256[] private _tokens;
     mapping(uint256 tokenId => bool) private _known;
 
     // ---- ghost books, per listing
@@ -116,23 +103,26 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
     /// @notice How often each action did real work (not a skip), to check the run reaches every path.
     mapping(string action => uint256) public calls;
 
-    constructor(System memory s, Listing[] memory listings_, address[] memory actors_, uint256[] memory keys_) {
-        _USDC = s.usdc;
+    constructor(
+        System memory s,
+        Listing[] memory listings_,
+        address[] memory actors_,
+        uint256[] memory keys_
+    )
+        ListingHandlerBase(
+            Core(s.usdc, s.marketplace, s.bidToken, s.deed, s.escrow, s.vault, s.admin, s.seller),
+            actors_
+        )
+    {
         _COORDINATOR = s.coordinator;
-        _MARKETPLACE = s.marketplace;
-        _BID_TOKEN = s.bidToken;
-        _DEED = s.deed;
-        _ESCROW = s.escrow;
-        _VAULT = s.vault;
-        _ADMIN = s.admin;
-        _SELLER = s.seller;
         _OPERATIONS = s.operations;
         _DONATIONS = s.donations;
-        for (uint256 i; i < listings_.length; ++i) _listings.push(listings_[i]);
-        for (uint256 i; i < actors_.length; ++i) {
-            _actors.push(actors_[i]);
-            _keys[actors_[i]] = keys_[i];
-        }
+        _listings = listings_;
+        for (uint256 i; i < actors_.length; ++i) _keys[actors_[i]] = keys_[i];
+    }
+
+    function _hit(string memory action) internal override {
+        ++calls[action];
     }
 
     // ================================================================ actions: buyers
@@ -195,18 +185,6 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         vm.prank(_SELLER);
         l.buy(0, 1);
         ++calls["sellerTriesToBuy"];
-    }
-
-    /// @notice A token changes hands; its positions and votes move with it.
-    function transferToken(uint256 tokenSeed, uint256 toSeed) external {
-        uint256 token = _anyToken(tokenSeed);
-        if (token == 0) return;
-        address from = _BID_TOKEN.ownerOf(token);
-        address to = _actor(toSeed);
-        if (from == to || from == address(_BID_TOKEN)) return; // the treasury's tokens move only by issue
-        vm.prank(from);
-        _BID_TOKEN.transferFrom(from, to, token);
-        ++calls["transferToken"];
     }
 
     /// @notice A holder votes to dissolve (gated: one call in two acts, so that most listings live on).
@@ -465,7 +443,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
             for (uint256 i; i < _listings.length; ++i) {
                 IMarketplace.Draw memory d = _MARKETPLACE.drawOf(address(_listings[i]));
                 if (d.status != IMarketplace.DrawStatus.Pending) continue;
-                _fulfilWord(d.requestId, uint256(keccak256(abi.encode(secondsSeed, i))));
+                _answer(_COORDINATOR, d.requestId, uint256(keccak256(abi.encode(secondsSeed, i))));
                 requestConsumed[address(_listings[i])] = true;
                 _recordPick(_listings[i]);
                 ++calls["fulfil"];
@@ -522,7 +500,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         (Listing l, ) = _pick(listingSeed, _isAwaitingWord);
         IMarketplace.Draw memory d = _MARKETPLACE.drawOf(address(l));
         if (d.status == IMarketplace.DrawStatus.Pending) {
-            _fulfilWord(d.requestId, word);
+            _answer(_COORDINATOR, d.requestId, word);
             requestConsumed[address(l)] = true;
             (IMarketplace.DrawStatus status, uint256 stored) = _MARKETPLACE.randomWord(address(l));
             assertEq(uint256(status), uint256(IMarketplace.DrawStatus.Fulfilled), "VRF callback failed");
@@ -531,7 +509,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
             ++calls["fulfil"];
         } else if (d.status == IMarketplace.DrawStatus.Abandoned && !requestConsumed[address(l)]) {
             // Attack A3 / re-roll: a late answer must be ignored.
-            _fulfilWord(d.requestId, word);
+            _answer(_COORDINATOR, d.requestId, word);
             requestConsumed[address(l)] = true;
             (IMarketplace.DrawStatus status, uint256 stored) = _MARKETPLACE.randomWord(address(l));
             assertEq(uint256(status), uint256(IMarketplace.DrawStatus.Abandoned), "late word accepted");
@@ -637,18 +615,10 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
                 break;
             }
         }
-        uint256 amount = _ESCROW.owedTo(who);
-        if (amount == 0) {
-            vm.expectRevert(abi.encodeWithSelector(IDeliveryEscrow.NothingToWithdraw.selector, who));
-            vm.prank(who);
-            _ESCROW.withdraw(who);
-            return;
-        }
-        uint256 before = _USDC.balanceOf(who);
-        vm.prank(who);
-        assertEq(_ESCROW.withdraw(who), amount);
+        bytes4 nothing = IDeliveryEscrow.NothingToWithdraw.selector;
+        uint256 amount = _withdrawOwed(_ESCROW.owedTo, _ESCROW.withdraw, nothing, who);
+        if (amount == 0) return;
         ghostEscrow -= amount;
-        assertEq(_USDC.balanceOf(who), before + amount);
         ++calls["escrowWithdraw"];
     }
 
@@ -677,33 +647,34 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         address who = whoSeed % 2 == 0 ? _OPERATIONS : _DONATIONS;
         if (_VAULT.owedTo(who) == 0) who = who == _OPERATIONS ? _DONATIONS : _OPERATIONS;
         if (_VAULT.owedTo(who) == 0 && _gate(whoSeed, 2)) who = whoSeed % 2 == 0 ? _OPERATIONS : _DONATIONS;
-        uint256 amount = _VAULT.owedTo(who);
-        if (amount == 0) {
-            vm.expectRevert(abi.encodeWithSelector(IRevenueVault.NothingToWithdraw.selector, who));
-            vm.prank(who);
-            _VAULT.withdraw(who);
-            return;
-        }
-        uint256 before = _USDC.balanceOf(who);
-        vm.prank(who);
-        assertEq(_VAULT.withdraw(who), amount);
+        uint256 amount = _withdrawOwed(_VAULT.owedTo, _VAULT.withdraw, IRevenueVault.NothingToWithdraw.selector, who);
+        if (amount == 0) return;
         ghostVault -= amount;
-        assertEq(_USDC.balanceOf(who), before + amount);
         ++calls["vaultWithdraw"];
     }
 
-    // ================================================================ actions: operators
-
-    /// @notice The pauser pauses or unpauses new sales (gated: one call in twelve acts).
-    function togglePause(uint256 gate) external {
-        if (!_gate(gate, 12)) return;
-        bool paused = _MARKETPLACE.paused();
-        vm.prank(_ADMIN);
-        if (paused) _MARKETPLACE.unpause();
-        else _MARKETPLACE.pause();
-        assertEq(_BID_TOKEN.salesPaused(), _MARKETPLACE.paused());
-        ++calls["togglePause"];
+    /// @dev `who` pulls what a contract (the escrow or the vault) owes it: all of it reaches its wallet, or, owed
+    /// nothing, the withdrawal reverts with the contract's `NothingToWithdraw(who)`. Returns the amount.
+    function _withdrawOwed(
+        function(address) external view returns (uint256) owedTo,
+        function(address) external returns (uint256) withdraw,
+        bytes4 nothingToWithdraw,
+        address who
+    ) private returns (uint256 amount) {
+        amount = owedTo(who);
+        if (amount == 0) {
+            vm.expectRevert(abi.encodeWithSelector(nothingToWithdraw, who));
+            vm.prank(who);
+            withdraw(who);
+            return 0;
+        }
+        uint256 before = _USDC.balanceOf(who);
+        vm.prank(who);
+        assertEq(withdraw(who), amount);
+        assertEq(_USDC.balanceOf(who), before + amount);
     }
+
+    // ================================================================ actions: operators
 
     /// @notice The verifier revokes or re-verifies the seller (gated: one call in twelve acts).
     function toggleSeller(uint256 gate) external {
@@ -732,30 +703,6 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
     }
 
     // ================================================================ views for the invariants
-
-    function listingCount() external view returns (uint256) {
-        return _listings.length;
-    }
-
-    function listingAt(uint256 i) external view returns (Listing) {
-        return _listings[i];
-    }
-
-    function actorCount() external view returns (uint256) {
-        return _actors.length;
-    }
-
-    function actorAt(uint256 i) external view returns (address) {
-        return _actors[i];
-    }
-
-    function tokenCount() external view returns (uint256) {
-        return _tokens.length;
-    }
-
-    function tokenAt(uint256 i) external view returns (uint256) {
-        return _tokens[i];
-    }
 
     function dissolutionVotes(address l) public view returns (uint256 votes) {
         for (uint256 i; i < _tokens.length; ++i) votes += votedStakes[l][_tokens[i]];
@@ -951,7 +898,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         if (l.status() == IListing.Status.Drawing) {
             IMarketplace.Draw memory d = _MARKETPLACE.drawOf(address(l));
             if (d.status == IMarketplace.DrawStatus.Pending) {
-                _fulfilWord(d.requestId, uint256(keccak256(abi.encode(address(l), block.timestamp))));
+                _answer(_COORDINATOR, d.requestId, uint256(keccak256(abi.encode(address(l), block.timestamp))));
                 requestConsumed[address(l)] = true;
                 _recordPick(l);
             }
@@ -997,12 +944,6 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         );
         bytes32 digest = keccak256(abi.encodePacked("\x19\x01", _USDC.DOMAIN_SEPARATOR(), structHash));
         return vm.sign(_keys[owner], digest);
-    }
-
-    function _fulfilWord(uint256 requestId, uint256 word) private {
-        uint256[] memory words = new uint256[](1);
-        words[0] = word;
-        _COORDINATOR.fulfillRandomWordsWithOverride(requestId, address(_MARKETPLACE), words);
     }
 
     /// @dev The winner recomputed from the purchase(i) views alone, by linear scan.
@@ -1077,10 +1018,6 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         if (orderId != 0) o = _ESCROW.order(orderId);
     }
 
-    function _termsOf(Listing l) private view returns (IListing.Terms memory t) {
-        (, t) = l.charter();
-    }
-
     /// @dev The first listing, from the seed's one on, that `ready` accepts; else the seed's own listing (for the
     /// negative paths). Picking a ready listing keeps the run from wasting calls on listings with nothing to do.
     function _pick(
@@ -1095,10 +1032,6 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         return (_listings[seed % n], false);
     }
 
-    function _isSettleDue(Listing l) private view returns (bool) {
-        return l.status() == IListing.Status.Open && l.pendingAction() == IListing.Action.Settle;
-    }
-
     function _isAwaitingWord(Listing l) private view returns (bool) {
         IMarketplace.DrawStatus d = _MARKETPLACE.drawOf(address(l)).status;
         return
@@ -1108,12 +1041,6 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
 
     function _isDrawing(Listing l) private view returns (bool) {
         return l.status() == IListing.Status.Drawing;
-    }
-
-    function _isDrawn(Listing l) private view returns (bool) {
-        return
-            l.status() == IListing.Status.Drawing &&
-            _MARKETPLACE.drawOf(address(l)).status == IMarketplace.DrawStatus.Fulfilled;
     }
 
     function _isAwaitingShipment(Listing l) private view returns (bool) {
@@ -1133,31 +1060,12 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         return l.status() == IListing.Status.Settled && !collected[address(l)];
     }
 
-    function _isRefunding(Listing l) private view returns (bool) {
-        IListing.Status s = l.status();
-        return s == IListing.Status.Failed || s == IListing.Status.Dissolved;
-    }
-
-    /// @dev True for about one seed in `oneIn`. Hashing first: fuzzers favour 0 and other edge values, which
-    /// would pass a plain `seed % oneIn == 0` far too often.
-    function _gate(uint256 seed, uint256 oneIn) private pure returns (bool) {
-        return uint256(keccak256(abi.encode(seed))) % oneIn == 0;
-    }
-
     function _party(uint256 i) private view returns (address) {
         return i == _actors.length ? _SELLER : _actors[i];
     }
 
     function _listing(uint256 seed) private view returns (Listing) {
         return _listings[seed % _listings.length];
-    }
-
-    function _actor(uint256 seed) private view returns (address) {
-        return _actors[seed % _actors.length];
-    }
-
-    function _anyToken(uint256 seed) private view returns (uint256) {
-        return _tokens.length == 0 ? 0 : _tokens[seed % _tokens.length];
     }
 
     function _tokenOwnedBy(address actor, uint256 seed) private view returns (uint256) {

@@ -84,19 +84,7 @@ contract FinalizeChiSquareTest is SystemSetup {
     function setUp() public {
         _deploySystem();
         listing = _createListing(
-            IListing.Terms({
-                seller: address(0),
-                deedId: 0,
-                price: uint96(100 * USDC),
-                stakePrice: uint96(10 * USDC),
-                stakeCount: 60,
-                threshold: 10,
-                opensAt: uint40(block.timestamp),
-                deadline: uint40(block.timestamp + 3 days),
-                category: 1,
-                drawAtSellOut: false,
-                contentHash: bytes32(0)
-            }),
+            _terms({price: 100 * USDC, stakePrice: 10 * USDC, stakeCount: 60, threshold: 10, duration: 3 days}),
             "ipfs://chi-square"
         );
         for (uint256 i; i < 5; ++i) holders[i] = _funded(string.concat("holder", vm.toString(i)));

@@ -11,6 +11,7 @@ import {MockUSDC} from "../../contracts/mocks/MockUSDC.sol";
 import {IMarketplace} from "../../contracts/interfaces/IMarketplace.sol";
 import {IDeliveryEscrow} from "../../contracts/interfaces/IDeliveryEscrow.sol";
 import {IMembershipHooks} from "../../contracts/interfaces/IMembershipHooks.sol";
+import {OrderStatuses} from "./OrderStatuses.sol";
 
 /// @title FakeListing
 /// @notice Test-only stand-in for a settled listing: the marketplace's `isListing` is mocked true for it, so it can
@@ -378,11 +379,7 @@ contract EscrowHandler is CommonBase, StdUtils, StdAssertions {
 
     // ---------------------------------------------------------------- helpers
 
-    uint256 private constant _OPEN =
-        (1 << uint256(IDeliveryEscrow.OrderStatus.AwaitingShipment)) |
-            (1 << uint256(IDeliveryEscrow.OrderStatus.Shipped)) |
-            (1 << uint256(IDeliveryEscrow.OrderStatus.Disputed)) |
-            (1 << uint256(IDeliveryEscrow.OrderStatus.Suspended));
+    uint256 private constant _OPEN = OrderStatuses.OPEN;
     uint256 private constant _AUTHORIZABLE =
         (1 << uint256(IDeliveryEscrow.OrderStatus.AwaitingShipment)) |
             (1 << uint256(IDeliveryEscrow.OrderStatus.Shipped));

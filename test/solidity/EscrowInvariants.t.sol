@@ -13,6 +13,7 @@ import {EscrowPolicyHandler} from "./EscrowPolicyHandler.sol";
 /// cancellations, withdrawals) while its books and the deeds it holds are checked after every call.
 contract EscrowInvariantsTest is SystemSetup {
     uint256 private constant BUYERS = 3;
+    uint256 private constant FUNDING = 10_000_000 * USDC;
 
     EscrowHandler private handler;
     EscrowPolicyHandler private policyHandler;
@@ -27,14 +28,9 @@ contract EscrowInvariantsTest is SystemSetup {
         escrow.setDirectFee(250);
         vm.stopPrank();
 
-        address[] memory buyers = new address[](BUYERS);
-        uint256[] memory keys = new uint256[](BUYERS);
-        for (uint256 i; i < BUYERS; ++i) {
-            (buyers[i], keys[i]) = makeAddrAndKey(string.concat("buyer", vm.toString(i)));
-            usdc.mint(buyers[i], 10_000_000 * USDC);
-            vm.prank(buyers[i]);
-            usdc.approve(address(escrow), type(uint256).max);
-        }
+        address[] memory spenders = new address[](1);
+        spenders[0] = address(escrow);
+        (address[] memory buyers, uint256[] memory keys) = _fundedAccounts("buyer", BUYERS, FUNDING, spenders);
         handler = new EscrowHandler(usdc, marketplace, deed, escrow, seller, sellerKey, arbiter, buyers, keys);
         policyHandler = new EscrowPolicyHandler(escrow, handler, vault, deed, seller);
         bytes32 policyRole = escrow.POLICY_ROLE();

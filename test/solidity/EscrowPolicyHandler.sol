@@ -11,17 +11,14 @@ import {IMembershipHooks} from "../../contracts/interfaces/IMembershipHooks.sol"
 import {IRevenueVault} from "../../contracts/interfaces/IRevenueVault.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {EscrowHandler} from "./EscrowHandler.sol";
+import {OrderStatuses} from "./OrderStatuses.sol";
 
 /// @title EscrowPolicyHandler
 /// @notice Test-only invariant handler next to EscrowHandler (kept apart for its code size): as a POLICY_ROLE holder
 /// it cancels the main handler's open orders, refunding to the wallet or minus a fee paid to the revenue vault, and
 /// checks that the buyer's credit and the vault's intake add up to what was paid.
 contract EscrowPolicyHandler is CommonBase, StdUtils, StdAssertions {
-    uint256 private constant _OPEN =
-        (1 << uint256(IDeliveryEscrow.OrderStatus.AwaitingShipment)) |
-            (1 << uint256(IDeliveryEscrow.OrderStatus.Shipped)) |
-            (1 << uint256(IDeliveryEscrow.OrderStatus.Disputed)) |
-            (1 << uint256(IDeliveryEscrow.OrderStatus.Suspended));
+    uint256 private constant _OPEN = OrderStatuses.OPEN;
 
     DeliveryEscrow private immutable _ESCROW;
     EscrowHandler private immutable _MAIN;

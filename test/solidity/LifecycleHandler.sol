@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {CommonBase} from "forge-std/Base.sol";
-import {StdUtils} from "forge-std/StdUtils.sol";
-import {StdAssertions} from "forge-std/StdAssertions.sol";
 import {VRFCoordinatorV2_5Mock} from "@chainlink/contracts/src/v0.8/vrf/mocks/VRFCoordinatorV2_5Mock.sol";
 import {Marketplace} from "../../contracts/Marketplace.sol";
 import {BidToken} from "../../contracts/BidToken.sol";
@@ -20,6 +17,7 @@ import {IListingSeries} from "../../contracts/interfaces/IListingSeries.sol";
 import {IMembership} from "../../contracts/interfaces/IMembership.sol";
 import {IDeliveryEscrow} from "../../contracts/interfaces/IDeliveryEscrow.sol";
 import {LifecycleBooks} from "./LifecycleBooks.sol";
+import {ListingHandlerBase} from "./ListingHandlerBase.sol";
 
 /// @title LifecycleHandler
 /// @notice Test-only invariant handler: the seller proposes series of its assets, the operator approves them, the
@@ -30,7 +28,7 @@ import {LifecycleBooks} from "./LifecycleBooks.sol";
 /// `LifecycleBooks` from the handler's own knowledge of the rules.
 /// @dev Actions skip when their precondition does not hold, or predict the exact revert, so that `failOnRevert`
 /// reports any unexpected revert.
-contract LifecycleHandler is CommonBase, StdUtils, StdAssertions {
+contract LifecycleHandler is ListingHandlerBase {
     struct System {
         MockUSDC usdc;
         Marketplace marketplace;
@@ -60,16 +58,8 @@ contract LifecycleHandler is CommonBase, StdUtils, StdAssertions {
     uint256 private constant MAX_SERIES = 4;
     uint256 private constant MAX_BUY = 8;
 
-    MockUSDC private immutable _USDC;
-    Marketplace private immutable _MARKETPLACE;
-    BidToken private immutable _BID_TOKEN;
-    AssetDeed private immutable _DEED;
-    DeliveryEscrow private immutable _ESCROW;
-    RevenueVault private immutable _VAULT;
     Membership private immutable _MEMBERSHIP;
     ListingSeries private immutable _SERIES;
-    address private immutable _ADMIN;
-    address private immutable _SELLER;
     LifecycleBooks private immutable _BOOKS;
 
     VRFCoordinatorV2_5Mock[2] private _coordinators;
@@ -80,8 +70,6 @@ contract LifecycleHandler is CommonBase, StdUtils, StdAssertions {
     /// @notice Whether the seller is verified (the handler toggles it).
     bool public sellerVerified = true;
 
-    address[] private _actors;
-
     // ---- series and deeds
     uint256[] private _seriesIds;
     mapping(uint256 seriesId => SeriesModel) private _model;
@@ -91,7 +79,6 @@ contract LifecycleHandler is CommonBase, StdUtils, StdAssertions {
     mapping(uint256 deedId => Listing) public deedListing;
 
     // ---- listings
-    Listing[] private _listings;
     mapping(address listing => uint256) public listingSeriesId;
     mapping(address listing => IListing.Status) private _seen;
     mapping(address listing => bool) private _known;
@@ -107,26 +94,28 @@ contract LifecycleHandler is CommonBase, StdUtils, StdAssertions {
     mapping(address listing => mapping(uint256 tokenId => bool)) private _lastCancelled;
 
     // ---- bid tokens
-    uint256[] private _tokens;
     mapping(uint256 tokenId => bool) private _knownToken;
 
-    constructor(System memory s, address[] memory actors_) {
-        _USDC = s.usdc;
-        _MARKETPLACE = s.marketplace;
-        _BID_TOKEN = s.bidToken;
-        _DEED = s.deed;
-        _ESCROW = s.escrow;
-        _VAULT = s.vault;
+    constructor(
+        System memory s,
+        address[] memory actors_
+    )
+        ListingHandlerBase(
+            Core(s.usdc, s.marketplace, s.bidToken, s.deed, s.escrow, s.vault, s.admin, s.seller),
+            actors_
+        )
+    {
         _MEMBERSHIP = s.membership;
         _SERIES = s.series;
-        _ADMIN = s.admin;
-        _SELLER = s.seller;
         _BOOKS = s.books;
         _coordinators[0] = s.coordinatorA;
         _coordinators[1] = s.coordinatorB;
         _subIds[0] = s.subA;
         _subIds[1] = s.subB;
-        _actors = actors_;
+    }
+
+    function _hit(string memory action) internal override {
+        _BOOKS.hit(action);
     }
 
     // ================================================================ item 1: series
@@ -270,18 +259,6 @@ contract LifecycleHandler is CommonBase, StdUtils, StdAssertions {
             assertEq(_BID_TOKEN.ownerOf(token), owner, "token moved");
             _BOOKS.hit("buyAsOperator");
         }
-    }
-
-    /// @notice A token changes hands mid-sale: its positions, credit and refunds follow it.
-    function transferToken(uint256 tokenSeed, uint256 toSeed) external {
-        uint256 token = _anyToken(tokenSeed);
-        if (token == 0) return;
-        address from = _BID_TOKEN.ownerOf(token);
-        address to = _actor(toSeed);
-        if (from == to || from == address(_BID_TOKEN)) return;
-        vm.prank(from);
-        _BID_TOKEN.transferFrom(from, to, token);
-        _BOOKS.hit("transferToken");
     }
 
     /// @notice Anyone tops up a held token.
@@ -497,16 +474,6 @@ contract LifecycleHandler is CommonBase, StdUtils, StdAssertions {
         _BOOKS.hit("toggleSeller");
     }
 
-    /// @notice The pauser pauses or unpauses (gated: one call in twelve).
-    function togglePause(uint256 gate) external {
-        if (!_gate(gate, 12)) return;
-        bool paused = _MARKETPLACE.paused();
-        vm.prank(_ADMIN);
-        if (paused) _MARKETPLACE.unpause();
-        else _MARKETPLACE.pause();
-        _BOOKS.hit("togglePause");
-    }
-
     // ================================================================ the end of a run
 
     /// @notice Runs everything to its end with permissionless calls (and holders claiming their refunds): every
@@ -560,30 +527,7 @@ contract LifecycleHandler is CommonBase, StdUtils, StdAssertions {
     }
 
     // ================================================================ views for the invariants and OrderHandler
-
-    function listingCount() external view returns (uint256) {
-        return _listings.length;
-    }
-
-    function listingAt(uint256 i) external view returns (Listing) {
-        return _listings[i];
-    }
-
-    function actorCount() external view returns (uint256) {
-        return _actors.length;
-    }
-
-    function actorAt(uint256 i) external view returns (address) {
-        return _actors[i];
-    }
-
-    function tokenCount() external view returns (uint256) {
-        return _tokens.length;
-    }
-
-    function tokenAt(uint256 i) external view returns (uint256) {
-        return _tokens[i];
-    }
+    // (listings, actors and tokens: ListingHandlerBase)
 
     function deedCount() external view returns (uint256) {
         return _deeds.length;
@@ -830,10 +774,7 @@ contract LifecycleHandler is CommonBase, StdUtils, StdAssertions {
 
     /// @dev The coordinator the request went to answers (the marketplace cannot switch coordinators mid-draw).
     function _fulfil(Listing l, uint256 word) private {
-        IMarketplace.Draw memory d = _MARKETPLACE.drawOf(address(l));
-        uint256[] memory words = new uint256[](1);
-        words[0] = word;
-        _coordinators[currentCoordinator].fulfillRandomWordsWithOverride(d.requestId, address(_MARKETPLACE), words);
+        _answer(_coordinators[currentCoordinator], _MARKETPLACE.drawOf(address(l)).requestId, word);
         (IMarketplace.DrawStatus status, uint256 stored) = _MARKETPLACE.randomWord(address(l));
         assertEq(uint256(status), uint256(IMarketplace.DrawStatus.Fulfilled), "word not delivered");
         assertEq(stored, word);
@@ -979,29 +920,14 @@ contract LifecycleHandler is CommonBase, StdUtils, StdAssertions {
         return l.status() == IListing.Status.Open && block.timestamp >= t.opensAt && block.timestamp < t.deadline;
     }
 
-    function _isSettleDue(Listing l) private view returns (bool) {
-        return l.status() == IListing.Status.Open && l.pendingAction() == IListing.Action.Settle;
-    }
-
     function _isPending(Listing l) private view returns (bool) {
         return
             l.status() == IListing.Status.Drawing &&
             _MARKETPLACE.drawOf(address(l)).status == IMarketplace.DrawStatus.Pending;
     }
 
-    function _isDrawn(Listing l) private view returns (bool) {
-        return
-            l.status() == IListing.Status.Drawing &&
-            _MARKETPLACE.drawOf(address(l)).status == IMarketplace.DrawStatus.Fulfilled;
-    }
-
     function _isStalled(Listing l) private view returns (bool) {
         return priceInEscrow[address(l)];
-    }
-
-    function _isRefunding(Listing l) private view returns (bool) {
-        IListing.Status s = l.status();
-        return s == IListing.Status.Failed || s == IListing.Status.Dissolved;
     }
 
     function _isCollectable(Listing l) private view returns (bool) {
@@ -1012,18 +938,6 @@ contract LifecycleHandler is CommonBase, StdUtils, StdAssertions {
 
     /// @notice When each listing's draw was requested and the timeout it got then (the handler's own record).
     mapping(address listing => uint256) public drawExpiresAt;
-
-    function _termsOf(Listing l) private view returns (IListing.Terms memory t) {
-        (, t) = l.charter();
-    }
-
-    function _actor(uint256 seed) private view returns (address) {
-        return _actors[seed % _actors.length];
-    }
-
-    function _anyToken(uint256 seed) private view returns (uint256) {
-        return _tokens.length == 0 ? 0 : _tokens[seed % _tokens.length];
-    }
 
     function _tokenOf(address actor, uint256 seed) private view returns (uint256) {
         uint256 n = _tokens.length;
@@ -1042,10 +956,5 @@ contract LifecycleHandler is CommonBase, StdUtils, StdAssertions {
             if (open[i] == listing) return false;
         }
         return true;
-    }
-
-    /// @dev True for about one seed in `oneIn` (hashed: fuzzers favour edge values).
-    function _gate(uint256 seed, uint256 oneIn) private pure returns (bool) {
-        return uint256(keccak256(abi.encode(seed))) % oneIn == 0;
     }
 }

@@ -11,6 +11,7 @@ import {IDeliveryEscrow} from "../../contracts/interfaces/IDeliveryEscrow.sol";
 import {SystemDeployment} from "./SystemDeployment.sol";
 import {LifecycleBooks} from "./LifecycleBooks.sol";
 import {LifecycleHandler} from "./LifecycleHandler.sol";
+import {ListingHandlerBase} from "./ListingHandlerBase.sol";
 import {OrderHandler} from "./OrderHandler.sol";
 
 /// @title Lifecycle invariants
@@ -67,17 +68,10 @@ contract LifecycleInvariantsTest is SystemDeployment {
 
         vm.prank(seller);
         deed.setApprovalForAll(address(listingSeries), true);
-        address[] memory actors = new address[](ACTORS);
-        uint256[] memory keys = new uint256[](ACTORS);
-        for (uint256 i; i < ACTORS; ++i) {
-            (actors[i], keys[i]) = makeAddrAndKey(string.concat("member", vm.toString(i)));
-            usdc.mint(actors[i], FUNDING);
-            minted += FUNDING;
-            vm.startPrank(actors[i]);
-            usdc.approve(address(bidToken), type(uint256).max);
-            usdc.approve(address(membership), type(uint256).max);
-            vm.stopPrank();
-        }
+        address[] memory spenders = new address[](2);
+        (spenders[0], spenders[1]) = (address(bidToken), address(membership));
+        (address[] memory actors, uint256[] memory keys) = _fundedAccounts("member", ACTORS, FUNDING, spenders);
+        minted = ACTORS * FUNDING;
 
         LifecycleHandler.System memory sys = LifecycleHandler.System({
             usdc: usdc,
@@ -117,7 +111,7 @@ contract LifecycleInvariantsTest is SystemDeployment {
         s[5] = LifecycleHandler.buy.selector;
         s[6] = LifecycleHandler.buyAgain.selector;
         s[7] = LifecycleHandler.buyAsOperator.selector;
-        s[8] = LifecycleHandler.transferToken.selector;
+        s[8] = ListingHandlerBase.transferToken.selector;
         s[9] = LifecycleHandler.topUp.selector;
         s[10] = LifecycleHandler.cancelPurchase.selector;
         s[11] = LifecycleHandler.register.selector;
@@ -133,7 +127,7 @@ contract LifecycleInvariantsTest is SystemDeployment {
         s[21] = LifecycleHandler.reconfigureVrf.selector;
         s[22] = LifecycleHandler.donate.selector;
         s[23] = LifecycleHandler.toggleSeller.selector;
-        s[24] = LifecycleHandler.togglePause.selector;
+        s[24] = ListingHandlerBase.togglePause.selector;
         s[25] = LifecycleHandler.warpAndUpkeep.selector;
         s[26] = LifecycleHandler.buy.selector;
         s[27] = LifecycleHandler.buyAgain.selector;

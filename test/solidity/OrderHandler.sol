@@ -17,6 +17,7 @@ import {IMembershipHooks} from "../../contracts/interfaces/IMembershipHooks.sol"
 import {IRevenueVault} from "../../contracts/interfaces/IRevenueVault.sol";
 import {LifecycleBooks} from "./LifecycleBooks.sol";
 import {LifecycleHandler} from "./LifecycleHandler.sol";
+import {OrderStatuses} from "./OrderStatuses.sol";
 
 /// @title OrderHandler
 /// @notice Test-only invariant handler next to `LifecycleHandler`: the settlement orders of its listings go through
@@ -26,11 +27,7 @@ import {LifecycleHandler} from "./LifecycleHandler.sol";
 /// reward pool is funded and claimed. Each outcome is booked in `LifecycleBooks` from the rules, and each report to
 /// the membership is counted there for the member model.
 contract OrderHandler is CommonBase, StdUtils, StdAssertions {
-    uint256 private constant _OPEN =
-        (1 << uint256(IDeliveryEscrow.OrderStatus.AwaitingShipment)) |
-            (1 << uint256(IDeliveryEscrow.OrderStatus.Shipped)) |
-            (1 << uint256(IDeliveryEscrow.OrderStatus.Disputed)) |
-            (1 << uint256(IDeliveryEscrow.OrderStatus.Suspended));
+    uint256 private constant _OPEN = OrderStatuses.OPEN;
 
     MockUSDC private immutable _USDC;
     BidToken private immutable _BID_TOKEN;

@@ -180,18 +180,12 @@ contract ListingDrawFuzzTest is SystemSetup {
     function setUp() public {
         _deploySystem();
         // T = 1 and P = s, so any non-empty pattern settles into a draw.
-        IListing.Terms memory t = IListing.Terms({
-            seller: address(0),
-            deedId: 0,
-            price: uint96(1 * USDC),
-            stakePrice: uint96(1 * USDC),
-            stakeCount: uint64(MAX_PURCHASES * MAX_COUNT),
+        IListing.Terms memory t = _terms({
+            price: 1 * USDC,
+            stakePrice: 1 * USDC,
+            stakeCount: MAX_PURCHASES * MAX_COUNT,
             threshold: 1,
-            opensAt: uint40(block.timestamp),
-            deadline: uint40(block.timestamp + 7 days),
-            category: 1,
-            drawAtSellOut: false,
-            contentHash: bytes32(0)
+            duration: 7 days
         });
         listing = _createListing(t, "ipfs://draw-fuzz");
         (, terms) = listing.charter();
@@ -321,19 +315,7 @@ contract ListingBuyInputFuzzTest is SystemSetup {
     function setUp() public {
         _deploySystem();
         listing = _createListing(
-            IListing.Terms({
-                seller: address(0),
-                deedId: 0,
-                price: uint96(100 * USDC),
-                stakePrice: uint96(1 * USDC),
-                stakeCount: 1_000,
-                threshold: 100,
-                opensAt: uint40(block.timestamp),
-                deadline: uint40(block.timestamp + 7 days),
-                category: 1,
-                drawAtSellOut: false,
-                contentHash: bytes32(0)
-            }),
+            _terms({price: 100 * USDC, stakePrice: 1 * USDC, stakeCount: 1_000, threshold: 100, duration: 7 days}),
             "ipfs://input-fuzz"
         );
         usdc.mint(buyer, 1_000_000 * USDC);

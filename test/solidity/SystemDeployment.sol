@@ -92,6 +92,25 @@ abstract contract SystemDeployment is Test {
         p.directFeeBps = 0;
     }
 
+    /// @notice `n` accounts named `prefix0`, `prefix1`, … with their keys, each minted `funding` USDC and approving
+    /// every one of `spenders` for all of it (the invariant suites' actors).
+    function _fundedAccounts(
+        string memory prefix,
+        uint256 n,
+        uint256 funding,
+        address[] memory spenders
+    ) internal returns (address[] memory accounts, uint256[] memory keys) {
+        accounts = new address[](n);
+        keys = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            (accounts[i], keys[i]) = makeAddrAndKey(string.concat(prefix, vm.toString(i)));
+            usdc.mint(accounts[i], funding);
+            vm.startPrank(accounts[i]);
+            for (uint256 j; j < spenders.length; ++j) usdc.approve(spenders[j], type(uint256).max);
+            vm.stopPrank();
+        }
+    }
+
     /// @notice LocalCopurchase.ts: the USDC mock, the VRF mock and its funded subscription, `deploySystem`, and the
     /// marketplace as the subscription's consumer.
     function _deployLocalCopurchase(Params memory p) internal {

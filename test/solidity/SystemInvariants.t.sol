@@ -8,6 +8,7 @@ import {IMarketplace} from "../../contracts/interfaces/IMarketplace.sol";
 import {IDeliveryEscrow} from "../../contracts/interfaces/IDeliveryEscrow.sol";
 import {SystemSetup} from "./SystemSetup.sol";
 import {CopurchaseHandler} from "./CopurchaseHandler.sol";
+import {ListingHandlerBase} from "./ListingHandlerBase.sol";
 
 /// @title System invariants
 /// @notice Random actors drive two listings through every path (buy, vote, dissolve, settle, draw, expire,
@@ -32,50 +33,26 @@ contract SystemInvariantsTest is SystemSetup {
         Listing[] memory listings = new Listing[](2);
         // A: a plain sale to its deadline; T × s = 150 > P = 120.
         listings[0] = _createListing(
-            IListing.Terms({
-                seller: address(0),
-                deedId: 0,
-                price: uint96(120 * USDC),
-                stakePrice: uint96(10 * USDC),
-                stakeCount: 100,
-                threshold: 15,
-                opensAt: uint40(block.timestamp),
-                deadline: uint40(block.timestamp + 30 hours),
-                category: 1,
-                drawAtSellOut: false,
-                contentHash: bytes32(0)
-            }),
+            _terms({price: 120 * USDC, stakePrice: 10 * USDC, stakeCount: 100, threshold: 15, duration: 30 hours}),
             "ipfs://watch"
         );
         // B: opens later, draws as soon as sold out, and its threshold pays P exactly (zero markup at T).
-        listings[1] = _createListing(
-            IListing.Terms({
-                seller: address(0),
-                deedId: 0,
-                price: uint96(125 * USDC),
-                stakePrice: uint96(25 * USDC),
-                stakeCount: 40,
-                threshold: 5,
-                opensAt: uint40(block.timestamp + 2 hours),
-                deadline: uint40(block.timestamp + 20 hours),
-                category: 2,
-                drawAtSellOut: true,
-                contentHash: bytes32(0)
-            }),
-            "ipfs://car"
-        );
+        IListing.Terms memory b = _terms({
+            price: 125 * USDC,
+            stakePrice: 25 * USDC,
+            stakeCount: 40,
+            threshold: 5,
+            duration: 20 hours
+        });
+        b.opensAt = uint40(block.timestamp + 2 hours);
+        b.category = 2;
+        b.drawAtSellOut = true;
+        listings[1] = _createListing(b, "ipfs://car");
 
-        address[] memory actors = new address[](ACTORS);
-        uint256[] memory keys = new uint256[](ACTORS);
-        for (uint256 i; i < ACTORS; ++i) {
-            (actors[i], keys[i]) = makeAddrAndKey(string.concat("actor", vm.toString(i)));
-            usdc.mint(actors[i], FUNDING);
-            minted += FUNDING;
-            for (uint256 j; j < listings.length; ++j) {
-                vm.prank(actors[i]);
-                usdc.approve(address(listings[j]), type(uint256).max);
-            }
-        }
+        address[] memory spenders = new address[](listings.length);
+        for (uint256 j; j < listings.length; ++j) spenders[j] = address(listings[j]);
+        (address[] memory actors, uint256[] memory keys) = _fundedAccounts("actor", ACTORS, FUNDING, spenders);
+        minted = ACTORS * FUNDING;
 
         handler = new CopurchaseHandler(
             CopurchaseHandler.System({
@@ -100,7 +77,7 @@ contract SystemInvariantsTest is SystemSetup {
         selectors[0] = CopurchaseHandler.buy.selector;
         selectors[1] = CopurchaseHandler.buyWithNewToken.selector;
         selectors[2] = CopurchaseHandler.sellerTriesToBuy.selector;
-        selectors[3] = CopurchaseHandler.transferToken.selector;
+        selectors[3] = ListingHandlerBase.transferToken.selector;
         selectors[4] = CopurchaseHandler.voteToDissolve.selector;
         selectors[5] = CopurchaseHandler.voteAll.selector;
         selectors[6] = CopurchaseHandler.withdrawDissolutionVote.selector;
@@ -117,7 +94,7 @@ contract SystemInvariantsTest is SystemSetup {
         selectors[17] = CopurchaseHandler.escrowWithdraw.selector;
         selectors[18] = CopurchaseHandler.collect.selector;
         selectors[19] = CopurchaseHandler.vaultWithdraw.selector;
-        selectors[20] = CopurchaseHandler.togglePause.selector;
+        selectors[20] = ListingHandlerBase.togglePause.selector;
         selectors[21] = CopurchaseHandler.toggleSeller.selector;
         selectors[22] = CopurchaseHandler.buyAgain.selector;
         selectors[23] = CopurchaseHandler.buyOther.selector;

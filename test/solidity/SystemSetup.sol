@@ -37,6 +37,31 @@ abstract contract SystemSetup is SystemDeployment {
         vm.stopPrank();
     }
 
+    /// @notice Listing terms opening now for `duration`, in category 1, drawn at the deadline (not at sell-out);
+    /// `_createListing` fills in the seller, the deed and the content hash.
+    function _terms(
+        uint256 price,
+        uint256 stakePrice,
+        uint256 stakeCount,
+        uint256 threshold,
+        uint256 duration
+    ) internal view returns (IListing.Terms memory) {
+        return
+            IListing.Terms({
+                seller: address(0),
+                deedId: 0,
+                price: uint96(price),
+                stakePrice: uint96(stakePrice),
+                stakeCount: uint64(stakeCount),
+                threshold: uint64(threshold),
+                opensAt: uint40(block.timestamp),
+                deadline: uint40(block.timestamp + duration),
+                category: 1,
+                drawAtSellOut: false,
+                contentHash: bytes32(0)
+            });
+    }
+
     /// @notice Agreement I: the seller submits an asset, the admin approves the terms, the seller accepts them.
     /// @dev `terms.seller`, `terms.deedId` and `terms.contentHash` are filled in here.
     function _createListing(IListing.Terms memory terms, string memory uri) internal returns (Listing listing) {

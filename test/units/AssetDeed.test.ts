@@ -1,15 +1,9 @@
 import { expect } from "chai";
-import { buy, createListing, deployFixture, ethers, fulfil, networkHelpers, USDC } from "../fixtures.js";
+import { buy, createListing, defaultTerms, deployFixture, ethers, fulfil, networkHelpers } from "../fixtures.js";
 import type { System } from "../fixtures.js";
-import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { drawnListing, impersonate, latest } from "../helpers.js";
 
 const CONTENT = ethers.id("asset documents");
-
-async function impersonate(address: string): Promise<HardhatEthersSigner> {
-  await networkHelpers.impersonateAccount(address);
-  await networkHelpers.setBalance(address, 10n ** 20n);
-  return ethers.getSigner(address);
-}
 
 describe("AssetDeed", () => {
   let sys: System;
@@ -151,12 +145,7 @@ describe("AssetDeed", () => {
     });
 
     it("back to the seller when delivery is refunded", async () => {
-      const { listing, terms } = await createListing(sys);
-      await buy(sys, listing, sys.alice, 100n);
-      await networkHelpers.time.increaseTo(terms.deadline);
-      await listing.settle();
-      await fulfil(sys, listing, 0n);
-      await listing.finalize();
+      const { listing, terms } = await drawnListing(sys, { stakes: 100n, word: 0n });
       const orderId = await listing.escrowOrderId();
       const { dueAt: shipBy } = await sys.escrow.order(orderId);
       await networkHelpers.time.increaseTo(shipBy + 1n);
@@ -172,20 +161,7 @@ describe("AssetDeed", () => {
         .map((l) => sys.marketplace.interface.parseLog(l))
         .find((e) => e?.name === "AssetSubmitted")!;
       const { applicationId, deedId } = event.args;
-      const now = BigInt(await networkHelpers.time.latest());
-      const terms = {
-        seller: sys.seller.address,
-        deedId,
-        price: 1_000n * USDC,
-        stakePrice: 10n * USDC,
-        stakeCount: 200n,
-        threshold: 100n,
-        opensAt: now,
-        deadline: now + 86_400n,
-        category: 1n,
-        drawAtSellOut: false,
-        contentHash: CONTENT,
-      };
+      const terms = await defaultTerms(sys, deedId, { deadline: (await latest()) + 86_400n, contentHash: CONTENT });
       await sys.marketplace.approveListing(applicationId, terms);
       await sys.deed.connect(sys.seller).transferFrom(sys.seller.address, sys.bob.address, deedId);
       await expect(sys.marketplace.connect(sys.seller).acceptTerms(applicationId, terms))

@@ -2,17 +2,15 @@ import { expect } from "chai";
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import {
-  buy,
-  createListing,
   DAY,
   deployFixture,
   ethers,
-  fulfil,
   networkHelpers,
   openDirect,
   USDC,
 } from "../fixtures.js";
 import type { System } from "../fixtures.js";
+import { drawnListing, latest } from "../helpers.js";
 import {
   AssetDeed__factory,
   BidToken__factory,
@@ -58,19 +56,8 @@ const WALLET = { mode: 0, feeBps: 0, creditTokenId: 0 };
 const CODE = ethers.hexlify(ethers.randomBytes(32));
 const CODE_HASH = ethers.keccak256(CODE);
 
-const now = async () => BigInt(await networkHelpers.time.latest());
-
 /** A listing run to a drawn winner (alice holds every stake); returns the order id and terms. */
-async function drawn(sys: System) {
-  const { listing, terms } = await createListing(sys);
-  await buy(sys, listing, sys.alice, 150n);
-  await networkHelpers.time.increaseTo(terms.deadline);
-  await listing.settle();
-  const orderId = await listing.escrowOrderId();
-  await fulfil(sys, listing, 7n);
-  await listing.finalize();
-  return { listing, terms, orderId };
-}
+const drawn = (sys: System) => drawnListing(sys);
 
 interface DirectOptions {
   buyer?: HardhatEthersSigner;
@@ -107,7 +94,7 @@ async function offer(sys: System, terms: Partial<OfferTerms> = {}, seller = sys.
   return signOffer(sys.escrow, seller, {
     amount: PRICE,
     shipWindow: BigInt(10 * DAY),
-    expiry: (await now()) + 3_600n,
+    expiry: (await latest()) + 3_600n,
     nonce: BigInt(ethers.hexlify(ethers.randomBytes(8))),
     ...terms,
   });
@@ -158,7 +145,7 @@ describe("DeliveryEscrow (unit)", () => {
       expect(order.paid).to.equal(terms.price);
       expect(order.listing).to.equal(await listing.getAddress());
       expect(order.status).to.equal(OrderStatus.AwaitingShipment);
-      expect(order.dueAt).to.equal((await now()) + (await sys.escrow.shipWindow()));
+      expect(order.dueAt).to.equal((await latest()) + (await sys.escrow.shipWindow()));
       expect(await sys.escrow.orderOfListing(await listing.getAddress())).to.equal(orderId);
       expect(await sys.deed.ownerOf(terms.deedId)).to.equal(await sys.escrow.getAddress());
       await expectBooks(sys);
@@ -173,7 +160,7 @@ describe("DeliveryEscrow (unit)", () => {
         sys.escrow,
         "InvalidOrder",
       );
-      const shippedAt = (await now()) + 10n;
+      const shippedAt = (await latest()) + 10n;
       const confirmBy = shippedAt + (await sys.escrow.confirmWindow());
       await networkHelpers.time.setNextBlockTimestamp(shippedAt);
       await expect(sys.escrow.connect(sys.seller).markShipped(orderId, ethers.id("trk")))
@@ -249,7 +236,7 @@ describe("DeliveryEscrow (unit)", () => {
       const { orderId } = await drawn(sys);
       await sys.escrow.setShipWindow(100 * DAY);
       const order = await sys.escrow.order(orderId);
-      expect(order.dueAt).to.be.lessThanOrEqual((await now()) + BigInt(10 * DAY));
+      expect(order.dueAt).to.be.lessThanOrEqual((await latest()) + BigInt(10 * DAY));
     });
   });
 
@@ -332,7 +319,7 @@ describe("DeliveryEscrow (unit)", () => {
     it("opens a paid-in-full order: the price moves into the escrow, events carry the terms", async () => {
       await sys.usdc.connect(sys.alice).approve(await sys.escrow.getAddress(), PRICE);
       const signed = await offer(sys, { item: ethers.id("item:lamp") });
-      const shipBy = (await now()) + 1n + BigInt(10 * DAY);
+      const shipBy = (await latest()) + 1n + BigInt(10 * DAY);
       await networkHelpers.time.setNextBlockTimestamp(shipBy - BigInt(10 * DAY));
       const tx = sys.escrow.connect(sys.alice).openOrder(signed.offer, signed.signature, CODE_HASH, 32);
       await expect(tx).to.changeTokenBalances(ethers, sys.usdc, [sys.alice, sys.escrow], [-PRICE, PRICE]);
@@ -370,7 +357,7 @@ describe("DeliveryEscrow (unit)", () => {
       await expect(sys.escrow.connect(sys.seller).releaseWithCode(orderId, CODE))
         .to.be.revertedWithCustomError(sys.escrow, "BalanceDue")
         .withArgs(orderId, amount - deposit);
-      const deadline = (await now()) + 3_600n;
+      const deadline = (await latest()) + 3_600n;
       const signature = await signRelease(sys.escrow, sys.alice, orderId, deadline);
       await expect(sys.escrow.connect(sys.seller).releaseWithSignature(orderId, deadline, signature))
         .to.be.revertedWithCustomError(sys.escrow, "BalanceDue")
@@ -433,7 +420,7 @@ describe("DeliveryEscrow (unit)", () => {
     let deadline: bigint;
     beforeEach(async () => {
       ({ orderId } = await direct(sys));
-      deadline = (await now()) + 3_600n;
+      deadline = (await latest()) + 3_600n;
     });
 
     it("the seller submits the buyer's signature: the seller is owed the price", async () => {
@@ -560,7 +547,7 @@ describe("DeliveryEscrow (unit)", () => {
           .withArgs(orderId, i)
           .and.not.to.emit(sys.escrow, "OrderSuspended");
       }
-      const suspendedAt = (await now()) + 10n;
+      const suspendedAt = (await latest()) + 10n;
       const refundableAt = suspendedAt + BigInt(2 * DAY);
       await networkHelpers.time.setNextBlockTimestamp(suspendedAt);
       await expect(sys.escrow.connect(sys.seller).releaseWithCode(orderId, guess(3)))
@@ -662,7 +649,7 @@ describe("DeliveryEscrow (unit)", () => {
         .withArgs(orderId, OrderStatus.AwaitingShipment);
       await expect(sys.escrow.connect(sys.alice).openDispute(orderId))
         .to.emit(sys.escrow, "DisputeOpened")
-        .withArgs(orderId, sys.alice.address, (await now()) + 1n + 30n * BigInt(DAY));
+        .withArgs(orderId, sys.alice.address, (await latest()) + 1n + 30n * BigInt(DAY));
       await expect(sys.escrow.connect(sys.seller).openDispute(orderId))
         .to.be.revertedWithCustomError(sys.escrow, "WrongOrderStatus")
         .withArgs(orderId, OrderStatus.Disputed);

@@ -13,6 +13,7 @@ import {
   USDC,
 } from "../fixtures.js";
 import type { System, Terms } from "../fixtures.js";
+import { deployWithoutMembership, impersonate, lastPurchaseIndex, latest } from "../helpers.js";
 import type { Listing } from "../../typechain-types/index.js";
 import { LISTING_STATUS, REFUND_MODE } from "../../core/enums.js";
 
@@ -27,15 +28,6 @@ const HOUR = 3_600;
 /** The Marketplace's default draw timeout and settlement grace (Ignition module defaults). */
 const DRAW_TIMEOUT = DAY;
 const GRACE = 7 * DAY;
-
-async function latest() {
-  return BigInt(await networkHelpers.time.latest());
-}
-
-/** The last purchase's index. */
-async function lastIndex(listing: Listing) {
-  return (await listing.sales())[1] - 1n;
-}
 
 describe("Listing (unit)", () => {
   let sys: System;
@@ -67,9 +59,9 @@ describe("Listing (unit)", () => {
   describe("clones only", () => {
     it("the implementation refuses every state-changing call and the charter (ImplementationNotUsable)", async () => {
       const impl = sys.listingImplementation;
-      await expect(impl.buy(0n, 1n)).to.be.revertedWithCustomError(impl, "ImplementationNotUsable");
-      await expect(impl.settle()).to.be.revertedWithCustomError(impl, "ImplementationNotUsable");
-      await expect(impl.charter()).to.be.revertedWithCustomError(impl, "ImplementationNotUsable");
+      await expect(impl.buy(0n, 1n)).to.be.revertedWithCustomError(impl, "ImplementationNotUsable").withArgs();
+      await expect(impl.settle()).to.be.revertedWithCustomError(impl, "ImplementationNotUsable").withArgs();
+      await expect(impl.charter()).to.be.revertedWithCustomError(impl, "ImplementationNotUsable").withArgs();
       expect(await impl.marketplace()).to.equal(await sys.marketplace.getAddress());
     });
   });
@@ -105,7 +97,7 @@ describe("Listing (unit)", () => {
     });
 
     it("zero stakes: ZeroStakes; more than remain: ExceedsRemaining(requested, remaining)", async () => {
-      await expect(listing.connect(sys.alice).buy(0n, 0n)).to.be.revertedWithCustomError(listing, "ZeroStakes");
+      await expect(listing.connect(sys.alice).buy(0n, 0n)).to.be.revertedWithCustomError(listing, "ZeroStakes").withArgs();
       await buy(sys, listing, sys.bob, 150n);
       await expect(listing.connect(sys.alice).buy(0n, 51n))
         .to.be.revertedWithCustomError(listing, "ExceedsRemaining")
@@ -327,7 +319,7 @@ describe("Listing (unit)", () => {
         .to.be.revertedWithCustomError(listing, "WrongStatus")
         .withArgs(status("Open"));
       await failed();
-      await expect(listing.recoverFunds()).to.be.revertedWithCustomError(listing, "NothingToRecover");
+      await expect(listing.recoverFunds()).to.be.revertedWithCustomError(listing, "NothingToRecover").withArgs();
     });
 
     it("after a Stalled failure of a draw (token paused), voids the escrow order once the token allows", async () => {
@@ -344,7 +336,7 @@ describe("Listing (unit)", () => {
       const tx = l.recoverFunds();
       await expect(tx).to.emit(l, "FundsRecovered").withArgs(0n, t.price);
       await expect(tx).to.changeTokenBalance(ethers, usys.usdc, l, t.price);
-      await expect(l.recoverFunds()).to.be.revertedWithCustomError(l, "NothingToRecover");
+      await expect(l.recoverFunds()).to.be.revertedWithCustomError(l, "NothingToRecover").withArgs();
       await expect(l.connect(usys.alice).claimRefund(token)).to.changeTokenBalance(
         ethers,
         usys.usdc,
@@ -445,7 +437,7 @@ describe("Listing (unit)", () => {
     it("refunds the token's latest purchase to the wallet; the stakes are for sale again", async () => {
       await buy(sys, listing, sys.bob, 50n);
       const a = await buy(sys, listing, sys.alice, 30n);
-      const index = await lastIndex(listing);
+      const index = await lastPurchaseIndex(listing);
       const tx = listing.connect(sys.alice).cancelPurchase(index);
       await expect(tx)
         .to.emit(listing, "PurchaseCancelled")
@@ -503,6 +495,34 @@ describe("Listing (unit)", () => {
         .withArgs(closedAt);
     });
 
+    it("on a system deployed without a Membership: CancellationUnavailable(), and nothing moves", async () => {
+      const bare = await deployWithoutMembership(sys);
+      const plain: System = { ...sys, marketplace: bare.marketplace, bidToken: bare.bidToken, deed: bare.deed };
+      const { listing: l } = await createListing(plain);
+      expect((await l.wiring())[4]).to.equal(ethers.ZeroAddress);
+      await buy(plain, l, sys.bob, 50n);
+      const a = await buy(plain, l, sys.alice, 30n);
+      const index = await lastPurchaseIndex(l);
+      const snapshot = async () => ({
+        wallet: await sys.usdc.balanceOf(sys.alice.address),
+        held: await sys.usdc.balanceOf(await l.getAddress()),
+        credit: await bare.bidToken.creditOf(a),
+        odds: await l.oddsOf(a),
+        sales: await l.sales(),
+        cancellations: await l.cancellations(),
+        cancelled: await l.isCancelled(index),
+        owed: await l.owed(),
+      });
+      const before = await snapshot();
+      expect(before.odds).to.deep.equal([30n, 80n]);
+      await expect(l.connect(sys.alice).cancelPurchase(index))
+        .to.be.revertedWithCustomError(l, "CancellationUnavailable")
+        .withArgs();
+      expect(await snapshot()).to.deep.equal(before);
+      expect(before.sales).to.deep.equal([80n, 2n]);
+      expect(before.cancelled).to.equal(false);
+    });
+
     it("once the listing left Open: WrongStatus(current)", async () => {
       await failed();
       await expect(listing.connect(sys.alice).cancelPurchase(0n))
@@ -517,9 +537,7 @@ describe("Listing (unit)", () => {
       await fulfil(sys, listing);
       await listing.finalize();
       const vault = await sys.vault.getAddress();
-      await networkHelpers.impersonateAccount(vault);
-      await networkHelpers.setBalance(vault, 10n ** 18n);
-      const asVault = listing.connect(await ethers.getSigner(vault));
+      const asVault = listing.connect(await impersonate(vault));
       expect(await listing.owed()).to.equal(100n * USDC);
       const tx = asVault.releaseMarkup();
       await expect(tx).to.emit(listing, "MarkupReleased").withArgs(100n * USDC);
@@ -532,10 +550,7 @@ describe("Listing (unit)", () => {
       await expect(listing.connect(sys.stranger).releaseMarkup())
         .to.be.revertedWithCustomError(listing, "MarkupUnavailable")
         .withArgs(sys.stranger.address);
-      const vault = await sys.vault.getAddress();
-      await networkHelpers.impersonateAccount(vault);
-      await networkHelpers.setBalance(vault, 10n ** 18n);
-      await expect(listing.connect(await ethers.getSigner(vault)).releaseMarkup())
+      await expect(listing.connect(await impersonate(await sys.vault.getAddress())).releaseMarkup())
         .to.be.revertedWithCustomError(listing, "WrongStatus")
         .withArgs(status("Open"));
     });

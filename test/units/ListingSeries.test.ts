@@ -2,8 +2,7 @@ import { expect } from "chai";
 import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { createSeries, DAY, deployFixture, ethers, networkHelpers, seriesTemplate, submitAssets } from "../fixtures.js";
 import type { System } from "../fixtures.js";
-import { Listing__factory } from "../../typechain-types/index.js";
-import type { Listing } from "../../typechain-types/index.js";
+import { currentListing, failAtDeadline } from "../helpers.js";
 
 /** One test per external function's happy path and per custom error, with its arguments (issue 16 item 7). */
 
@@ -12,19 +11,8 @@ const ListingStatus = { Open: 0n, Failed: 3n };
 const AppStatus = { Rejected: 3n };
 const MAX_GAP = 366n * BigInt(DAY);
 
-async function currentListing(sys: System, seriesId: bigint): Promise<Listing> {
-  return Listing__factory.connect((await sys.series.seriesOf(seriesId)).current, sys.admin);
-}
-
 /** Nobody buys, Time-Date A passes, anyone settles: the listing fails and the series may move on. */
-async function failCurrent(sys: System, seriesId: bigint) {
-  const listing = await currentListing(sys, seriesId);
-  const deadline = (await listing.charter())[1].deadline;
-  await networkHelpers.time.increaseTo(deadline);
-  await listing.settle();
-  expect(await listing.status()).to.equal(ListingStatus.Failed);
-  return deadline;
-}
+const failCurrent = async (sys: System, seriesId: bigint) => failAtDeadline(await currentListing(sys, seriesId));
 
 describe("ListingSeries (unit)", () => {
   let sys: System;

@@ -3,14 +3,8 @@ import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { buy, createListing, DAY, defaultTerms, deployFixture, ethers, fulfil, networkHelpers, USDC } from "../fixtures.js";
 import type { System, Terms } from "../fixtures.js";
-import {
-  AssetDeed__factory,
-  BidToken__factory,
-  DeliveryEscrow__factory,
-  Listing__factory,
-  Marketplace__factory,
-  RevenueVault__factory,
-} from "../../typechain-types/index.js";
+import { deployBare, impersonate } from "../helpers.js";
+import { Listing__factory, Marketplace__factory } from "../../typechain-types/index.js";
 import type { IMarketplace, Listing, Marketplace } from "../../typechain-types/index.js";
 
 const Status = { Open: 0n, Drawing: 1n, Settled: 2n, Failed: 3n, Dissolved: 4n };
@@ -81,47 +75,9 @@ async function drawing(sys: System, sold = 150n, overrides: Partial<Terms> = {})
   return { ...created, token, address, requestId };
 }
 
-/**
- * A second, unwired copy of the system on the fixture's payment token: the marketplace, its five modules (not yet
- * wired) and the admin holding only the default admin role.
- */
-async function deployBare(sys: System) {
-  const usdc = await sys.usdc.getAddress();
-  const marketplace = await new Marketplace__factory(sys.admin).deploy(sys.admin.address, usdc);
-  const mp = await marketplace.getAddress();
-  const bidToken = await new BidToken__factory(sys.admin).deploy(mp, await sys.usdc.getAddress(), 1000n, []);
-  const deed = await new AssetDeed__factory(sys.admin).deploy(mp);
-  const escrow = await new DeliveryEscrow__factory(sys.admin).deploy(mp, usdc, await deed.getAddress());
-  const vault = await new RevenueVault__factory(sys.admin).deploy(mp, usdc);
-  const implementation = await new Listing__factory(sys.admin).deploy(
-    mp,
-    usdc,
-    await bidToken.getAddress(),
-    await deed.getAddress(),
-    await escrow.getAddress(),
-    await vault.getAddress(),
-    ethers.ZeroAddress, // no membership: stake cancellation unavailable
-  );
-  const modules = {
-    bidToken: await bidToken.getAddress(),
-    assetDeed: await deed.getAddress(),
-    escrow: await escrow.getAddress(),
-    revenueVault: await vault.getAddress(),
-    listingImplementation: await implementation.getAddress(),
-    membership: ethers.ZeroAddress,
-  };
-  return { marketplace, bidToken, deed, escrow, vault, implementation, modules };
-}
-
 function plainModules(m: IMarketplace.ModulesStruct): IMarketplace.ModulesStruct {
   const { bidToken, assetDeed, escrow, revenueVault, listingImplementation, membership } = m;
   return { bidToken, assetDeed, escrow, revenueVault, listingImplementation, membership };
-}
-
-async function impersonate(address: string): Promise<HardhatEthersSigner> {
-  await networkHelpers.impersonateAccount(address);
-  await networkHelpers.setBalance(address, 10n ** 20n);
-  return ethers.getSigner(address);
 }
 
 async function vrfConfigOf(marketplace: Marketplace) {

@@ -16,6 +16,7 @@ import {
 import type { System } from "../fixtures.js";
 import { CONDITION_KIND, PARTY, REFUND_MODE } from "../../core/enums.js";
 import { FeeToken__factory } from "../../typechain-types/index.js";
+import { impersonate } from "../helpers.js";
 
 /**
  * Membership, one external function at a time: its happy path and every custom error with its arguments. Reports are
@@ -36,10 +37,7 @@ describe("Membership (unit)", () => {
     sys = await networkHelpers.loadFixture(deployFixture);
     // Bob sells here; only orders whose seller is verified move counters.
     await sys.marketplace.verifySeller(sys.bob.address, ethers.id("kyc:bob"));
-    const escrow = await sys.escrow.getAddress();
-    await networkHelpers.impersonateAccount(escrow);
-    await networkHelpers.setBalance(escrow, 10n ** 20n);
-    asEscrow = await ethers.getSigner(escrow);
+    asEscrow = await impersonate(await sys.escrow.getAddress());
   });
 
   /** The escrow reports a completed direct order between alice (buyer) and bob (seller). */
@@ -298,10 +296,7 @@ describe("Membership (unit)", () => {
       const m = sys.membership;
       await m.setTier(0, 0, 0, policy({ cancelWindow: 600, refundMode: Mode.WalletMinusFee, feeBps: 250 }));
       const { listing } = await createListing(sys);
-      const address = await listing.getAddress();
-      await networkHelpers.impersonateAccount(address);
-      await networkHelpers.setBalance(address, 10n ** 20n);
-      const asListing = await ethers.getSigner(address);
+      const asListing = await impersonate(await listing.getAddress());
       expect(await m.connect(asListing).onStakeCancelled.staticCall(sys.alice.address)).to.deep.equal([
         600n,
         BigInt(DAY),

@@ -1,16 +1,9 @@
 import { expect } from "chai";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { buy, createListing, deployFixture, ethers, fulfil, networkHelpers, USDC } from "../fixtures.js";
+import { buy, createListing, defaultTerms, deployFixture, ethers, networkHelpers, USDC } from "../fixtures.js";
 import type { System, Terms } from "../fixtures.js";
-import {
-  AssetDeed__factory,
-  BidToken__factory,
-  DeliveryEscrow__factory,
-  Listing__factory,
-  Marketplace__factory,
-  MpBlacklistToken__factory,
-  RevenueVault__factory,
-} from "../../typechain-types/index.js";
+import { deployWithoutMembership, drawnListing, latest } from "../helpers.js";
+import { Listing__factory, MpBlacklistToken__factory } from "../../typechain-types/index.js";
 
 const Status = { Open: 0n, Drawing: 1n, Settled: 2n, Failed: 3n, Dissolved: 4n };
 const CONTENT = ethers.id("asset documents");
@@ -19,12 +12,7 @@ type Recipient = { account: string; shareBps: bigint };
 
 /** Runs a listing to Settled: `sold` stakes bought by Alice, the word arrives, finalize. */
 async function settled(sys: System, sold = 120n, overrides: Partial<Terms> = {}) {
-  const created = await createListing(sys, overrides);
-  await buy(sys, created.listing, sys.alice, sold);
-  await networkHelpers.time.increaseTo(created.terms.deadline);
-  await created.listing.settle();
-  await fulfil(sys, created.listing, 0n);
-  await created.listing.finalize();
+  const created = await drawnListing(sys, { stakes: sold, word: 0n, terms: overrides });
   const markup = sold * BigInt(created.terms.stakePrice) - BigInt(created.terms.price);
   return { ...created, address: await created.listing.getAddress(), markup };
 }
@@ -46,71 +34,20 @@ async function expectBooks(sys: System) {
  */
 async function blacklistSystem(sys: System, recipients: HardhatEthersSigner[]) {
   const token = await new MpBlacklistToken__factory(sys.admin).deploy();
-  const pay = await token.getAddress();
-  const marketplace = await new Marketplace__factory(sys.admin).deploy(sys.admin.address, pay);
+  const { marketplace, vault } = await deployWithoutMembership(sys, await token.getAddress());
   const mp = await marketplace.getAddress();
-  const bidToken = await new BidToken__factory(sys.admin).deploy(mp, await sys.usdc.getAddress(), 1000n, []);
-  const deed = await new AssetDeed__factory(sys.admin).deploy(mp);
-  const escrow = await new DeliveryEscrow__factory(sys.admin).deploy(mp, pay, await deed.getAddress());
-  const vault = await new RevenueVault__factory(sys.admin).deploy(mp, pay);
-  const impl = await new Listing__factory(sys.admin).deploy(
-    mp,
-    pay,
-    await bidToken.getAddress(),
-    await deed.getAddress(),
-    await escrow.getAddress(),
-    await vault.getAddress(),
-    ethers.ZeroAddress, // no membership: stake cancellation unavailable
-  );
-  await marketplace.setModules({
-    bidToken: await bidToken.getAddress(),
-    assetDeed: await deed.getAddress(),
-    escrow: await escrow.getAddress(),
-    revenueVault: await vault.getAddress(),
-    listingImplementation: await impl.getAddress(),
-    membership: ethers.ZeroAddress,
-  });
-  const created = await (await sys.coordinator.createSubscription()).wait();
-  const subId: bigint = created!.logs
-    .map((l) => sys.coordinator.interface.parseLog(l))
-    .find((e) => e?.name === "SubscriptionCreated")!.args.subId;
-  await sys.coordinator.fundSubscription(subId, 10n ** 24n);
-  await sys.coordinator.addConsumer(subId, mp);
-  const fixtureVrf = await sys.marketplace.vrfConfig();
-  await marketplace.setVrfConfig({
-    coordinator: fixtureVrf.coordinator,
-    keyHash: fixtureVrf.keyHash,
-    subscriptionId: subId,
-    callbackGasLimit: fixtureVrf.callbackGasLimit,
-    requestConfirmations: fixtureVrf.requestConfirmations,
-    nativePayment: false,
-  });
-  for (const role of [await marketplace.OPERATOR_ROLE(), await marketplace.VERIFIER_ROLE()]) {
-    await marketplace.grantRole(role, sys.admin.address);
-  }
   const shares: Recipient[] = [
     { account: recipients[0].address, shareBps: 5_000n },
     { account: recipients[1].address, shareBps: 3_000n },
     { account: recipients[2].address, shareBps: 2_000n },
   ];
   await vault.setRecipients(shares);
-  await marketplace.verifySeller(sys.seller.address, ethers.id("kyc"));
   const receipt = await (await marketplace.connect(sys.seller).submitAsset("ipfs://bl", CONTENT)).wait();
   const submitted = receipt!.logs.map((l) => marketplace.interface.parseLog(l)).find((e) => e?.name === "AssetSubmitted")!;
-  const now = BigInt(await networkHelpers.time.latest());
-  const terms = {
-    seller: sys.seller.address,
-    deedId: submitted.args.deedId,
-    price: 1_000n * USDC,
-    stakePrice: 10n * USDC,
-    stakeCount: 200n,
-    threshold: 100n,
-    opensAt: now,
-    deadline: now + 86_400n,
-    category: 1n,
-    drawAtSellOut: false,
+  const terms = await defaultTerms(sys, submitted.args.deedId, {
+    deadline: (await latest()) + 86_400n,
     contentHash: CONTENT,
-  };
+  });
   await marketplace.approveListing(submitted.args.applicationId, terms);
   await marketplace.connect(sys.seller).acceptTerms(submitted.args.applicationId, terms);
   const listing = Listing__factory.connect(await marketplace.listingAt(1), sys.admin);
@@ -122,7 +59,7 @@ async function blacklistSystem(sys: System, recipients: HardhatEthersSigner[]) {
   const { requestId } = await marketplace.drawOf(await listing.getAddress());
   await sys.coordinator.fulfillRandomWordsWithOverride(requestId, mp, [3n]);
   await listing.finalize();
-  return { token, marketplace, vault, listing, shares, markup: 150n * 10n * USDC - terms.price };
+  return { token, marketplace, vault, listing, shares, markup: 150n * 10n * USDC - BigInt(terms.price) };
 }
 
 describe("RevenueVault", () => {
