@@ -338,7 +338,7 @@ interface IMarketplace {
 
     /// @notice Pauses listing creation and purchases. Refunds, withdrawals and claims stay open. Pauser only.
     /// @dev One switch held in two places: here (`paused()`, read by listing creation and the series module) and its
-    /// copy in the bid token (`salesPaused()`, read on every purchase without a call back to this contract). Only
+    /// copy in the bid token (`marketplacePaused()`, read on every purchase without a call back to this contract). Only
     /// `pause` and `unpause` set the copy, together with this flag, so the two never disagree.
     function pause() external;
 
