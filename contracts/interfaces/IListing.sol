@@ -369,9 +369,9 @@ interface IListing {
     /// @return cancelled Whether it was.
     function isCancelled(uint256 purchaseIndex) external view returns (bool cancelled);
 
-    /// @notice Whether `tokenId` still has something here: true while the listing is Open or Drawing and the token holds
-    /// stakes in it (cancelling them all makes it false), or while the listing is Failed or Dissolved and the token's
-    /// refund is still to claim (claiming it makes it false); always false once the listing is Settled.
+    /// @notice Whether `tokenId` still has something here: true while the listing is Open or Drawing and the token
+    /// holds stakes in it (cancelling them all makes it false), or while the listing is Failed or Dissolved and the
+    /// token's refund is still to claim (claiming it makes it false); always false once the listing is Settled.
     /// @dev The bid token frees a position lane, and may recycle the token, only once this is false.
     /// @param tokenId The bid token.
     /// @return Whether the token holds stakes here or has a refund still to claim.
