@@ -226,7 +226,7 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IBidToken
-    function mirrorMarketplacePause(bool paused) external onlyMarketplace {
+    function mirrorPauseOfMarketplace(bool paused) external onlyMarketplace {
         _gate.marketplacePaused = paused;
         emit MarketplacePauseMirrored(paused);
     }
@@ -315,7 +315,7 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IBidToken
-    function marketplacePaused() external view returns (bool) {
+    function marketplacePauseMirror() external view returns (bool) {
         return _gate.marketplacePaused;
     }
 
@@ -416,20 +416,20 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
         revert TooManyOpenPositions(tokenId, MAX_OPEN_POSITIONS);
     }
 
-    /// @dev Clears the lanes of listings where the token no longer has a position (`hasPosition` false: stakes
+    /// @dev Clears the lanes of listings where the token no longer has a position (`holdsPosition` false: stakes
     /// settled, cancelled or refunded).
     function _pruneClosed(uint256 tokenId, uint256 extra) private view returns (uint256) {
         for (uint256 lane = 0; lane < MAX_OPEN_POSITIONS; ++lane) {
             uint256 shift = lane * _LANE_BITS;
             uint256 number = (extra >> shift) & _LANE_MASK;
-            if (number != 0 && !IListing(_listingByNumber[number]).hasPosition(tokenId)) {
+            if (number != 0 && !IListing(_listingByNumber[number]).holdsPosition(tokenId)) {
                 extra &= ~(_LANE_MASK << shift);
             }
         }
         return extra;
     }
 
-    /// @dev The listings in the token's lanes where it still has a position (`hasPosition`).
+    /// @dev The listings in the token's lanes where it still has a position (`holdsPosition`).
     function _openPositions(uint256 tokenId) private view returns (address[] memory listings) {
         uint256 extra = _getExtraData(tokenId);
         listings = new address[](MAX_OPEN_POSITIONS);
@@ -438,7 +438,7 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
             uint256 number = (extra >> (lane * _LANE_BITS)) & _LANE_MASK;
             if (number == 0) continue;
             address listing = _listingByNumber[number];
-            if (IListing(listing).hasPosition(tokenId)) listings[found++] = listing;
+            if (IListing(listing).holdsPosition(tokenId)) listings[found++] = listing;
         }
         // Why assembly: shortens the array in place to the positions found (Solidity cannot resize memory arrays).
         // solhint-disable-next-line no-inline-assembly

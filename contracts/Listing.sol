@@ -400,7 +400,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IListing
-    function hasPosition(uint256 tokenId) external view returns (bool) {
+    function holdsPosition(uint256 tokenId) external view returns (bool) {
         // Open or drawing: the stakes are live; failed or dissolved: the refund is unclaimed; settled: closed.
         return _state.status != Status.Settled && _positions[tokenId].stakes != 0;
     }

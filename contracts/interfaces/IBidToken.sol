@@ -26,7 +26,7 @@ interface IBidToken {
     /// @notice Thrown when a contract that is not an enrolled listing uses a listing-only function.
     /// @param caller The caller.
     error NotAListing(address caller);
-    /// @notice Thrown when a purchase comes while the marketplace is paused (read from `marketplacePaused()`).
+    /// @notice Thrown when a purchase comes while the marketplace is paused (read from `marketplacePauseMirror()`).
     error SalesPaused();
     /// @notice Thrown when a first purchase needs a token and none is recycled or released.
     /// @param releasedUpTo The highest released id.
@@ -71,7 +71,7 @@ interface IBidToken {
     /// @param listing The listing.
     /// @param number The listing's enrolment number (what tokens record their positions by).
     event ListingEnrolled(address indexed listing, uint256 number);
-    /// @notice Emitted when the marketplace's pause or unpause is copied here (see `mirrorMarketplacePause`).
+    /// @notice Emitted when the marketplace's pause or unpause is copied here (see `mirrorPauseOfMarketplace`).
     /// @param paused Whether the marketplace is now paused, and so purchases with it.
     event MarketplacePauseMirrored(bool paused);
     /// @notice Emitted when the operator releases a tranche.
@@ -166,7 +166,7 @@ interface IBidToken {
     /// @dev Why a copy: every purchase reads it from the slot `admit` reads anyway (the token-id gate), one warm
     /// slot read instead of an external call to the marketplace on each purchase.
     /// @param paused Whether the marketplace is now paused.
-    function mirrorMarketplacePause(bool paused) external;
+    function mirrorPauseOfMarketplace(bool paused) external;
 
     /// @notice Returns the owner of `tokenId` if `spender` is its owner or approved for it; reverts otherwise.
     /// @param tokenId The token.
@@ -196,9 +196,9 @@ interface IBidToken {
     function creditPendingFor(address listing) external view returns (uint256);
 
     /// @notice The bid token's copy of the marketplace's pause flag, which every purchase reads (see
-    /// `mirrorMarketplacePause`): while true, purchases revert with `SalesPaused`.
+    /// `mirrorPauseOfMarketplace`): while true, purchases revert with `SalesPaused`.
     /// @return Whether the marketplace is paused.
-    function marketplacePaused() external view returns (bool);
+    function marketplacePauseMirror() external view returns (bool);
 
     /// @notice The lowest id never issued by a purchase (reserved ids are skipped when reached).
     /// @return The id.

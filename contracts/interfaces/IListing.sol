@@ -375,7 +375,7 @@ interface IListing {
     /// @dev The bid token frees a position lane, and may recycle the token, only once this is false.
     /// @param tokenId The bid token.
     /// @return Whether the token holds stakes here or has a refund still to claim.
-    function hasPosition(uint256 tokenId) external view returns (bool);
+    function holdsPosition(uint256 tokenId) external view returns (bool);
 
     /// @notice One purchase of the log.
     /// @param index Purchase index.

@@ -45,7 +45,7 @@ export async function buyStakes(ctx: Context, args: BuyArgs) {
   const remaining = t.stakeCount - f.held;
   if (count > remaining) throw new UserError(`asked for ${plural(count, "stake")} but only ${formatCount(remaining)} remain: buy at most ${formatCount(remaining)}`);
   if (buyer.address.toLowerCase() === t.seller.toLowerCase()) throw new UserError(`the seller ${shortAddress(buyer.address)} cannot buy stakes of its own listing: use another account (--from)`);
-  if ((await ctx.sys.bidToken.marketplacePaused()) || (await ctx.sys.marketplace.paused())) throw new UserError("purchases are paused by the marketplace's pauser");
+  if ((await ctx.sys.bidToken.marketplacePauseMirror()) || (await ctx.sys.marketplace.paused())) throw new UserError("purchases are paused by the marketplace's pauser");
   if (tokenId > 0n) await ctx.sys.bidToken.holderFor(tokenId, buyer.address); // reverts NotTokenHolder with the reason
 
   // The token's credit pays first (SPEC §4.3); the listing pulls only the rest from the wallet.

@@ -161,7 +161,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
     /// permit submits it first, and the purchase must still go through on the allowance already in place.
     function buyWithPermit(uint256 actorSeed, uint256 listingSeed, uint256 count, bool frontRun) external {
         Purchase memory p = _preparePurchase(_listing(listingSeed), _actor(actorSeed), count);
-        if (p.count == 0 || _BID_TOKEN.marketplacePaused()) return;
+        if (p.count == 0 || _BID_TOKEN.marketplacePauseMirror()) return;
         p.tokenId = _tokenOwnedBy(p.actor, count);
         p.creditSpent = _creditFor(p.tokenId, p.cost);
         // The permit is for what the wallet pays: the cost minus the token's credit.
@@ -190,7 +190,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
     function sellerTriesToBuy(uint256 listingSeed) external {
         Listing l = _listing(listingSeed);
         IListing.Terms memory t = _termsOf(l);
-        if (!_onSale(l, t) || _BID_TOKEN.marketplacePaused()) return;
+        if (!_onSale(l, t) || _BID_TOKEN.marketplacePauseMirror()) return;
         vm.expectRevert(abi.encodeWithSelector(IListing.SellerCannotBuy.selector, _SELLER));
         vm.prank(_SELLER);
         l.buy(0, 1);
@@ -701,7 +701,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         vm.prank(_ADMIN);
         if (paused) _MARKETPLACE.unpause();
         else _MARKETPLACE.pause();
-        assertEq(_BID_TOKEN.marketplacePaused(), _MARKETPLACE.paused());
+        assertEq(_BID_TOKEN.marketplacePauseMirror(), _MARKETPLACE.paused());
         ++calls["togglePause"];
     }
 
@@ -768,7 +768,7 @@ contract CopurchaseHandler is CommonBase, StdUtils, StdAssertions {
         if (p.count == 0) return;
         p.tokenId = tokenId;
         p.creditSpent = _creditFor(tokenId, p.cost);
-        if (_BID_TOKEN.marketplacePaused()) {
+        if (_BID_TOKEN.marketplacePauseMirror()) {
             vm.expectRevert(IBidToken.SalesPaused.selector);
             vm.prank(actor);
             l.buy(tokenId, p.count);

@@ -39,7 +39,7 @@ describe("BidToken (unit)", () => {
     await expect(sys.bidToken.connect(sys.stranger).enrol(sys.stranger.address))
       .to.be.revertedWithCustomError(sys.bidToken, "OnlyMarketplace")
       .withArgs(sys.stranger.address);
-    await expect(sys.bidToken.connect(sys.stranger).mirrorMarketplacePause(true))
+    await expect(sys.bidToken.connect(sys.stranger).mirrorPauseOfMarketplace(true))
       .to.be.revertedWithCustomError(sys.bidToken, "OnlyMarketplace")
       .withArgs(sys.stranger.address);
     const { listing } = await createListing(sys);
@@ -73,7 +73,7 @@ describe("BidToken (unit)", () => {
     await expect(sys.marketplace.pause())
       .to.emit(sys.bidToken, "MarketplacePauseMirrored")
       .withArgs(true);
-    expect(await sys.bidToken.marketplacePaused()).to.equal(true);
+    expect(await sys.bidToken.marketplacePauseMirror()).to.equal(true);
     await expect(
       buy(sys, listing, sys.alice, 1n),
     ).to.be.revertedWithCustomError(sys.bidToken, "SalesPaused");
