@@ -43,12 +43,12 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
     uint256 private constant _LANE_MASK = (1 << _LANE_BITS) - 1;
     uint256 private constant _HAS_CREDIT = 1 << (MAX_OPEN_POSITIONS * _LANE_BITS);
 
-    /// @dev Packed: a purchase reads all of it in one slot.
+    /// @dev Packed: a purchase reads all of it in one slot, the marketplace's pause mirrored here included.
     struct Gate {
         uint32 nextId;
         uint32 releasedUpTo;
         uint32 recycledCount;
-        bool salesPaused;
+        bool marketplacePaused;
     }
 
     /// @dev A listing's enrolment number and the credit its buyers spent that it has not collected.
@@ -86,7 +86,7 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
     constructor(address marketplace_, address paymentToken_, uint256 firstTranche, uint256[] memory vanityIds) {
         _MARKETPLACE = marketplace_;
         _PAYMENT_TOKEN = IERC20(paymentToken_);
-        _gate = Gate({nextId: 1, releasedUpTo: 0, recycledCount: 0, salesPaused: false});
+        _gate = Gate({nextId: 1, releasedUpTo: 0, recycledCount: 0, marketplacePaused: false});
         for (uint256 i = 0; i < vanityIds.length; ++i) _reserve(vanityIds[i], 1);
         if (firstTranche != 0) _release(firstTranche);
     }
@@ -100,7 +100,7 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
         uint256 cost,
         bool newPosition
     ) external returns (uint256 usedTokenId, uint256 fromWallet) {
-        if (_gate.salesPaused) revert SalesPaused();
+        if (_gate.marketplacePaused) revert SalesPaused();
         if (tokenId == 0) return (_issue(buyer, _enrolmentNumber(msg.sender)), cost);
 
         (address owner, uint256 extra) = SoladySlots.ownership(tokenId);
@@ -226,9 +226,9 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IBidToken
-    function setSalesPaused(bool paused) external onlyMarketplace {
-        _gate.salesPaused = paused;
-        emit SalesPauseSet(paused);
+    function mirrorPauseOfMarketplace(bool paused) external onlyMarketplace {
+        _gate.marketplacePaused = paused;
+        emit MarketplacePauseMirrored(paused);
     }
 
     // ---------------------------------------------------------------- ERC-721
@@ -315,8 +315,8 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IBidToken
-    function salesPaused() external view returns (bool) {
-        return _gate.salesPaused;
+    function marketplacePauseMirror() external view returns (bool) {
+        return _gate.marketplacePaused;
     }
 
     /// @inheritdoc IBidToken
@@ -416,17 +416,20 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
         revert TooManyOpenPositions(tokenId, MAX_OPEN_POSITIONS);
     }
 
+    /// @dev Clears the lanes of listings where the token no longer has a position (`holdsPosition` false: stakes
+    /// settled, cancelled or refunded).
     function _pruneClosed(uint256 tokenId, uint256 extra) private view returns (uint256) {
         for (uint256 lane = 0; lane < MAX_OPEN_POSITIONS; ++lane) {
             uint256 shift = lane * _LANE_BITS;
             uint256 number = (extra >> shift) & _LANE_MASK;
-            if (number != 0 && !IListing(_listingByNumber[number]).positionOpen(tokenId)) {
+            if (number != 0 && !IListing(_listingByNumber[number]).holdsPosition(tokenId)) {
                 extra &= ~(_LANE_MASK << shift);
             }
         }
         return extra;
     }
 
+    /// @dev The listings in the token's lanes where it still has a position (`holdsPosition`).
     function _openPositions(uint256 tokenId) private view returns (address[] memory listings) {
         uint256 extra = _getExtraData(tokenId);
         listings = new address[](MAX_OPEN_POSITIONS);
@@ -435,7 +438,7 @@ contract BidToken is IBidToken, ERC721, ReentrancyGuardTransient {
             uint256 number = (extra >> (lane * _LANE_BITS)) & _LANE_MASK;
             if (number == 0) continue;
             address listing = _listingByNumber[number];
-            if (IListing(listing).positionOpen(tokenId)) listings[found++] = listing;
+            if (IListing(listing).holdsPosition(tokenId)) listings[found++] = listing;
         }
         // Why assembly: shortens the array in place to the positions found (Solidity cannot resize memory arrays).
         // solhint-disable-next-line no-inline-assembly

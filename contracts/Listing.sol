@@ -380,12 +380,12 @@ contract Listing is IListing, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IListing
-    function sales() external view returns (uint256 sold, uint256 purchases) {
+    function sales() external view returns (uint256 held, uint256 purchases) {
         return (_state.held, _state.purchases);
     }
 
     /// @inheritdoc IListing
-    function oddsOf(uint256 tokenId) external view returns (uint256 stakes, uint256 sold) {
+    function oddsOf(uint256 tokenId) external view returns (uint256 stakes, uint256 held) {
         return (_positions[tokenId].stakes, _state.held);
     }
 
@@ -400,7 +400,7 @@ contract Listing is IListing, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IListing
-    function positionOpen(uint256 tokenId) external view returns (bool) {
+    function holdsPosition(uint256 tokenId) external view returns (bool) {
         // Open or drawing: the stakes are live; failed or dissolved: the refund is unclaimed; settled: closed.
         return _state.status != Status.Settled && _positions[tokenId].stakes != 0;
     }

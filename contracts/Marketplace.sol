@@ -129,13 +129,13 @@ contract Marketplace is IMarketplace, AccessControl, Pausable, AutomationCompati
     function pause() external onlyRole(PAUSER_ROLE) {
         // The bid token keeps a copy of the flag for the purchase path; only these two functions write both.
         _pause();
-        IBidToken(_wired().bidToken).setSalesPaused(true);
+        IBidToken(_wired().bidToken).mirrorPauseOfMarketplace(true);
     }
 
     /// @inheritdoc IMarketplace
     function unpause() external onlyRole(PAUSER_ROLE) {
         _unpause();
-        IBidToken(_wired().bidToken).setSalesPaused(false);
+        IBidToken(_wired().bidToken).mirrorPauseOfMarketplace(false);
     }
 
     // ---------------------------------------------------------------- agreement I

@@ -438,8 +438,8 @@ contract Membership is MembershipRewards {
     /// @dev The platform's fee on a settled listing: what its stakes sold for above the price.
     function _markupOf(address listing) private view returns (uint256) {
         (, IListing.Terms memory terms) = IListing(listing).charter();
-        (uint256 sold, ) = IListing(listing).sales();
-        uint256 paid = sold * terms.stakePrice;
+        (uint256 held, ) = IListing(listing).sales();
+        uint256 paid = held * terms.stakePrice;
         return paid > terms.price ? paid - terms.price : 0;
     }
 

@@ -28,8 +28,8 @@ export interface Evidence {
   purchases: Purchase[];
   /** Purchase indices from the listing's PurchaseCancelled events (their stakes are rejected by the draw). */
   cancelled?: bigint[];
-  /** The listing's DrawRequested: the VRF request and the stakes sold, frozen at settlement. */
-  drawRequested?: { requestId: bigint; sold: bigint; blockNumber: bigint };
+  /** The listing's DrawRequested: the VRF request and the stakes held (sold and not cancelled), frozen at settlement. */
+  drawRequested?: { requestId: bigint; held: bigint; blockNumber: bigint };
   /** The coordinator's RandomWordsFulfilled for that request. */
   coordinatorFulfilled?: { coordinator: Address; requestId: bigint; outputSeed: bigint; success: boolean; blockNumber: bigint };
   /** The Marketplace's RandomnessFulfilled for the listing (the word the contracts stored). */
@@ -48,7 +48,7 @@ export interface Check {
 export interface Verdict {
   result: "MATCH" | "MISMATCH" | "INCOMPLETE";
   checks: Check[];
-  recomputed?: { word: bigint; sold: bigint; stake: bigint; purchaseIndex: bigint; tokenId: bigint; attempts: number };
+  recomputed?: { word: bigint; held: bigint; stake: bigint; purchaseIndex: bigint; tokenId: bigint; attempts: number };
 }
 
 /** Draw attempts before the listing falls back to the next held purchase (PurchaseLog.MAX_DRAW_ATTEMPTS). */
@@ -100,7 +100,7 @@ export function verifyDraw(e: Evidence): Verdict {
   const cancelled = new Set((e.cancelled ?? []).map((i) => i.toString()));
   const cancelledValid = (e.cancelled ?? []).every((i) => i < BigInt(purchases.length)) && cancelled.size === (e.cancelled ?? []).length;
   const cancelledStakes = purchases.filter((p) => cancelled.has(p.purchaseIndex.toString())).reduce((s, p) => s + p.count, 0n);
-  const sold = numbered - cancelledStakes;
+  const held = numbered - cancelledStakes;
   if (cancelled.size > 0) {
     check(cancelledValid, `${cancelled.size} cancelled purchases, each cancelled once (${cancelledStakes} stakes)`);
   }
@@ -109,7 +109,7 @@ export function verifyDraw(e: Evidence): Verdict {
     checks.push({ ok: true, what: e.drawRequested ? "the draw was requested but no winner was drawn yet" : "the listing never requested a draw" });
     return { result: contiguous ? "INCOMPLETE" : "MISMATCH", checks };
   }
-  check(sold === e.drawRequested.sold, `stakes sold rebuilt from events (${sold}) = sold frozen at settlement (${e.drawRequested.sold})`);
+  check(held === e.drawRequested.held, `stakes held rebuilt from events (${held}) = stakes held frozen at settlement (${e.drawRequested.held})`);
 
   // 2. The word: the coordinator's output decides; the contracts' copies must agree with it.
   let word: bigint;
@@ -133,8 +133,8 @@ export function verifyDraw(e: Evidence): Verdict {
   check(e.winnerDrawn.word === word, `WinnerDrawn used the VRF word ${hex(word)}`);
 
   // 3. The winner, recomputed.
-  if (sold === 0n) {
-    check(false, "no stakes were sold, so no stake can win");
+  if (held === 0n) {
+    check(false, "no stakes are held (none sold, or all cancelled), so no stake can win");
     return { result: verdict(), checks };
   }
   // Attempt 0 is word mod numbered + 1, attempt i is keccak256(word, i) mod numbered + 1; attempts landing in a
@@ -161,7 +161,7 @@ export function verifyDraw(e: Evidence): Verdict {
     stake = holder.firstStake + holder.count - 1n;
   }
   holder = holder!;
-  const recomputed = { word, sold, stake, purchaseIndex: holder.purchaseIndex, tokenId: holder.tokenId, attempts: attempts + 1 };
+  const recomputed = { word, held, stake, purchaseIndex: holder.purchaseIndex, tokenId: holder.tokenId, attempts: attempts + 1 };
 
   // 4. Against what the listing announced.
   const w = e.winnerDrawn;

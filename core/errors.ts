@@ -62,7 +62,7 @@ export const SENTENCES: Record<string, (a: ErrorArgs, fmt: AmountFormatter) => s
   ExceedsRemaining: (a) => `asked for ${formatCount(a[0])} stakes but only ${formatCount(a[1])} remain: buy at most ${formatCount(a[1])}`,
   SellerCannotBuy: (a) => `the seller ${shortAddress(a[0])} cannot buy stakes of its own listing: use another account (--from)`,
   SettlementNotDue: (a) =>
-    `settlement is not due before Time-Date A, ${when(a[0])} (${formatCount(a[1])} stakes sold so far); try again after it`,
+    `settlement is not due before Time-Date A, ${when(a[0])} (${formatCount(a[1])} stakes held so far); try again after it`,
   RandomnessPending: (a) =>
     `the random word for VRF request ${a[0]} has not arrived yet: wait for the coordinator (locally: npm run keeper, or listing:settle --fulfil)`,
   RandomnessArrived: (a) => `the random word for request ${a[0]} already arrived: finalize the listing instead (listing:finalize)`,

@@ -120,7 +120,7 @@ export async function collectEvidence(
   const requested = listingLogs.find((l) => l.eventName === "DrawRequested");
   if (!requested) return evidence;
   const requestId = requested.args.requestId as bigint;
-  evidence.drawRequested = { requestId, sold: requested.args.sold as bigint, blockNumber: requested.blockNumber };
+  evidence.drawRequested = { requestId, held: requested.args.held as bigint, blockNumber: requested.blockNumber };
 
   // The word can only arrive after the request, so both scans start at the request's block.
   const marketLogs = await pagedLogs(client, marketplace, [eventOf(MARKETPLACE_ABI, "RandomnessFulfilled")], requested.blockNumber, latest, pageSize, progress, "Marketplace RandomnessFulfilled", { listing });

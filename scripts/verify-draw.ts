@@ -58,11 +58,11 @@ export function collectEvidence(client: PublicClient, listing: Address, options:
 export function formatReport(e: Evidence, v: Verdict): string[] {
   const lines = [`Draw of listing ${e.listing}`];
   lines.push(`  purchases   ${e.purchases.length} (StakesPurchased events), ${(e.cancelled ?? []).length} cancelled (PurchaseCancelled)`);
-  if (e.drawRequested) lines.push(`  request     VRF request ${e.drawRequested.requestId} at block ${e.drawRequested.blockNumber}, ${e.drawRequested.sold} stakes sold`);
+  if (e.drawRequested) lines.push(`  request     VRF request ${e.drawRequested.requestId} at block ${e.drawRequested.blockNumber}, ${e.drawRequested.held} stakes held`);
   if (e.coordinatorFulfilled) lines.push(`  coordinator ${e.coordinatorFulfilled.coordinator} answered at block ${e.coordinatorFulfilled.blockNumber} (output ${hex(e.coordinatorFulfilled.outputSeed)})`);
   if (e.marketplaceFulfilled) lines.push(`  stored word ${hex(e.marketplaceFulfilled.word)} (Marketplace RandomnessFulfilled, block ${e.marketplaceFulfilled.blockNumber})`);
   if (e.winnerDrawn) lines.push(`  announced   stake #${e.winnerDrawn.stake}, purchase #${e.winnerDrawn.purchaseIndex}, bid token #${e.winnerDrawn.tokenId}, winner ${e.winnerDrawn.winner} (tx ${e.winnerDrawn.txHash})`);
-  if (v.recomputed) lines.push(`  recomputed  word ${hex(v.recomputed.word)} → stake #${v.recomputed.stake} after ${v.recomputed.attempts} attempt(s) over ${v.recomputed.sold} held stakes → purchase #${v.recomputed.purchaseIndex}, bid token #${v.recomputed.tokenId}`);
+  if (v.recomputed) lines.push(`  recomputed  word ${hex(v.recomputed.word)} → stake #${v.recomputed.stake} after ${v.recomputed.attempts} attempt(s) over ${v.recomputed.held} held stakes → purchase #${v.recomputed.purchaseIndex}, bid token #${v.recomputed.tokenId}`);
   for (const c of v.checks) lines.push(`  ${c.ok ? "✓" : "✗"} ${c.what}`);
   lines.push(v.result === "INCOMPLETE" ? "INCOMPLETE: the draw has not happened yet" : v.result);
   return lines;
@@ -149,9 +149,9 @@ async function noDraw(client: PublicClient, listing: Address): Promise<string | 
   if (status !== 3) return undefined;
   const failed = LISTING_ABI.find((x) => x.type === "event" && x.name === "ListingFailed") as AbiEvent;
   const [log] = (await client.getLogs({ address: listing, event: failed, fromBlock: 0n, strict: true })) as unknown as {
-    args: { reason: number; sold: bigint };
+    args: { reason: number; held: bigint };
   }[];
-  const why = log ? `${FAILURE_REASON[Number(log.args.reason)] ?? `reason ${log.args.reason}`}, ${log.args.sold} stakes sold` : "no ListingFailed event found";
+  const why = log ? `${FAILURE_REASON[Number(log.args.reason)] ?? `reason ${log.args.reason}`}, ${log.args.held} stakes sold` : "no ListingFailed event found";
   return `the listing FAILED (${why}), so no winner is ever drawn; buyers claim refunds (stake:refund)`;
 }
 

@@ -26,7 +26,7 @@ interface IBidToken {
     /// @notice Thrown when a contract that is not an enrolled listing uses a listing-only function.
     /// @param caller The caller.
     error NotAListing(address caller);
-    /// @notice Thrown when purchases are paused.
+    /// @notice Thrown when a purchase comes while the marketplace is paused (read from `marketplacePauseMirror()`).
     error SalesPaused();
     /// @notice Thrown when a first purchase needs a token and none is recycled or released.
     /// @param releasedUpTo The highest released id.
@@ -71,9 +71,9 @@ interface IBidToken {
     /// @param listing The listing.
     /// @param number The listing's enrolment number (what tokens record their positions by).
     event ListingEnrolled(address indexed listing, uint256 number);
-    /// @notice Emitted when purchases are paused or resumed.
-    /// @param paused Whether purchases are paused.
-    event SalesPauseSet(bool paused);
+    /// @notice Emitted when the marketplace's pause or unpause is copied here (see `mirrorPauseOfMarketplace`).
+    /// @param paused Whether the marketplace is now paused, and so purchases with it.
+    event MarketplacePauseMirrored(bool paused);
     /// @notice Emitted when the operator releases a tranche.
     /// @param releasedUpTo The new highest issuable id.
     event TrancheReleased(uint256 releasedUpTo);
@@ -161,9 +161,12 @@ interface IBidToken {
     /// @param listing The listing.
     function enrol(address listing) external;
 
-    /// @notice Pauses or resumes every purchase. Marketplace only (its pauser role decides).
-    /// @param paused Whether purchases are paused.
-    function setSalesPaused(bool paused) external;
+    /// @notice Copies the marketplace's pause flag here. Marketplace only: written by the marketplace's `pause` and
+    /// `unpause` and by nothing else, so this copy always equals the marketplace's `paused()`.
+    /// @dev Why a copy: every purchase reads it from the slot `admit` reads anyway (the token-id gate), one warm
+    /// slot read instead of an external call to the marketplace on each purchase.
+    /// @param paused Whether the marketplace is now paused.
+    function mirrorPauseOfMarketplace(bool paused) external;
 
     /// @notice Returns the owner of `tokenId` if `spender` is its owner or approved for it; reverts otherwise.
     /// @param tokenId The token.
@@ -192,9 +195,10 @@ interface IBidToken {
     /// @return Payment-token units.
     function creditPendingFor(address listing) external view returns (uint256);
 
-    /// @notice Whether purchases are paused.
-    /// @return Whether purchases are paused.
-    function salesPaused() external view returns (bool);
+    /// @notice The bid token's copy of the marketplace's pause flag, which every purchase reads (see
+    /// `mirrorPauseOfMarketplace`): while true, purchases revert with `SalesPaused`.
+    /// @return Whether the marketplace is paused.
+    function marketplacePauseMirror() external view returns (bool);
 
     /// @notice The lowest id never issued by a purchase (reserved ids are skipped when reached).
     /// @return The id.

@@ -82,8 +82,8 @@ interface IListing {
     error SellerCannotBuy(address seller);
     /// @notice Thrown when settlement is attempted before it is due.
     /// @param deadline Time-Date A.
-    /// @param sold Stakes held so far (sold and not cancelled).
-    error SettlementNotDue(uint40 deadline, uint64 sold);
+    /// @param held Stakes held so far (sold and not cancelled).
+    error SettlementNotDue(uint40 deadline, uint64 held);
     /// @notice Thrown when finalize runs before the random word arrived.
     /// @param requestId The VRF request still pending.
     error RandomnessPending(uint256 requestId);
@@ -124,8 +124,8 @@ interface IListing {
     error NotLatestPurchase(uint256 purchaseIndex, uint256 latest);
     /// @notice Thrown when a cancellation would leave more stakes cancelled than both the stakes held and T.
     /// @param cancelledStakes Stakes cancelled so far.
-    /// @param sold Stakes held.
-    error CancellationCapReached(uint256 cancelledStakes, uint256 sold);
+    /// @param held Stakes held (sold and not cancelled).
+    error CancellationCapReached(uint256 cancelledStakes, uint256 held);
     /// @notice Thrown when cancelling within the cut-off before Time-Date A.
     /// @param closedAt When cancellations closed.
     error CancellationClosed(uint256 closedAt);
@@ -175,9 +175,9 @@ interface IListing {
     /// @notice Emitted when settlement opens the escrow order and requests randomness (Open → Drawing).
     /// @param requestId The VRF request id.
     /// @param orderId The delivery-escrow order holding P and the deed.
-    /// @param sold Stakes held (sold and not cancelled), frozen from here on.
+    /// @param held Stakes held (sold and not cancelled), frozen from here on.
     /// @param expiresAt When the draw may be expired if no random word arrived.
-    event DrawRequested(uint256 requestId, uint256 orderId, uint256 sold, uint40 expiresAt);
+    event DrawRequested(uint256 requestId, uint256 orderId, uint256 held, uint40 expiresAt);
     /// @notice Emitted when the winner is drawn (Drawing → Settled).
     /// @param stake The winning stake number, among stakes numbered 1 … held + cancelled: attempt 0 is
     /// `word mod (held + cancelled) + 1`, attempt i is `keccak256(abi.encode(word, i)) mod (held + cancelled) + 1`,
@@ -195,28 +195,28 @@ interface IListing {
     );
     /// @notice Emitted when the listing fails (Open → Failed or Drawing → Failed); refunds open.
     /// @param reason Why.
-    /// @param sold Stakes held (sold and not cancelled).
-    event ListingFailed(FailureReason reason, uint256 sold);
+    /// @param held Stakes held (sold and not cancelled).
+    event ListingFailed(FailureReason reason, uint256 held);
     /// @notice Emitted when a token's stakes vote for dissolution.
     /// @param tokenId The bid token.
     /// @param voter The token's owner or operator who voted.
     /// @param stakes The token's stakes now counted.
     /// @param votedStakes All stakes that voted.
-    /// @param sold All stakes held (sold and not cancelled).
+    /// @param held All stakes held (sold and not cancelled).
     event DissolutionVoted(
         uint256 indexed tokenId,
         address indexed voter,
         uint256 stakes,
         uint256 votedStakes,
-        uint256 sold
+        uint256 held
     );
     /// @notice Emitted when a token's vote is withdrawn.
     /// @param tokenId The bid token.
     /// @param votedStakes All stakes still voting.
     event DissolutionVoteWithdrawn(uint256 indexed tokenId, uint256 votedStakes);
     /// @notice Emitted when every stake voted and the listing dissolved (Open → Dissolved); refunds open.
-    /// @param sold Stakes held (sold and not cancelled).
-    event ListingDissolved(uint256 sold);
+    /// @param held Stakes held (sold and not cancelled).
+    event ListingDissolved(uint256 held);
     /// @notice Emitted when a token's refund is paid.
     /// @param tokenId The bid token.
     /// @param to The token's owner, who receives the wallet part of the refund.
@@ -348,16 +348,16 @@ interface IListing {
     /// @return The status.
     function status() external view returns (Status);
 
-    /// @notice Stakes sold (and not cancelled) and purchases recorded (cancelled ones included).
-    /// @return sold Stakes held by buyers: sold minus cancelled.
+    /// @notice Stakes held (sold and not cancelled) and purchases recorded (cancelled ones included).
+    /// @return held Stakes held by buyers: sold minus cancelled.
     /// @return purchases Purchases recorded.
-    function sales() external view returns (uint256 sold, uint256 purchases);
+    function sales() external view returns (uint256 held, uint256 purchases);
 
-    /// @notice A token's stakes and the odds they give: `stakes` in `sold`.
+    /// @notice A token's stakes and the odds they give: `stakes` in `held`.
     /// @param tokenId The bid token.
     /// @return stakes Stakes held by the token (0 after its refund).
-    /// @return sold Stakes held in all (sold minus cancelled).
-    function oddsOf(uint256 tokenId) external view returns (uint256 stakes, uint256 sold);
+    /// @return held Stakes held in all (sold minus cancelled).
+    function oddsOf(uint256 tokenId) external view returns (uint256 stakes, uint256 held);
 
     /// @notice Stakes cancelled (their numbers stay in the draw's range and are rejected) and fees kept.
     /// @return cancelledStakes Stakes cancelled.
@@ -369,12 +369,13 @@ interface IListing {
     /// @return cancelled Whether it was.
     function isCancelled(uint256 purchaseIndex) external view returns (bool cancelled);
 
-    /// @notice Whether `tokenId` still has a position here: stakes in an open or drawing listing, or, after a failure
-    /// or dissolution, a refund not yet claimed (so "open" means not yet closed out, not a listing that is Open).
-    /// Bid-token recycling relies on it.
+    /// @notice Whether `tokenId` still has something here: true while the listing is Open or Drawing and the token
+    /// holds stakes in it (cancelling them all makes it false), or while the listing is Failed or Dissolved and the
+    /// token's refund is still to claim (claiming it makes it false); always false once the listing is Settled.
+    /// @dev The bid token frees a position lane, and may recycle the token, only once this is false.
     /// @param tokenId The bid token.
-    /// @return Whether the position is open.
-    function positionOpen(uint256 tokenId) external view returns (bool);
+    /// @return Whether the token holds stakes here or has a refund still to claim.
+    function holdsPosition(uint256 tokenId) external view returns (bool);
 
     /// @notice One purchase of the log.
     /// @param index Purchase index.

@@ -338,8 +338,8 @@ interface IMarketplace {
 
     /// @notice Pauses listing creation and purchases. Refunds, withdrawals and claims stay open. Pauser only.
     /// @dev One switch held in two places: here (`paused()`, read by listing creation and the series module) and its
-    /// copy in the bid token (`salesPaused()`, read on every purchase without a call back to this contract). Only
-    /// `pause` and `unpause` set the copy, together with this flag, so the two never disagree.
+    /// copy in the bid token (`marketplacePauseMirror()`, read on every purchase without a call back to this
+    /// contract). Only `pause` and `unpause` set the copy, together with this flag, so the two never disagree.
     function pause() external;
 
     /// @notice Resumes listing creation and purchases. Pauser only.

@@ -17,7 +17,7 @@ library ListingState {
     ///     bits      field             meaning
     ///     0 … 7     status            IListing.Status
     ///     8         markupReleased    the markup (or the fees kept) went to the revenue vault
-    ///     16 … 55   held              stakes held: sold and not cancelled (the ABI calls it `sold`)
+    ///     16 … 55   held              stakes held: sold and not cancelled
     ///     56 … 95   purchases         purchases recorded, cancelled ones included
     ///     96 … 135  drawExpiresAt     when a draw without its word may be expired
     ///     136 … 175 refundedStakes    stakes whose refund was claimed

@@ -320,7 +320,7 @@ export async function verify(db: Db, id: bigint) {
     listing: l.address,
     purchases: purchases.map((p: typeof purchase.$inferSelect) => ({ purchaseIndex: p.index, tokenId: p.tokenId, buyer: p.buyer, firstStake: p.firstStake, count: p.count, blockNumber: p.block })),
     cancelled: cancelled.map((c: { i: bigint }) => c.i),
-    drawRequested: { requestId: d.requestId, sold: d.sold, blockNumber: d.requestedBlock },
+    drawRequested: { requestId: d.requestId, held: d.sold, blockNumber: d.requestedBlock },
     coordinatorFulfilled: vrf ? { coordinator: "0x0000000000000000000000000000000000000000", requestId: vrf.requestId, outputSeed: vrf.outputSeed, success: vrf.success, blockNumber: vrf.block } : undefined,
     marketplaceFulfilled: d.word !== null && d.fulfilledBlock !== null ? { requestId: d.requestId, word: d.word, blockNumber: d.fulfilledBlock } : undefined,
     winnerDrawn:

@@ -98,8 +98,9 @@ ponder.on("Listing:PurchaseCancelled", async ({ event, context }) => {
 
 ponder.on("Listing:DrawRequested", async ({ event, context }) => {
   const id = await listingIdOf(context, event.log.address);
-  const { requestId, orderId, sold, expiresAt } = event.args;
-  await context.db.insert(draw).values({ listingId: id, requestId, sold, expiresAt: BigInt(expiresAt), requestedBlock: event.block.number });
+  const { requestId, orderId, held, expiresAt } = event.args;
+  // The draw table's column keeps its name `sold` (the API's), holding the event's `held`.
+  await context.db.insert(draw).values({ listingId: id, requestId, sold: held, expiresAt: BigInt(expiresAt), requestedBlock: event.block.number });
   await updateListing(context, id, event.block, () => ({ orderId }));
   await setStatus(context, event, id, 1);
 });

@@ -1,5 +1,5 @@
 /**
- * Unanimous dissolution of an open listing: each bid token votes with all its stakes; when every stake sold has
+ * Unanimous dissolution of an open listing: each bid token votes with all its stakes; when every stake held has
  * voted, the listing dissolves, the deed returns to the seller and refunds open. Votes can be withdrawn.
  */
 import { UserError } from "../../core/errors.js";
@@ -50,10 +50,10 @@ export async function voteToDissolve(ctx: Context, args: { listing: string; toke
   const receipt = await send(listing.connect(owner).voteToDissolve(tokenId));
   const e = eventIn(receipt, listing, "DissolutionVoted");
   const dissolved = eventsIn(receipt, listing, "ListingDissolved")[0];
-  say(`✓ bid token #${tokenId} votes to dissolve listing #${f.listingId} with ${plural(e.args.stakes, "stake")}: ${formatCount(e.args.votedStakes)} of ${formatCount(e.args.sold)} stakes sold now vote`);
+  say(`✓ bid token #${tokenId} votes to dissolve listing #${f.listingId} with ${plural(e.args.stakes, "stake")}: ${formatCount(e.args.votedStakes)} of ${formatCount(e.args.held)} stakes sold now vote`);
   if (dissolved) say(`  every stake voted: listing #${f.listingId} is DISSOLVED; the deed returns to the seller and buyers claim refunds (stake:refund ${f.listingId})`);
-  else say(`  ${formatCount((e.args.sold as bigint) - (e.args.votedStakes as bigint))} more stakes must vote for the listing to dissolve (unanimity)`);
-  return { tokenId, votedStakes: e.args.votedStakes as bigint, sold: e.args.sold as bigint, dissolved: dissolved !== undefined };
+  else say(`  ${formatCount((e.args.held as bigint) - (e.args.votedStakes as bigint))} more stakes must vote for the listing to dissolve (unanimity)`);
+  return { tokenId, votedStakes: e.args.votedStakes as bigint, held: e.args.held as bigint, dissolved: dissolved !== undefined };
 }
 
 /** Withdraws a token's dissolution vote. */
@@ -66,7 +66,7 @@ export async function withdrawDissolutionVote(ctx: Context, args: { listing: str
   if (!(await votesOf(listing)).voting.includes(tokenId)) throw new UserError(`bid token #${tokenId} has no dissolution vote on listing #${f.listingId} to withdraw`);
   const receipt = await send(listing.connect(owner).withdrawDissolutionVote(tokenId));
   const e = eventIn(receipt, listing, "DissolutionVoteWithdrawn");
-  say(`✓ bid token #${tokenId} withdrew its dissolution vote on listing #${f.listingId}: ${formatCount(e.args.votedStakes)} of ${formatCount(f.sold)} stakes sold still vote`);
+  say(`✓ bid token #${tokenId} withdrew its dissolution vote on listing #${f.listingId}: ${formatCount(e.args.votedStakes)} of ${formatCount(f.held)} stakes sold still vote`);
   return { tokenId, votedStakes: e.args.votedStakes as bigint };
 }
 
@@ -78,13 +78,13 @@ export async function dissolutionStatus(ctx: Context, args: { listing: string })
   say(`Dissolution of listing #${f.listingId} — ${f.status}`);
   if (f.status === "Dissolved") {
     say("   dissolved: every stake voted; the deed went back to the seller and buyers claim refunds (stake:refund)");
-    return { votedStakes: f.sold, sold: f.sold, voting };
+    return { votedStakes: f.held, held: f.held, voting };
   }
-  say(`   votes       ${progressBar(votedStakes, f.sold, 20)}  ${formatCount(votedStakes)} of ${plural(f.sold, "stake")} sold (unanimity needed: ${formatCount(f.sold - votedStakes)} more)`);
+  say(`   votes       ${progressBar(votedStakes, f.held, 20)}  ${formatCount(votedStakes)} of ${plural(f.held, "stake")} sold (unanimity needed: ${formatCount(f.held - votedStakes)} more)`);
   if (voting.length > 0) {
     const rows: string[][] = [];
     for (const t of voting) rows.push([`#${t}`, shortAddress(await ctx.sys.bidToken.ownerOf(t)), formatCount((await listing.oddsOf(t))[0])]);
     table(["Bid token", "Holder", ">Stakes"], rows);
   }
-  return { votedStakes, sold: f.sold, voting };
+  return { votedStakes, held: f.held, voting };
 }

@@ -81,16 +81,16 @@ export async function flowBuy(ctx: Context) {
     const b = await buyStakes(ctx, { listing: f.address, stakes: BigInt(stakes), from: buyer.address, permit: true });
     rows.push([shortAddress(buyer.address), `#${b.tokenId}`, stakeRange(b.firstStake, b.count), ctx.money.format(b.cost)]);
   }
-  const [sold] = await resolved.sales();
+  const [held] = await resolved.sales();
   console.log();
   table(
     ["Buyer", "Bid token", "Stakes", ">Paid", ">Odds now"],
     await Promise.all(rows.map(async (r) => {
-      const [held] = await resolved.oddsOf(BigInt(r[1].slice(1)));
-      return [...r, formatOdds(held, sold)];
+      const [stakes] = await resolved.oddsOf(BigInt(r[1].slice(1)));
+      return [...r, formatOdds(stakes, held)];
     })),
   );
-  console.log(`\n${formatCount(sold)} of ${formatCount(f.terms.stakeCount)} stakes sold; threshold T = ${formatCount(f.terms.threshold)} ${sold >= f.terms.threshold ? "met" : "not met yet"}.`);
+  console.log(`\n${formatCount(held)} of ${formatCount(f.terms.stakeCount)} stakes sold; threshold T = ${formatCount(f.terms.threshold)} ${held >= f.terms.threshold ? "met" : "not met yet"}.`);
   if (!ctx.inProcess) console.log(`Next: LISTING=${f.address} npx hardhat run scripts/flows/3-draw.ts --network ${ctx.networkName}`);
   return f.address;
 }

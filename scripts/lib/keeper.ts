@@ -40,9 +40,9 @@ export async function keeperStep(ctx: Context, keeper: HardhatEthersSigner, pend
   const won = eventsIn(receipt, listing, "WinnerDrawn")[0];
   if (drawn) {
     pending.add(String(listingAddress));
-    what += ` → Drawing, ${formatCount(drawn.args.sold)} stakes sold, VRF request ${drawn.args.requestId}`;
+    what += ` → Drawing, ${formatCount(drawn.args.held)} stakes sold, VRF request ${drawn.args.requestId}`;
   } else if (failed) {
-    what += ` → Failed (${FAILURE_REASON[Number(failed.args.reason)]}, ${formatCount(failed.args.sold)} sold): refunds open`;
+    what += ` → Failed (${FAILURE_REASON[Number(failed.args.reason)]}, ${formatCount(failed.args.held)} sold): refunds open`;
   } else if (won) {
     what += ` → Settled, WINNER ${shortAddress(won.args.winner)} (stake #${formatCount(won.args.stake)}, bid token #${won.args.tokenId})`;
   } else if (action === "Retire") {

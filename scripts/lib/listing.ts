@@ -13,22 +13,23 @@ export interface ListingFacts {
   listingId: bigint;
   terms: IListing.TermsStructOutput;
   status: string;
-  sold: bigint;
+  /** Stakes held: sold and not cancelled (the listing's `sales().held`). */
+  held: bigint;
   purchases: bigint;
-  /** Stakes cancelled (their numbers stay in the draw: stakes are numbered over sold + cancelled). */
+  /** Stakes cancelled (their numbers stay in the draw: stakes are numbered over held + cancelled). */
   cancelled: bigint;
   now: bigint;
 }
 
 export async function readListing(ctx: Context, listing: Listing): Promise<ListingFacts> {
-  const [[listingId, terms], status, [sold, purchases], [cancelled], now] = await Promise.all([
+  const [[listingId, terms], status, [held, purchases], [cancelled], now] = await Promise.all([
     listing.charter(),
     listing.status(),
     listing.sales(),
     listing.cancellations(),
     ctx.now(),
   ]);
-  return { address: String(listing.target), listingId, terms, status: LISTING_STATUS[Number(status)], sold, purchases, cancelled, now };
+  return { address: String(listing.target), listingId, terms, status: LISTING_STATUS[Number(status)], held, purchases, cancelled, now };
 }
 
 /** The charter in a few lines. */
@@ -201,9 +202,9 @@ export async function listingStatus(ctx: Context, args: { listing: string; accou
   say(`Listing #${f.listingId} at ${f.address} — ${f.status}`);
   // A failed or dissolved listing draws no winner: its odds would mislead, its refunds matter instead.
   printTerms(ctx, t, f.status !== "Failed" && f.status !== "Dissolved");
-  const toThreshold = t.threshold > f.sold ? `${formatCount(t.threshold - f.sold)} more needed for T` : "threshold met";
-  say(`   sold        ${progressBar(f.sold, t.stakeCount)}  ${formatCount(f.sold)} of ${formatCount(t.stakeCount)} (${toThreshold}) in ${formatCount(f.purchases)} purchases`);
-  say(`   raised      ${m.format(f.sold * t.stakePrice)}`);
+  const toThreshold = t.threshold > f.held ? `${formatCount(t.threshold - f.held)} more needed for T` : "threshold met";
+  say(`   sold        ${progressBar(f.held, t.stakeCount)}  ${formatCount(f.held)} of ${formatCount(t.stakeCount)} (${toThreshold}) in ${formatCount(f.purchases)} purchases`);
+  say(`   raised      ${m.format(f.held * t.stakePrice)}`);
   if (f.now < t.opensAt) say(`   time        opens in ${formatDuration(t.opensAt - f.now)}`);
   else if (f.now < t.deadline) say(`   time left   ${formatDuration(t.deadline - f.now)} until Time-Date A`);
   else say(`   time        Time-Date A passed ${formatDuration(f.now - t.deadline)} ago`);
@@ -212,7 +213,7 @@ export async function listingStatus(ctx: Context, args: { listing: string; accou
   const refunds = ended ? await refundsOf(ctx, listing, t.stakePrice) : undefined;
   if (refunds) {
     const failed = (await listing.queryFilter(listing.filters.ListingFailed()))[0];
-    if (failed) say(`   failed      ${FAILURE_REASON[Number(failed.args.reason)]} (${formatCount(failed.args.sold)} of T = ${formatCount(t.threshold)} stakes sold)`);
+    if (failed) say(`   failed      ${FAILURE_REASON[Number(failed.args.reason)]} (${formatCount(failed.args.held)} of T = ${formatCount(t.threshold)} stakes sold)`);
     say(
       `   refunds     ${refunds.waiting.length === 0 ? "none waiting" : `${plural(refunds.waiting.length, "bid token")} with ${plural(refunds.stakes, "stake")}: ${m.format(refunds.amount)} waiting to be claimed`}` +
         `; ${plural(refunds.claimed, "refund")} claimed (${m.format(refunds.claimedAmount)})`,
@@ -244,8 +245,8 @@ export async function listingStatus(ctx: Context, args: { listing: string; accou
     const [stakes] = await listing.oddsOf(args.token);
     say(`   token #${args.token}   ${stakes === 0n ? "no refund waiting" : `${m.format(stakes * t.stakePrice)} refund waiting for ${plural(stakes, "stake")} (stake:refund ${f.listingId} --token ${args.token})`}`);
   } else if (args.token !== undefined && args.token > 0n) {
-    const [stakes, sold] = await listing.oddsOf(args.token);
-    say(`   token #${args.token}   ${plural(stakes, "stake")} → ${formatOdds(stakes, sold)} now, ${formatOdds(stakes, t.stakeCount)} if sold out`);
+    const [stakes, held] = await listing.oddsOf(args.token);
+    say(`   token #${args.token}   ${plural(stakes, "stake")} → ${formatOdds(stakes, held)} now, ${formatOdds(stakes, t.stakeCount)} if sold out`);
   }
   let odds: { account: string; stakes: bigint } | undefined;
   if (args.account) {
@@ -258,10 +259,10 @@ export async function listingStatus(ctx: Context, args: { listing: string; accou
     } else if (refunds) {
       say(`   refund      ${shortAddress(account)}: ${m.format(stakes * t.stakePrice)} waiting for ${plural(stakes, "stake")} on ${plural(rows.length, "bid token")} (stake:refund ${f.listingId} --from ${args.account})`);
     } else {
-      say(`   odds        ${shortAddress(account)}: ${plural(stakes, "stake")} on ${plural(rows.length, "bid token")} → ${formatOdds(stakes, f.sold)} now, ${formatOdds(stakes, t.stakeCount)} if sold out`);
+      say(`   odds        ${shortAddress(account)}: ${plural(stakes, "stake")} on ${plural(rows.length, "bid token")} → ${formatOdds(stakes, f.held)} now, ${formatOdds(stakes, t.stakeCount)} if sold out`);
       table(
         ["Bid token", ">Stakes", ">Odds now"],
-        rows.map((r) => [`#${r.tokenId}`, formatCount(r.stakes), formatOdds(r.stakes, f.sold)]),
+        rows.map((r) => [`#${r.tokenId}`, formatCount(r.stakes), formatOdds(r.stakes, f.held)]),
       );
     }
   }
@@ -276,20 +277,20 @@ export async function settleListing(ctx: Context, args: { listing: string; from?
   const action = Number(await listing.pendingAction());
   if (action !== 1) {
     if (f.status !== "Open") throw new UserError(`listing #${f.listingId} is already ${f.status}${f.status === "Drawing" ? ": finalize it once the word arrives (listing:finalize)" : ""}`);
-    throw new UserError(`listing #${f.listingId} cannot settle before Time-Date A, ${formatTime(f.terms.deadline)} (in ${formatDuration(f.terms.deadline - f.now)}, chain time); ${formatCount(f.sold)} of ${formatCount(f.terms.stakeCount)} stakes sold`);
+    throw new UserError(`listing #${f.listingId} cannot settle before Time-Date A, ${formatTime(f.terms.deadline)} (in ${formatDuration(f.terms.deadline - f.now)}, chain time); ${formatCount(f.held)} of ${formatCount(f.terms.stakeCount)} stakes sold`);
   }
   const receipt = await send(listing.connect(caller).settle());
   const failed = eventsIn(receipt, listing, "ListingFailed")[0];
   if (failed) {
-    say(`✓ listing #${f.listingId} settled and FAILED: ${FAILURE_REASON[Number(failed.args.reason)]} (${formatCount(failed.args.sold)} of T = ${formatCount(f.terms.threshold)} stakes sold); buyers claim refunds (stake:refund)`);
-    return { failed: true as const, sold: f.sold };
+    say(`✓ listing #${f.listingId} settled and FAILED: ${FAILURE_REASON[Number(failed.args.reason)]} (${formatCount(failed.args.held)} of T = ${formatCount(f.terms.threshold)} stakes sold); buyers claim refunds (stake:refund)`);
+    return { failed: true as const, held: f.held };
   }
   const drawn = eventIn(receipt, listing, "DrawRequested");
-  say(`✓ listing #${f.listingId} settled: ${formatCount(drawn.args.sold)} stakes sold ≥ T = ${formatCount(f.terms.threshold)} → Drawing`);
+  say(`✓ listing #${f.listingId} settled: ${formatCount(drawn.args.held)} stakes sold ≥ T = ${formatCount(f.terms.threshold)} → Drawing`);
   say(`  ${ctx.money.format(f.terms.price)} and deed #${f.terms.deedId} are in escrow order #${drawn.args.orderId}; VRF request ${drawn.args.requestId} (may be expired after ${formatTime(drawn.args.expiresAt)})`);
   let word: bigint | undefined;
   if (args.fulfil) word = await fulfilDraw(ctx, { listing: f.address, from: args.from });
-  return { failed: false as const, requestId: drawn.args.requestId as bigint, orderId: drawn.args.orderId as bigint, sold: drawn.args.sold as bigint, word };
+  return { failed: false as const, requestId: drawn.args.requestId as bigint, orderId: drawn.args.orderId as bigint, held: drawn.args.held as bigint, word };
 }
 
 /** Local networks only: the VRF mock answers the listing's pending request (with its deterministic word). */
@@ -332,11 +333,11 @@ export function reportWinner(ctx: Context, listing: Listing, receipt: ContractTr
   const e = eventIn(receipt, listing, "WinnerDrawn");
   const winner: string = e.args.winner;
   say(`✓ listing #${f.listingId} Settled — WINNER ${winner}`);
-  // Stake numbers run over the stakes sold and the cancelled ones (cancelled purchases keep theirs): attempt 0 is
-  // word mod (sold + cancelled) + 1, and a draw landing on a cancelled stake is redrawn (core/draw.ts).
-  const numbered = f.sold + f.cancelled;
+  // Stake numbers run over the stakes held and the cancelled ones (cancelled purchases keep theirs): attempt 0 is
+  // word mod (held + cancelled) + 1, and a draw landing on a cancelled stake is redrawn (core/draw.ts).
+  const numbered = f.held + f.cancelled;
   const rule = f.cancelled > 0n
-    ? `drawn among stakes numbered 1 … ${formatCount(numbered)} (${formatCount(f.sold)} sold + ${formatCount(f.cancelled)} cancelled): attempt 0 = word mod ${formatCount(numbered)} + 1, redrawn while it lands on a cancelled stake`
+    ? `drawn among stakes numbered 1 … ${formatCount(numbered)} (${formatCount(f.held)} sold + ${formatCount(f.cancelled)} cancelled): attempt 0 = word mod ${formatCount(numbered)} + 1, redrawn while it lands on a cancelled stake`
     : `= word mod ${formatCount(numbered)} + 1 (stakes numbered 1 … ${formatCount(numbered)}: sold + cancelled, none cancelled)`;
   say(`  stake #${formatCount(e.args.stake)} ${rule}, on bid token #${e.args.tokenId} (purchase #${e.args.purchaseIndex}); word ${shortHex(e.args.word)}`);
   say(`  the winner receives deed #${f.terms.deedId} on releasing the escrow order at delivery (escrow:release)`);

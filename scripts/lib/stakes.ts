@@ -42,10 +42,10 @@ export async function buyStakes(ctx: Context, args: BuyArgs) {
   if (f.status !== "Open") throw new UserError(`listing #${f.listingId} is ${f.status}: stakes are sold only while it is Open`);
   if (f.now < t.opensAt) throw new UserError(`sales open at ${formatTime(t.opensAt)} (in ${formatDuration(t.opensAt - f.now)})`);
   if (f.now >= t.deadline) throw new UserError(`sales closed at Time-Date A, ${formatTime(t.deadline)}: the listing can only be settled now`);
-  const remaining = t.stakeCount - f.sold;
+  const remaining = t.stakeCount - f.held;
   if (count > remaining) throw new UserError(`asked for ${plural(count, "stake")} but only ${formatCount(remaining)} remain: buy at most ${formatCount(remaining)}`);
   if (buyer.address.toLowerCase() === t.seller.toLowerCase()) throw new UserError(`the seller ${shortAddress(buyer.address)} cannot buy stakes of its own listing: use another account (--from)`);
-  if ((await ctx.sys.bidToken.salesPaused()) || (await ctx.sys.marketplace.paused())) throw new UserError("purchases are paused by the marketplace's pauser");
+  if ((await ctx.sys.bidToken.marketplacePauseMirror()) || (await ctx.sys.marketplace.paused())) throw new UserError("purchases are paused by the marketplace's pauser");
   if (tokenId > 0n) await ctx.sys.bidToken.holderFor(tokenId, buyer.address); // reverts NotTokenHolder with the reason
 
   // The token's credit pays first (SPEC §4.3); the listing pulls only the rest from the wallet.
@@ -87,7 +87,7 @@ export async function buyStakes(ctx: Context, args: BuyArgs) {
   const first: bigint = e.args.firstStake;
   const paidFromCredit = eventsIn(receipt, ctx.sys.bidToken, "CreditSpent").reduce((sum, x) => sum + (x.args.amount as bigint), 0n);
   const paidFromWallet = cost - paidFromCredit;
-  const [held, sold] = await listing.oddsOf(used);
+  const [tokenStakes, held] = await listing.oddsOf(used);
   say(`✓ ${shortAddress(buyer.address)} bought ${plural(count, "stake")} ${stakeRange(first, count)} for ${m.format(cost)} on ${tokenId === 0n ? "new " : ""}bid token #${used}`);
   if (paidFromCredit > 0n) {
     const left = await ctx.sys.bidToken.creditOf(used);
@@ -95,9 +95,9 @@ export async function buyStakes(ctx: Context, args: BuyArgs) {
   } else {
     say(`  paid ${m.format(paidFromWallet)} from the wallet`);
   }
-  say(`  token #${used} holds ${formatCount(held)} of ${plural(sold, "stake")} sold → odds ${formatOdds(held, sold)} now, ${formatOdds(held, t.stakeCount)} if sold out`);
-  say(`  sold ${progressBar(sold, t.stakeCount, 20)} ${formatCount(sold)} of ${formatCount(t.stakeCount)}`);
-  return { tokenId: used, firstStake: first, count, cost, paidFromCredit, paidFromWallet, held, sold, buyer: buyer.address, gas: receipt.gasUsed };
+  say(`  token #${used} holds ${formatCount(tokenStakes)} of ${plural(held, "stake")} sold → odds ${formatOdds(tokenStakes, held)} now, ${formatOdds(tokenStakes, t.stakeCount)} if sold out`);
+  say(`  sold ${progressBar(held, t.stakeCount, 20)} ${formatCount(held)} of ${formatCount(t.stakeCount)}`);
+  return { tokenId: used, firstStake: first, count, cost, paidFromCredit, paidFromWallet, tokenStakes, held, buyer: buyer.address, gas: receipt.gasUsed };
 }
 
 /** An EIP-2612 permit for exactly `value`, signed with the token's own EIP-712 domain. */

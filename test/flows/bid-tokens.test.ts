@@ -342,7 +342,7 @@ describe("Bid tokens: supply, vanity ids, credit and recycling", () => {
       // Listing 0 sells out and settles: its position closes and the fifth listing fits.
       await buy(sys, listings[0], sys.bob, 99n);
       await settleWith(sys, listings[0]);
-      expect(await listings[0].positionOpen(a)).to.equal(false);
+      expect(await listings[0].holdsPosition(a)).to.equal(false);
       expect((await sys.bidToken.openPositions(a)).length).to.equal(3);
       await buy(sys, listings[4], sys.alice, 1n, a);
       expect((await sys.bidToken.openPositions(a)).length).to.equal(4);

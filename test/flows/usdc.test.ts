@@ -396,7 +396,7 @@ describe("USDC as the payment token (issue 17)", () => {
       await networkHelpers.time.increaseTo(deadline);
       await listing.settle(); // 10 of 50: fails
       await expect(listing.connect(sys.alice).claimRefund(a)).to.be.revertedWith(FROZEN);
-      expect(await listing.positionOpen(a)).to.equal(true);
+      expect(await listing.holdsPosition(a)).to.equal(true);
       await sys.usdcLike.unBlacklist(sys.alice.address);
       await expect(listing.connect(sys.alice).claimRefund(a)).to.changeTokenBalance(ethers, sys.usdc, sys.alice, 100n * USDC);
     });

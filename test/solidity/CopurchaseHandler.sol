@@ -151,7 +151,7 @@ contract CopurchaseHandler is ListingHandlerBase {
     /// permit submits it first, and the purchase must still go through on the allowance already in place.
     function buyWithPermit(uint256 actorSeed, uint256 listingSeed, uint256 count, bool frontRun) external {
         Purchase memory p = _preparePurchase(_listing(listingSeed), _actor(actorSeed), count);
-        if (p.count == 0 || _BID_TOKEN.salesPaused()) return;
+        if (p.count == 0 || _BID_TOKEN.marketplacePauseMirror()) return;
         p.tokenId = _tokenOwnedBy(p.actor, count);
         p.creditSpent = _creditFor(p.tokenId, p.cost);
         // The permit is for what the wallet pays: the cost minus the token's credit.
@@ -180,7 +180,7 @@ contract CopurchaseHandler is ListingHandlerBase {
     function sellerTriesToBuy(uint256 listingSeed) external {
         Listing l = _listing(listingSeed);
         IListing.Terms memory t = _termsOf(l);
-        if (!_onSale(l, t) || _BID_TOKEN.salesPaused()) return;
+        if (!_onSale(l, t) || _BID_TOKEN.marketplacePauseMirror()) return;
         vm.expectRevert(abi.encodeWithSelector(IListing.SellerCannotBuy.selector, _SELLER));
         vm.prank(_SELLER);
         l.buy(0, 1);
@@ -715,7 +715,7 @@ contract CopurchaseHandler is ListingHandlerBase {
         if (p.count == 0) return;
         p.tokenId = tokenId;
         p.creditSpent = _creditFor(tokenId, p.cost);
-        if (_BID_TOKEN.salesPaused()) {
+        if (_BID_TOKEN.marketplacePauseMirror()) {
             vm.expectRevert(IBidToken.SalesPaused.selector);
             vm.prank(actor);
             l.buy(tokenId, p.count);

@@ -39,7 +39,7 @@ describe("BidToken (unit)", () => {
     await expect(sys.bidToken.connect(sys.stranger).enrol(sys.stranger.address))
       .to.be.revertedWithCustomError(sys.bidToken, "OnlyMarketplace")
       .withArgs(sys.stranger.address);
-    await expect(sys.bidToken.connect(sys.stranger).setSalesPaused(true))
+    await expect(sys.bidToken.connect(sys.stranger).mirrorPauseOfMarketplace(true))
       .to.be.revertedWithCustomError(sys.bidToken, "OnlyMarketplace")
       .withArgs(sys.stranger.address);
     const { listing } = await createListing(sys);
@@ -71,14 +71,14 @@ describe("BidToken (unit)", () => {
   it("the marketplace pause reaches the bid token and stops purchases, then resumes", async () => {
     const { listing } = await createListing(sys);
     await expect(sys.marketplace.pause())
-      .to.emit(sys.bidToken, "SalesPauseSet")
+      .to.emit(sys.bidToken, "MarketplacePauseMirrored")
       .withArgs(true);
-    expect(await sys.bidToken.salesPaused()).to.equal(true);
+    expect(await sys.bidToken.marketplacePauseMirror()).to.equal(true);
     await expect(
       buy(sys, listing, sys.alice, 1n),
     ).to.be.revertedWithCustomError(sys.bidToken, "SalesPaused");
     await expect(sys.marketplace.unpause())
-      .to.emit(sys.bidToken, "SalesPauseSet")
+      .to.emit(sys.bidToken, "MarketplacePauseMirrored")
       .withArgs(false);
     expect(await buy(sys, listing, sys.alice, 1n)).to.equal(1n);
   });

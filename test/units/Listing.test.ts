@@ -77,7 +77,7 @@ describe("Listing (unit)", () => {
       expect(await listing.oddsOf(1n)).to.deep.equal([5n, 5n]);
       expect(await listing.purchase(1n)).to.deep.equal([1n, 4n, 5n]);
       expect(await listing.purchase(2n)).to.deep.equal([0n, 0n, 0n]); // past the end
-      expect(await listing.positionOpen(1n)).to.equal(true);
+      expect(await listing.holdsPosition(1n)).to.equal(true);
       expect(await listing.owed()).to.equal(50n * USDC);
     });
 
@@ -215,7 +215,7 @@ describe("Listing (unit)", () => {
       await expect(tx).to.emit(listing, "WinnerDrawn").withArgs(42n, a, sys.alice.address, 0n, 41n);
       expect(await listing.status()).to.equal(status("Settled"));
       expect((await sys.escrow.order(await listing.escrowOrderId())).buyer).to.equal(sys.alice.address);
-      expect(await listing.positionOpen(a)).to.equal(false);
+      expect(await listing.holdsPosition(a)).to.equal(false);
     });
 
     it("finalizeWithHint: the hinted purchase holds the stake", async () => {
@@ -349,11 +349,11 @@ describe("Listing (unit)", () => {
   describe("#claimRefund", () => {
     it("after a failure: pays the wallet what it paid, once per token", async () => {
       const token = await failed(10n);
-      expect(await listing.positionOpen(token)).to.equal(true); // an unclaimed refund keeps the position
+      expect(await listing.holdsPosition(token)).to.equal(true); // an unclaimed refund keeps the position
       const tx = listing.connect(sys.alice).claimRefund(token);
       await expect(tx).to.emit(listing, "RefundClaimed").withArgs(token, sys.alice.address, 100n * USDC, 0n);
       await expect(tx).to.changeTokenBalance(ethers, sys.usdc, sys.alice, 100n * USDC);
-      expect(await listing.positionOpen(token)).to.equal(false);
+      expect(await listing.holdsPosition(token)).to.equal(false);
       expect(await listing.owed()).to.equal(0n);
       await expect(listing.connect(sys.alice).claimRefund(token))
         .to.be.revertedWithCustomError(listing, "NothingToRefund")
@@ -448,6 +448,7 @@ describe("Listing (unit)", () => {
       expect(await listing.sales()).to.deep.equal([50n, 2n]);
       expect(await listing.cancellations()).to.deep.equal([30n, 0n]);
       expect(await listing.oddsOf(a)).to.deep.equal([0n, 50n]);
+      expect(await listing.holdsPosition(a)).to.equal(false); // its only purchase cancelled: nothing left here
       await buy(sys, listing, sys.carol, 150n);
       expect(await listing.sales()).to.deep.equal([200n, 3n]);
     });

@@ -1111,17 +1111,17 @@ describe("Marketplace", () => {
       await expect(sys.marketplace.pause())
         .to.emit(sys.marketplace, "Paused")
         .withArgs(sys.admin.address)
-        .and.to.emit(sys.bidToken, "SalesPauseSet")
+        .and.to.emit(sys.bidToken, "MarketplacePauseMirrored")
         .withArgs(true);
       expect(await sys.marketplace.paused()).to.equal(true);
-      expect(await sys.bidToken.salesPaused()).to.equal(true);
+      expect(await sys.bidToken.marketplacePauseMirror()).to.equal(true);
       await expect(sys.marketplace.pause()).to.be.revertedWithCustomError(sys.marketplace, "EnforcedPause");
       await expect(sys.marketplace.unpause())
         .to.emit(sys.marketplace, "Unpaused")
         .withArgs(sys.admin.address)
-        .and.to.emit(sys.bidToken, "SalesPauseSet")
+        .and.to.emit(sys.bidToken, "MarketplacePauseMirrored")
         .withArgs(false);
-      expect(await sys.bidToken.salesPaused()).to.equal(false);
+      expect(await sys.bidToken.marketplacePauseMirror()).to.equal(false);
       await expect(sys.marketplace.unpause()).to.be.revertedWithCustomError(sys.marketplace, "ExpectedPause");
     });
 

@@ -41,8 +41,9 @@ export function ListingPage({ id }: { id: number }) {
     sold: "0", stakes: t!.stakeCount.toString(), threshold: t!.threshold.toString(), stakePrice: t!.stakePrice.toString(), price: t!.price.toString(),
     status: chain.status ?? "Open", order: null, draw: null, deadline: t!.deadline, opensAt: t!.opensAt, seller: t!.seller, address,
   };
-  // The chain is the authority for numbers that move; the catalog fills in until the first read answers.
-  const sold = chain.sold ?? BigInt(d.sold);
+  // The chain is the authority for numbers that move; the catalog fills in until the first read answers (the
+  // catalog's `sold` is the chain's `held`: sold minus cancelled).
+  const sold = chain.held ?? BigInt(d.sold);
   const stakes = t?.stakeCount ?? BigInt(d.stakes);
   const threshold = t?.threshold ?? BigInt(d.threshold);
   const stakePrice = t?.stakePrice ?? BigInt(d.stakePrice);

@@ -32,7 +32,7 @@ export function useListingChain(address: Address | undefined, tokenId?: bigint) 
   });
   const [charter, status, sales, odds, winning, orderId] = (result.data ?? []) as { result?: unknown }[];
   const terms = charter?.result ? (charter.result as unknown as [bigint, Terms])[1] : undefined;
-  const [sold, purchases] = (sales?.result as [bigint, bigint] | undefined) ?? [undefined, undefined];
+  const [held, purchases] = (sales?.result as [bigint, bigint] | undefined) ?? [undefined, undefined];
   const [stakes] = (odds?.result as [bigint, bigint] | undefined) ?? [undefined];
   const statusIndex = status?.result as number | undefined;
   return {
@@ -44,7 +44,8 @@ export function useListingChain(address: Address | undefined, tokenId?: bigint) 
       category: Number(terms.category),
     },
     status: statusIndex === undefined ? undefined : LISTING_STATUS[statusIndex],
-    sold,
+    /** Stakes held: sold and not cancelled (the listing's `sales().held`). */
+    held,
     purchases,
     stakesOfToken: tokenId ? stakes : undefined,
     winning: winning?.result as [boolean, bigint, bigint] | undefined,

@@ -40,11 +40,11 @@ export async function supportsBatch(config: Config, account: Address): Promise<b
 
 /** A failure known before anything is signed: more stakes asked than remain. */
 async function precheck(config: Config, item: CheckoutItem): Promise<Error | undefined> {
-  const [[, terms], [sold]] = (await Promise.all([
+  const [[, terms], [held]] = (await Promise.all([
     readContract(config, { address: item.address, abi: ABI.listing, functionName: "charter" }),
     readContract(config, { address: item.address, abi: ABI.listing, functionName: "sales" }),
   ])) as [[bigint, { stakeCount: bigint }], [bigint, bigint]];
-  const remaining = terms.stakeCount - sold;
+  const remaining = terms.stakeCount - held;
   if (BigInt(item.count) > remaining) return new Error(describeError("ExceedsRemaining", [BigInt(item.count), remaining]));
   return undefined;
 }
