@@ -83,7 +83,7 @@ abstract contract ListingHandlerBase is CommonBase, StdUtils, StdAssertions {
         vm.prank(_ADMIN);
         if (paused) _MARKETPLACE.unpause();
         else _MARKETPLACE.pause();
-        assertEq(_BID_TOKEN.salesPaused(), _MARKETPLACE.paused());
+        assertEq(_BID_TOKEN.marketplacePauseMirror(), _MARKETPLACE.paused());
         _hit("togglePause");
     }
 
