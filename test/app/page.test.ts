@@ -497,6 +497,11 @@ describe("the buyer's page in Chromium", function () {
     await wallet.use(seller);
     await listing.open(disputed.listingId);
     await page.getByTestId("connected-address").filter({ hasText: shortAddress(seller) }).waitFor();
+    // A typed tracking reference is a draft that survives a reload (and the panel being redrawn).
+    await page.getByTestId("tracking").fill("DHL 1234567890");
+    await page.reload();
+    await page.getByTestId("connected-address").filter({ hasText: shortAddress(seller) }).waitFor();
+    expect(await page.getByTestId("tracking").inputValue()).to.equal("DHL 1234567890");
     let from = await stack.chain.client.getBlockNumber();
     expect(await listing.markShipped("DHL 1234567890")).to.match(/^Marked shipped \(tracking “DHL 1234567890”\)/);
     const shipped = await orderOf(disputed);

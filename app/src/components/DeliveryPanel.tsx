@@ -7,6 +7,7 @@ import { formatTime, shortAddress, spaced } from "../../../core/format";
 import { ORDER_DUE_AT } from "../../../core/enums";
 import { ABI } from "../lib/abis";
 import { useDeployment, useMoney } from "../hooks/useDeployment";
+import { useDraft } from "../hooks/useDraft";
 import { useOrder } from "../hooks/useOrder";
 import { useTx } from "../hooks/useTx";
 import { TxStatus } from "./TxStatus";
@@ -41,8 +42,9 @@ export function DeliveryPanel({ orderId }: { orderId: bigint }) {
   const money = useMoney();
   const { order, statusName, isBuyer, isSeller, refetch } = useOrder(orderId);
   const [authorization, setAuthorization] = useState<string>();
-  const [pasted, setPasted] = useState("");
-  const [tracking, setTracking] = useState("");
+  // Drafts survive a reload and the panel being redrawn (a wallet switch, a refetch) until they are used.
+  const [pasted, setPasted, clearPasted] = useDraft(`authorization:${orderId}`);
+  const [tracking, setTracking, clearTracking] = useDraft(`tracking:${orderId}`);
   const tx = useTx();
   if (!order || !deployment || !money) return null;
   const escrow = deployment.escrow;
@@ -106,7 +108,7 @@ export function DeliveryPanel({ orderId }: { orderId: bigint }) {
           {statusName === "AwaitingShipment" && (
             <div className="inline-form">
               <label className="field"><span>Tracking reference</span><input data-testid="tracking" value={tracking} onChange={(e) => setTracking(e.target.value)} placeholder="e.g. DHL 1234567890" /></label>
-              <button type="button" data-testid="mark-shipped" disabled={tx.busy || !tracking} onClick={() => tx.run("Marking shipped", (p) => send("markShipped", [orderId, keccak256(toHex(tracking.trim()))], p), () => `Marked shipped (tracking “${tracking.trim()}”): the winner has until the confirmation deadline to confirm or dispute.`)}>Mark shipped</button>
+              <button type="button" data-testid="mark-shipped" disabled={tx.busy || !tracking} onClick={() => tx.run("Marking shipped", (p) => send("markShipped", [orderId, keccak256(toHex(tracking.trim()))], p), () => { clearTracking(); return `Marked shipped (tracking “${tracking.trim()}”): the winner has until the confirmation deadline to confirm or dispute.`; })}>Mark shipped</button>
             </div>
           )}
           {open && (
@@ -120,7 +122,7 @@ export function DeliveryPanel({ orderId }: { orderId: bigint }) {
                   const a = decodeAuthorization(pasted);
                   if (a.orderId !== orderId) throw new Error(`that authorization is for order #${a.orderId}, not #${orderId}`);
                   await send("releaseWithSignature", [orderId, a.deadline, a.signature], p);
-                }, () => "Released: withdraw the payment from My account.")}
+                }, () => { clearPasted(); return "Released: withdraw the payment from My account."; })}
               >
                 Present authorization
               </button>
