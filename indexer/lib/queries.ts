@@ -228,6 +228,8 @@ export async function listingDetail(db: Db, id: bigint, purchasesCursor: string 
           buyer: o.buyer,
           seller: o.seller,
           amount: o.amount,
+          // When the current status's time runs out (core/enums ORDER_DUE_AT says what it means per status).
+          dueAt: Number(o.dueAt),
           shipBy: o.shipBy === null ? null : Number(o.shipBy),
           confirmBy: o.confirmBy === null ? null : Number(o.confirmBy),
         }

@@ -11,7 +11,7 @@ import path from "node:path";
 import type { ChildProcess } from "node:child_process";
 import { keccak256, toHex, type Address } from "viem";
 import { readDeployment } from "../../core/deployment.js";
-import { LISTING_STATUS } from "../../core/enums.js";
+import { LISTING_STATUS, ORDER_STATUS } from "../../core/enums.js";
 import { SAMPLE_ASSETS, type SampleAsset } from "../../core/assets.js";
 import { connectChain, type Chain } from "../../scripts/lib/chain.js";
 import { deployLocal, startIndexer, type Indexer } from "../../scripts/lib/indexer.js";
@@ -234,6 +234,11 @@ describe("Catalog indexer (Ponder) on a local node", function () {
       expect(l.stakes, `${where} N`).to.equal(String(terms.stakeCount));
       expect(l.oddsDenominator, `${where} odds`).to.equal(String(sold > terms.threshold ? sold : terms.threshold));
       expect((l.order as { orderId: string } | null)?.orderId ?? "0", `${where} escrow order`).to.equal(String(orderId));
+      if (orderId > 0n) {
+        const o = await c.readContract({ address: chain.modules.escrow, abi: chain.abis.DeliveryEscrowAbi, functionName: "order", args: [orderId] });
+        const indexed = l.order as { status: string; dueAt: number; amount: string };
+        expect([indexed.status, indexed.dueAt, indexed.amount], `${where} escrow order #${orderId}`).to.deep.equal([ORDER_STATUS[o.status], Number(o.dueAt), String(o.amount)]);
+      }
       // Every purchase, page by page: no row missing, none twice, each equal to the purchase log.
       const rows: { index: string; tokenId: string; firstStake: string; count: string; cancelled: boolean }[] = [];
       let cursor: string | null = "";

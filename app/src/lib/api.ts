@@ -62,7 +62,7 @@ export interface ListingDetail extends CatalogItem {
     winner: Address | null;
     attempts: number | null;
   };
-  order: null | { orderId: string; status: string; buyer: Address; seller: Address; amount: string; shipBy: number | null; confirmBy: number | null };
+  order: null | { orderId: string; status: string; buyer: Address; seller: Address; amount: string; dueAt: number; shipBy: number | null; confirmBy: number | null };
 }
 
 export interface Position {
