@@ -45,7 +45,7 @@ export function DeliveryPanel({ orderId }: { orderId: bigint }) {
   // Drafts survive a reload and the panel being redrawn (a wallet switch, a refetch) until they are used.
   const [pasted, setPasted, clearPasted] = useDraft(`authorization:${orderId}`);
   const [tracking, setTracking, clearTracking] = useDraft(`tracking:${orderId}`);
-  const tx = useTx();
+  const tx = useTx(`delivery:${orderId}`);
   if (!order || !deployment || !money) return null;
   const escrow = deployment.escrow;
   const open = ["AwaitingShipment", "Shipped"].includes(statusName ?? "");
